@@ -1,0 +1,100 @@
+//! Lambda cost: requests plus GB-seconds billed per millisecond, with monthly tiers.
+//!
+//! The engine accumulates integers only (invocations and billed MB·ms), so the cost at
+//! any sample is exact and independent of summation order; prices are applied here.
+
+use crate::scenario::{Architecture, PriceTier, Pricing};
+
+/// Cost so far, in USD, broken down.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct CostBreakdown {
+    /// GB-seconds billed.
+    pub gb_s: f64,
+    /// Request charges.
+    pub requests_usd: f64,
+    /// Duration (GB-s) charges.
+    pub duration_usd: f64,
+    /// Requests plus duration.
+    pub total_usd: f64,
+}
+
+/// Prices for one function.
+#[derive(Clone, Debug)]
+pub struct CostModel {
+    request_per_million: f64,
+    tiers: Vec<PriceTier>,
+    month_to_date_gb_s: f64,
+}
+
+impl CostModel {
+    /// The prices that apply to a function of the given architecture.
+    pub fn new(pricing: &Pricing, architecture: Architecture) -> Self {
+        let tiers = match architecture {
+            Architecture::X86_64 => pricing.x86_64.clone(),
+            Architecture::Arm64 => pricing.arm64.clone(),
+        };
+        CostModel {
+            request_per_million: pricing.request_per_million,
+            tiers,
+            month_to_date_gb_s: pricing.month_to_date_gb_s,
+        }
+    }
+
+    /// Cost of `invocations` requests that were billed `mb_ms` MB·ms in total.
+    pub fn cost(&self, invocations: u64, mb_ms: u128) -> CostBreakdown {
+        let gb_s = mb_ms as f64 / 1024.0 / 1000.0;
+        let requests_usd = invocations as f64 * self.request_per_million / 1e6;
+        let duration_usd = self.tiered(self.month_to_date_gb_s + gb_s) - self.tiered(self.month_to_date_gb_s);
+        CostBreakdown { gb_s, requests_usd, duration_usd, total_usd: requests_usd + duration_usd }
+    }
+
+    /// Cost of the first `gb_s` GB-seconds of a month.
+    fn tiered(&self, gb_s: f64) -> f64 {
+        let mut cost = 0.0;
+        let mut lower = 0.0;
+        for tier in &self.tiers {
+            let upper = tier.up_to_gb_s.unwrap_or(f64::INFINITY);
+            if gb_s > lower {
+                cost += (gb_s.min(upper) - lower) * tier.usd_per_gb_s;
+            }
+            lower = upper;
+        }
+        cost
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pricing() -> Pricing {
+        let tier = |up: Option<f64>, usd| PriceTier { up_to_gb_s: up, usd_per_gb_s: usd };
+        Pricing {
+            request_per_million: 0.20,
+            x86_64: vec![tier(Some(6e9), 0.0000166667), tier(Some(15e9), 0.000015), tier(None, 0.0000133334)],
+            arm64: vec![tier(Some(7.5e9), 0.0000133334), tier(Some(18.75e9), 0.0000120001), tier(None, 0.0000106667)],
+            month_to_date_gb_s: 0.0,
+        }
+    }
+
+    #[test]
+    fn list_price_arithmetic() {
+        // peers.md §5.7: 1,024 MB × 100 ms = 1.6667e-6 $ of duration, plus 2e-7 $ per request.
+        let x86 = CostModel::new(&pricing(), Architecture::X86_64);
+        let one = x86.cost(1, 1024 * 100);
+        assert!((one.gb_s - 0.1).abs() < 1e-15);
+        assert!((one.duration_usd - 1.66667e-6).abs() < 1e-18);
+        assert!((one.requests_usd - 2e-7).abs() < 1e-20);
+        let arm = CostModel::new(&pricing(), Architecture::Arm64);
+        assert!((arm.cost(1, 1024 * 100).duration_usd - 1.33334e-6).abs() < 1e-18);
+    }
+
+    #[test]
+    fn tiers_apply_to_the_month_to_date() {
+        let mut p = pricing();
+        p.month_to_date_gb_s = 6e9 - 50.0;
+        let cost = CostModel::new(&p, Architecture::X86_64).cost(0, 100 * 1024 * 1000);
+        let expected = 50.0 * 0.0000166667 + 50.0 * 0.000015;
+        assert!((cost.duration_usd - expected).abs() < 1e-9, "{}", cost.duration_usd);
+    }
+}

@@ -1,0 +1,214 @@
+//! The event source mapping's structure: pollers, processors, partition assignment and
+//! batch building.
+//!
+//! Partitions are spread over pollers by a range assignor (poller `i` gets a contiguous
+//! block, the first `partitions % pollers` pollers one more). Each poller splits its
+//! partitions over at most `max_concurrent_invokes` processors the same way. A processor
+//! owns its partitions: it invokes one batch at a time, so each partition has at most
+//! one batch in flight and its records are invoked in order; a batch may hold records of
+//! several partitions of the same processor.
+
+use crate::engine::time::{SimDuration, SimTime};
+use crate::model::log::{Partition, Run};
+use crate::scenario::Esm;
+
+/// One processor of the current assignment.
+#[derive(Clone, Debug)]
+pub struct Processor {
+    /// Index of the poller it belongs to.
+    pub poller: u32,
+    /// Partitions it owns, in increasing order.
+    pub partitions: Vec<u32>,
+    /// Whether its batch is in flight.
+    pub busy: bool,
+    /// When the current batching window ends.
+    pub window_deadline: SimTime,
+    /// Token of the only wake-up event that is still valid.
+    pub wake_token: u64,
+}
+
+/// Splits `items` into `groups` contiguous blocks, the first `items % groups` one larger.
+fn range_blocks(items: u32, groups: u32) -> impl Iterator<Item = std::ops::Range<u32>> {
+    let base = items / groups;
+    let extra = items % groups;
+    (0..groups).scan(0, move |start, g| {
+        let len = base + u32::from(g < extra);
+        let block = *start..*start + len;
+        *start += len;
+        Some(block)
+    })
+}
+
+/// The processors of `pollers` pollers over `partitions` partitions (range assignor),
+/// each poller with at most `per_poller` processors.
+pub fn assign(partitions: u32, pollers: u32, per_poller: u32, window_start: SimTime) -> Vec<Processor> {
+    let pollers = pollers.clamp(1, partitions);
+    let mut processors = Vec::new();
+    for (poller, block) in range_blocks(partitions, pollers).enumerate() {
+        let count = block.len() as u32;
+        for sub in range_blocks(count, per_poller.min(count)) {
+            processors.push(Processor {
+                poller: poller as u32,
+                partitions: (block.start + sub.start..block.start + sub.end).collect(),
+                busy: false,
+                window_deadline: window_start,
+                wake_token: 0,
+            });
+        }
+    }
+    processors
+}
+
+/// A poller's fetch bandwidth, as a generic cell-rate algorithm: a batch may start when
+/// the poller is at most one second of bandwidth in debt; each batch adds its bytes.
+#[derive(Clone, Debug, Default)]
+pub struct Bandwidth {
+    /// Theoretical time at which everything fetched so far has been paid for.
+    tat: SimTime,
+}
+
+/// Burst a poller may fetch ahead of its average bandwidth.
+const BANDWIDTH_BURST: SimDuration = SimDuration::from_secs(1);
+
+impl Bandwidth {
+    /// The earliest time at or after `now` at which a new batch may start.
+    pub fn ready_at(&self, now: SimTime) -> SimTime {
+        SimTime(self.tat.0.saturating_sub(BANDWIDTH_BURST.0)).max(now)
+    }
+
+    /// Accounts for a batch of `bytes` record bytes fetched at `now`.
+    pub fn consume(&mut self, now: SimTime, bytes: u64, bytes_per_s: u64) {
+        let cost = (bytes as u128 * 1_000_000_000 / bytes_per_s as u128) as u64;
+        self.tat = SimTime(self.tat.max(now).0 + cost);
+    }
+}
+
+/// Limits that close a batch.
+#[derive(Clone, Copy, Debug)]
+pub struct BatchLimits {
+    /// Most records per batch.
+    pub batch_size: u64,
+    /// Invocation payload limit in bytes.
+    pub max_payload: u64,
+    /// Payload bytes per raw record byte.
+    pub encoding_factor: f64,
+    /// Payload bytes added per record.
+    pub record_overhead: u64,
+}
+
+impl BatchLimits {
+    /// The limits configured for the ESM.
+    pub fn new(esm: &Esm) -> Self {
+        BatchLimits {
+            batch_size: esm.batch_size as u64,
+            max_payload: esm.max_payload_bytes,
+            encoding_factor: esm.payload_encoding_factor,
+            record_overhead: esm.record_overhead_bytes,
+        }
+    }
+
+    /// Payload bytes of `count` records with `bytes` raw bytes in total.
+    pub fn payload(&self, count: u64, bytes: u64) -> u64 {
+        (bytes as f64 * self.encoding_factor).ceil() as u64 + count * self.record_overhead
+    }
+
+    /// Whether `count` records of `bytes` raw bytes fill a batch.
+    pub fn is_full(&self, count: u64, bytes: u64) -> bool {
+        count >= self.batch_size || self.payload(count, bytes) >= self.max_payload
+    }
+}
+
+/// The records of one partition in a batch.
+#[derive(Clone, Debug)]
+pub struct BatchPart {
+    /// The partition.
+    pub partition: u32,
+    /// Its records, oldest first.
+    pub runs: Vec<Run>,
+    /// Number of records.
+    pub records: u64,
+}
+
+/// A batch handed to one invocation.
+#[derive(Clone, Debug, Default)]
+pub struct Batch {
+    /// Records per partition.
+    pub parts: Vec<BatchPart>,
+    /// Records in total.
+    pub records: u64,
+    /// Raw record bytes in total.
+    pub bytes: u64,
+}
+
+/// Builds a batch from the ready records of `eligible` partitions, oldest record first,
+/// until the batch size or the payload limit is reached. A record too large for the
+/// payload on its own is sent alone.
+pub fn build_batch(partitions: &mut [Partition], eligible: &[u32], limits: &BatchLimits) -> Batch {
+    let mut batch = Batch::default();
+    let mut payload = 0u64;
+    while batch.records < limits.batch_size {
+        let oldest = eligible
+            .iter()
+            .filter_map(|&p| partitions[p as usize].oldest_ready().map(|t| (t, p)))
+            .min();
+        let Some((_, p)) = oldest else { break };
+        let partition = &mut partitions[p as usize];
+        let run = *partition.front_ready().expect("partition has a ready record");
+        let per_record = limits.payload(1, run.bytes.div_ceil(run.count)).max(1);
+        let fit = limits.max_payload.saturating_sub(payload) / per_record;
+        let k = run.count.min(limits.batch_size - batch.records).min(fit);
+        let k = if k == 0 && batch.records == 0 { 1 } else { k };
+        if k == 0 {
+            break;
+        }
+        let taken = partition.take_front(k);
+        payload += limits.payload(taken.count, taken.bytes);
+        batch.records += taken.count;
+        batch.bytes += taken.bytes;
+        match batch.parts.iter_mut().find(|part| part.partition == p) {
+            Some(part) => {
+                part.records += taken.count;
+                part.runs.push(taken);
+            }
+            None => batch.parts.push(BatchPart { partition: p, runs: vec![taken], records: taken.count }),
+        }
+    }
+    batch
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn owned(processors: &[Processor]) -> Vec<(u32, Vec<u32>)> {
+        processors.iter().map(|p| (p.poller, p.partitions.clone())).collect()
+    }
+
+    #[test]
+    fn range_assignment_with_five_processors_per_poller() {
+        let one = assign(7, 1, 5, SimTime::ZERO);
+        assert_eq!(owned(&one), vec![(0, vec![0, 1]), (0, vec![2, 3]), (0, vec![4]), (0, vec![5]), (0, vec![6])]);
+        let two = assign(5, 2, 5, SimTime::ZERO);
+        assert_eq!(owned(&two), vec![(0, vec![0]), (0, vec![1]), (0, vec![2]), (1, vec![3]), (1, vec![4])]);
+        // Never more pollers than partitions.
+        assert_eq!(assign(3, 10, 5, SimTime::ZERO).len(), 3);
+    }
+
+    #[test]
+    fn bandwidth_allows_one_second_of_burst_then_paces() {
+        let mut bw = Bandwidth::default();
+        let now = SimTime::ZERO;
+        assert_eq!(bw.ready_at(now), now);
+        bw.consume(now, 10_000_000, 5_000_000); // two seconds of bandwidth
+        assert_eq!(bw.ready_at(now), SimTime(1_000_000_000));
+    }
+
+    #[test]
+    fn payload_counts_encoding_and_overhead() {
+        let limits = BatchLimits { batch_size: 100, max_payload: 6_291_456, encoding_factor: 4.0 / 3.0, record_overhead: 200 };
+        assert_eq!(limits.payload(3, 3000), 4000 + 600);
+        assert!(limits.is_full(100, 0));
+        assert!(limits.is_full(1, 4_718_592));
+        assert!(!limits.is_full(99, 1000));
+    }
+}

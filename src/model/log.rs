@@ -1,0 +1,412 @@
+//! One partition of the topic: its producer and its log, kept as runs of records.
+//!
+//! Records are never simulated one by one. The producer draws, per partition and per
+//! arrival bucket of width `producer.resolution`, how many records arrive, and stores
+//! them as one [`Run`]: a count, total bytes, and the arrival times of the first and the
+//! last record, with the records in between taken as evenly spaced. The first and last
+//! times are exact draws (order statistics of the bucket's uniform arrival times), so a
+//! bucket with one record holds its exact arrival time and every interpolated time is
+//! within one bucket width of the truth. Work therefore grows with buckets and batches,
+//! not with records.
+//!
+//! The producer of a partition draws from its own streams in bucket order, whoever asks
+//! and whenever, so the traffic realisation depends only on the seed and the producer
+//! settings. Buckets are generated lazily, a little ahead of the clock when a processor
+//! needs to know when its batch will fill; records whose arrival time is still in the
+//! future wait in a separate queue and become visible (produced) when the clock passes
+//! them.
+
+use std::collections::VecDeque;
+
+use rand::Rng;
+use rand_chacha::ChaCha8Rng;
+use rand_distr::{Distribution, Poisson};
+
+use crate::engine::rng::{Purpose, stream};
+use crate::engine::time::{SimDuration, SimTime};
+use crate::model::traffic::{RateCurve, RecordSizer};
+use crate::scenario::ArrivalProcess;
+
+/// Records of one partition that arrived in one bucket (or a part of such a run).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Run {
+    /// Number of records (at least 1).
+    pub count: u64,
+    /// Total record bytes.
+    pub bytes: u64,
+    /// Arrival time of the first record.
+    pub first: SimTime,
+    /// Arrival time of the last record; records in between are evenly spaced.
+    pub last: SimTime,
+}
+
+impl Run {
+    /// Arrival time of record `k` (0-based) of the run.
+    pub fn time_of(&self, k: u64) -> SimTime {
+        if self.count <= 1 {
+            return self.first;
+        }
+        let span = (self.last.0 - self.first.0) as u128;
+        SimTime(self.first.0 + (span * k as u128 / (self.count - 1) as u128) as u64)
+    }
+
+    /// How many records of the run have arrived by `t` (inclusive).
+    pub fn arrived_by(&self, t: SimTime) -> u64 {
+        if t < self.first {
+            0
+        } else if t >= self.last || self.count == 1 {
+            self.count
+        } else {
+            let span = (self.last.0 - self.first.0) as u128;
+            let elapsed = (t.0 - self.first.0) as u128;
+            (elapsed * (self.count - 1) as u128 / span) as u64 + 1
+        }
+    }
+
+    /// Splits off the first `k` records (0 < k < count); `self` keeps the rest.
+    pub fn split_front(&mut self, k: u64) -> Run {
+        debug_assert!(k > 0 && k < self.count);
+        let front_bytes = (self.bytes as u128 * k as u128 / self.count as u128) as u64;
+        let front = Run { count: k, bytes: front_bytes, first: self.first, last: self.time_of(k - 1) };
+        let rest_first = self.time_of(k);
+        self.count -= k;
+        self.bytes -= front_bytes;
+        self.first = rest_first;
+        front
+    }
+
+    /// Sum of the arrival times of all records, in nanoseconds (for exact mean latency).
+    pub fn arrival_sum_ns(&self) -> u128 {
+        (self.first.0 as u128 + self.last.0 as u128) * self.count as u128 / 2
+    }
+}
+
+/// The producer of one partition: draws runs bucket by bucket from its own streams.
+struct Producer {
+    arrivals: ArrivalProcess,
+    share: f64,
+    resolution: SimDuration,
+    next_bucket: u64,
+    arrival_rng: ChaCha8Rng,
+    size_rng: ChaCha8Rng,
+    /// Deterministic arrivals: expected records so far, and records emitted so far.
+    expected: f64,
+    emitted: u64,
+}
+
+/// Tolerance on the expected count of fluid arrivals, so that float rounding never
+/// delays a record that is due exactly at a bucket boundary.
+const FLUID_EPSILON: f64 = 1e-9;
+
+impl Producer {
+    /// Draws the next bucket; returns its run if any record arrived in it.
+    fn next_run(&mut self, curve: &RateCurve, sizer: &RecordSizer) -> Option<Run> {
+        let width = self.resolution.0;
+        let start = self.next_bucket * width;
+        self.next_bucket += 1;
+        let mid = SimTime(start + width / 2);
+        let expected = curve.rate_at(mid) * self.share * self.resolution.as_secs_f64();
+        let (count, first, last) = match self.arrivals {
+            ArrivalProcess::Poisson => {
+                if expected <= 0.0 {
+                    return None;
+                }
+                let count = Poisson::new(expected).map(|p| p.sample(&mut self.arrival_rng) as u64);
+                let count = count.unwrap_or(0);
+                if count == 0 {
+                    return None;
+                }
+                // The maximum of `count` uniforms, then the minimum of the other ones
+                // below it: the exact joint law of the first and last arrival.
+                let max_frac: f64 = self.arrival_rng.random::<f64>().powf(1.0 / count as f64);
+                let min_frac = if count == 1 {
+                    max_frac
+                } else {
+                    let u: f64 = self.arrival_rng.random();
+                    max_frac * (1.0 - u.powf(1.0 / (count - 1) as f64))
+                };
+                let at = |frac: f64| SimTime(start + ((width as f64) * frac) as u64);
+                (count, at(min_frac), at(max_frac))
+            }
+            ArrivalProcess::Deterministic => {
+                let before = self.expected;
+                self.expected += expected;
+                let due = (self.expected + FLUID_EPSILON).floor() as u64;
+                if due <= self.emitted || expected <= 0.0 {
+                    return None;
+                }
+                let count = due - self.emitted;
+                let first_k = self.emitted + 1;
+                self.emitted = due;
+                let at = |k: u64| {
+                    let frac = ((k as f64 - before) / expected).clamp(0.0, 1.0);
+                    SimTime(start + ((width as f64) * frac).round() as u64)
+                };
+                (count, at(first_k), at(due))
+            }
+        };
+        let bytes = sizer.run_bytes(count, &mut self.size_rng);
+        Some(Run { count, bytes, first, last })
+    }
+
+    fn generated_until(&self) -> SimTime {
+        SimTime(self.next_bucket * self.resolution.0)
+    }
+}
+
+/// A partition: its producer, its records and its offsets.
+pub struct Partition {
+    producer: Producer,
+    /// Generated records whose arrival time is still in the future, oldest first.
+    future: VecDeque<Run>,
+    /// Arrived records not yet taken into a batch, oldest first.
+    ready: VecDeque<Run>,
+    ready_count: u64,
+    ready_bytes: u64,
+    /// Records that have arrived (the log end offset).
+    produced: u64,
+    /// Records committed (the committed offset).
+    committed: u64,
+    /// Arrival time of the oldest record of the batch in flight, if one is.
+    in_flight_oldest: Option<SimTime>,
+}
+
+impl Partition {
+    /// A partition with the given share of the topic's traffic and `backlog` records
+    /// already waiting at t = 0.
+    pub fn new(
+        seed: u64,
+        index: u32,
+        share: f64,
+        arrivals: ArrivalProcess,
+        resolution: SimDuration,
+        backlog: u64,
+        sizer: &RecordSizer,
+    ) -> Self {
+        let mut producer = Producer {
+            arrivals,
+            share,
+            resolution,
+            next_bucket: 0,
+            arrival_rng: stream(seed, Purpose::Arrivals, index as u64),
+            size_rng: stream(seed, Purpose::RecordSizes, index as u64),
+            expected: 0.0,
+            emitted: 0,
+        };
+        let mut ready = VecDeque::new();
+        let mut ready_bytes = 0;
+        if backlog > 0 {
+            let bytes = sizer.run_bytes(backlog, &mut producer.size_rng);
+            ready.push_back(Run { count: backlog, bytes, first: SimTime::ZERO, last: SimTime::ZERO });
+            ready_bytes = bytes;
+        }
+        Partition {
+            producer,
+            future: VecDeque::new(),
+            ready,
+            ready_count: backlog,
+            ready_bytes,
+            produced: backlog,
+            committed: 0,
+            in_flight_oldest: None,
+        }
+    }
+
+    /// Generates buckets until every arrival before `t` is known.
+    pub fn generate_until(&mut self, t: SimTime, curve: &RateCurve, sizer: &RecordSizer) {
+        while self.producer.generated_until() <= t {
+            if let Some(run) = self.producer.next_run(curve, sizer) {
+                self.future.push_back(run);
+            }
+        }
+    }
+
+    /// Moves every record that has arrived by `now` (inclusive) into the ready queue.
+    pub fn advance(&mut self, now: SimTime, curve: &RateCurve, sizer: &RecordSizer) {
+        self.generate_until(now, curve, sizer);
+        while let Some(run) = self.future.front_mut() {
+            let arrived = run.arrived_by(now);
+            if arrived == 0 {
+                break;
+            }
+            let moved = if arrived == run.count {
+                self.future.pop_front().expect("front exists")
+            } else {
+                run.split_front(arrived)
+            };
+            self.ready_count += moved.count;
+            self.ready_bytes += moved.bytes;
+            self.produced += moved.count;
+            self.ready.push_back(moved);
+        }
+    }
+
+    /// Arrival time of the first record after `now`, generating ahead up to `horizon`.
+    pub fn next_arrival(
+        &mut self,
+        now: SimTime,
+        horizon: SimTime,
+        curve: &RateCurve,
+        sizer: &RecordSizer,
+    ) -> Option<SimTime> {
+        loop {
+            if let Some(run) = self.future.front() {
+                let k = run.arrived_by(now);
+                return Some(run.time_of(k));
+            }
+            if self.producer.generated_until() > horizon {
+                return None;
+            }
+            if let Some(run) = self.producer.next_run(curve, sizer) {
+                self.future.push_back(run);
+            }
+        }
+    }
+
+    /// Records and raw bytes that will have arrived (ready now or in the future queue)
+    /// by `t`; the caller must have generated up to `t`.
+    pub fn available_by(&self, t: SimTime) -> (u64, u64) {
+        let mut count = self.ready_count;
+        let mut bytes = self.ready_bytes;
+        for run in &self.future {
+            let k = run.arrived_by(t);
+            if k == 0 {
+                break;
+            }
+            count += k;
+            bytes += (run.bytes as u128 * k as u128 / run.count as u128) as u64;
+        }
+        (count, bytes)
+    }
+
+    /// Arrival time of the oldest ready record.
+    pub fn oldest_ready(&self) -> Option<SimTime> {
+        self.ready.front().map(|r| r.first)
+    }
+
+    /// The oldest ready run (for batch building).
+    pub fn front_ready(&self) -> Option<&Run> {
+        self.ready.front()
+    }
+
+    /// Takes up to `k` records from the front of the ready queue as one run.
+    pub fn take_front(&mut self, k: u64) -> Run {
+        let front = self.ready.front_mut().expect("take_front on an empty ready queue");
+        let taken = if k >= front.count {
+            self.ready.pop_front().expect("front exists")
+        } else {
+            front.split_front(k)
+        };
+        self.ready_count -= taken.count;
+        self.ready_bytes -= taken.bytes;
+        taken
+    }
+
+    /// Puts records of a failed batch back at the front, in their original order.
+    pub fn restore_front(&mut self, runs: &[Run]) {
+        for run in runs.iter().rev() {
+            self.ready_count += run.count;
+            self.ready_bytes += run.bytes;
+            self.ready.push_front(*run);
+        }
+        self.in_flight_oldest = None;
+    }
+
+    /// Marks a batch in flight whose oldest record arrived at `oldest`.
+    pub fn start_flight(&mut self, oldest: SimTime) {
+        self.in_flight_oldest = Some(oldest);
+    }
+
+    /// Whether a batch of this partition is in flight.
+    pub fn in_flight(&self) -> bool {
+        self.in_flight_oldest.is_some()
+    }
+
+    /// Commits `count` records (the batch in flight succeeded).
+    pub fn commit(&mut self, count: u64) {
+        self.committed += count;
+        self.in_flight_oldest = None;
+        debug_assert!(self.committed + self.ready_count <= self.produced);
+    }
+
+    /// Records arrived so far (log end offset).
+    pub fn produced(&self) -> u64 {
+        self.produced
+    }
+
+    /// Records committed so far.
+    pub fn committed(&self) -> u64 {
+        self.committed
+    }
+
+    /// Offset lag: produced minus committed (records in flight count as lag).
+    pub fn lag(&self) -> u64 {
+        self.produced - self.committed
+    }
+
+    /// Arrived records waiting to be taken into a batch.
+    pub fn ready_count(&self) -> u64 {
+        self.ready_count
+    }
+
+    /// Raw bytes of the arrived records waiting to be taken into a batch.
+    pub fn ready_bytes(&self) -> u64 {
+        self.ready_bytes
+    }
+
+    /// Arrival time of the oldest uncommitted record, if any.
+    pub fn oldest_uncommitted(&self) -> Option<SimTime> {
+        self.in_flight_oldest.or_else(|| self.oldest_ready())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::{RateShape, RecordSize};
+
+    fn setup(rate: f64, arrivals: ArrivalProcess) -> (Partition, RateCurve, RecordSizer) {
+        let curve = RateCurve::new(&[RateShape::Constant(rate)]);
+        let sizer = RecordSizer::new(&RecordSize::Fixed(100));
+        let p = Partition::new(1, 0, 1.0, arrivals, SimDuration::from_millis(10), 0, &sizer);
+        (p, curve, sizer)
+    }
+
+    #[test]
+    fn run_interpolation_and_split() {
+        let mut run = Run { count: 5, bytes: 500, first: SimTime(0), last: SimTime(400) };
+        assert_eq!(run.time_of(2), SimTime(200));
+        assert_eq!(run.arrived_by(SimTime(199)), 2);
+        assert_eq!(run.arrived_by(SimTime(200)), 3);
+        let front = run.split_front(2);
+        assert_eq!(front, Run { count: 2, bytes: 200, first: SimTime(0), last: SimTime(100) });
+        assert_eq!(run, Run { count: 3, bytes: 300, first: SimTime(200), last: SimTime(400) });
+        assert_eq!(run.arrival_sum_ns(), 900);
+    }
+
+    #[test]
+    fn deterministic_arrivals_are_exact() {
+        let (mut p, curve, sizer) = setup(10.0, ArrivalProcess::Deterministic);
+        p.advance(SimTime::from_secs_f64(0.35), &curve, &sizer);
+        assert_eq!(p.produced(), 3);
+        let times: Vec<SimTime> = (0..3).map(|_| p.take_front(1).first).collect();
+        assert_eq!(times, vec![SimTime(100_000_000), SimTime(200_000_000), SimTime(300_000_000)]);
+        assert_eq!(p.next_arrival(SimTime::from_secs_f64(0.35), SimTime::MAX, &curve, &sizer), Some(SimTime(400_000_000)));
+    }
+
+    #[test]
+    fn poisson_counts_have_the_right_mean_and_do_not_depend_on_who_asks() {
+        let (mut a, curve, sizer) = setup(1000.0, ArrivalProcess::Poisson);
+        let (mut b, _, _) = setup(1000.0, ArrivalProcess::Poisson);
+        // `a` advances in one step, `b` in many small ones with look-ahead in between.
+        a.advance(SimTime::from_secs_f64(100.0), &curve, &sizer);
+        for i in 1..=1000 {
+            let t = SimTime::from_secs_f64(i as f64 * 0.1);
+            b.generate_until(t + SimDuration::from_secs(1), &curve, &sizer);
+            b.advance(t, &curve, &sizer);
+        }
+        assert_eq!(a.produced(), b.produced());
+        // 100,000 expected; five standard deviations is about 1,581.
+        assert!((a.produced() as i64 - 100_000).abs() < 1_581, "{}", a.produced());
+    }
+}

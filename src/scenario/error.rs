@@ -1,0 +1,158 @@
+//! Errors of loading a scenario. Every message names the field, the value and what is
+//! allowed, and says where the value came from (a line of the file, a `--set`, a default).
+
+use std::fmt;
+use std::path::PathBuf;
+
+/// Where a value that failed a check came from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ValueSource {
+    /// A line (from 1) of the scenario file.
+    Line(usize),
+    /// A `--set path=value` override (the whole `path=value` text).
+    Override(String),
+    /// A default filled in by the resolver.
+    Default,
+    /// Unknown (e.g. the line could not be located in flow-style YAML).
+    Unknown,
+}
+
+impl fmt::Display for ValueSource {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ValueSource::Line(n) => write!(f, " (line {n})"),
+            ValueSource::Override(set) => write!(f, " (set by `--set {set}`)"),
+            ValueSource::Default => write!(f, " (the default)"),
+            ValueSource::Unknown => Ok(()),
+        }
+    }
+}
+
+/// Everything that can go wrong turning a scenario file into a [`super::Scenario`].
+#[derive(Debug, thiserror::Error)]
+pub enum ScenarioError {
+    /// The scenario file could not be read.
+    #[error("cannot read scenario file `{}`: {source}", path.display())]
+    Io {
+        /// The file.
+        path: PathBuf,
+        /// The OS error.
+        #[source]
+        source: std::io::Error,
+    },
+    /// The text is not valid YAML, or a value has the wrong type (the message quotes the
+    /// offending line).
+    #[error("{message}")]
+    Yaml {
+        /// The parser's message, with line, column and a snippet.
+        message: String,
+    },
+    /// A key that the format does not have; the message lists the valid keys at that level.
+    #[error("{message}")]
+    UnknownField {
+        /// The parser's message (`unknown field `x`, expected one of ...`) with the line.
+        message: String,
+    },
+    /// A required field is absent.
+    #[error("missing `{path}`{source_of}: required, {expected}")]
+    Missing {
+        /// Dotted path of the missing field, e.g. `topic.partitions`.
+        path: String,
+        /// What it should be.
+        expected: String,
+        /// Where the enclosing block is.
+        source_of: ValueSource,
+    },
+    /// A value outside its allowed range, or inconsistent with another field.
+    #[error("`{path}` is {value}{source_of}, but it must be {allowed}")]
+    Invalid {
+        /// Dotted path of the field, e.g. `producer.rate[2].ramp.end`.
+        path: String,
+        /// The offending value as written (or computed, for defaults).
+        value: String,
+        /// What is allowed.
+        allowed: String,
+        /// Where the value came from.
+        source_of: ValueSource,
+    },
+    /// A field given for a policy (or variant) it does not apply to.
+    #[error("`{path}`{source_of} {reason}")]
+    NotApplicable {
+        /// Dotted path of the field.
+        path: String,
+        /// Why it does not apply, e.g. "is only valid with `policy: fixed` (the policy is `aws`)".
+        reason: String,
+        /// Where the field is.
+        source_of: ValueSource,
+    },
+    /// A trace CSV file could not be read or is malformed.
+    #[error("trace `{}` (`{path}`{source_of}): {message}", file.display())]
+    Trace {
+        /// Dotted path of the trace entry.
+        path: String,
+        /// The CSV file (resolved against the scenario's folder).
+        file: PathBuf,
+        /// What is wrong.
+        message: String,
+        /// Where the trace entry is.
+        source_of: ValueSource,
+    },
+    /// A `--set` override that cannot be applied.
+    #[error("bad override `--set {set}`: {message}")]
+    Override {
+        /// The override as given (`path=value`).
+        set: String,
+        /// What is wrong.
+        message: String,
+    },
+    /// An error in a named scenario file.
+    #[error("{}: {error}", path.display())]
+    InFile {
+        /// The scenario file.
+        path: PathBuf,
+        /// The error.
+        error: Box<ScenarioError>,
+    },
+}
+
+impl ScenarioError {
+    /// Classifies a serde-saphyr error: unknown fields get their own variant.
+    pub(crate) fn from_yaml(err: &serde_saphyr::Error) -> ScenarioError {
+        let mut message = err.to_string();
+        if let Some(rest) = message.strip_prefix("error: ") {
+            message = rest.to_string();
+        }
+        if message.trim().is_empty() {
+            message = "the scenario is empty".to_string();
+        }
+        if message.contains("unknown field") {
+            ScenarioError::UnknownField { message }
+        } else {
+            ScenarioError::Yaml { message }
+        }
+    }
+
+    /// Tags the error with the scenario file it came from.
+    pub(crate) fn in_file(self, path: PathBuf) -> ScenarioError {
+        match self {
+            // An IO error already names the file.
+            e @ ScenarioError::Io { .. } => e,
+            ScenarioError::Yaml { message } => ScenarioError::InFile {
+                error: Box::new(ScenarioError::Yaml {
+                    message: message.replace("<input>", &path.display().to_string()),
+                }),
+                path,
+            },
+            ScenarioError::UnknownField { message } => ScenarioError::InFile {
+                error: Box::new(ScenarioError::UnknownField {
+                    message: message.replace("<input>", &path.display().to_string()),
+                }),
+                path,
+            },
+            error => ScenarioError::InFile {
+                path,
+                error: Box::new(error),
+            },
+        }
+    }
+}

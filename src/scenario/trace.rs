@@ -1,0 +1,181 @@
+//! Reading a traffic trace CSV into rate points.
+//!
+//! The file has a header with a `timestamp` and a `value` column (other columns are
+//! ignored). Timestamps are either `YYYY-MM-DD HH:MM:SS` (also with a `T` and an optional
+//! trailing `Z`) or numbers of seconds; the first row is t = 0. A value is the number of
+//! records counted over the row's interval (the time to the next row; the last row reuses
+//! the previous interval), so the rate at a row is `value / interval_s * scale`.
+
+use sha2::{Digest, Sha256};
+
+use crate::engine::time::SimDuration;
+
+/// A trace read from disk.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LoadedTrace {
+    /// Hex SHA-256 of the file's bytes.
+    pub sha256: String,
+    /// `(time since the first row, records/s)` points, times strictly increasing.
+    pub points: Vec<(SimDuration, f64)>,
+}
+
+/// Hex SHA-256 of some bytes.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    let digest = Sha256::digest(bytes);
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Parses the CSV bytes of a trace; `scale` multiplies every rate.
+pub fn parse_trace(bytes: &[u8], scale: f64) -> Result<LoadedTrace, String> {
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .trim(csv::Trim::All)
+        .from_reader(bytes);
+    let headers = reader
+        .headers()
+        .map_err(|e| format!("cannot read the CSV header: {e}"))?
+        .clone();
+    let column = |name: &str| headers.iter().position(|h| h.eq_ignore_ascii_case(name));
+    let (Some(ti), Some(vi)) = (column("timestamp"), column("value")) else {
+        return Err(format!(
+            "the header must have `timestamp` and `value` columns, found `{}`",
+            headers.iter().collect::<Vec<_>>().join(",")
+        ));
+    };
+    let mut rows: Vec<(f64, f64)> = Vec::new();
+    for (i, record) in reader.records().enumerate() {
+        let line = i + 2;
+        let record = record.map_err(|e| format!("line {line}: {e}"))?;
+        let (Some(ts), Some(val)) = (record.get(ti), record.get(vi)) else {
+            return Err(format!("line {line}: missing the timestamp or value column"));
+        };
+        let t = parse_timestamp(ts)
+            .ok_or_else(|| format!("line {line}: timestamp `{ts}` is neither `YYYY-MM-DD HH:MM:SS` nor a number of seconds"))?;
+        let v: f64 = val
+            .parse()
+            .ok()
+            .filter(|v: &f64| v.is_finite() && *v >= 0.0)
+            .ok_or_else(|| format!("line {line}: value `{val}` is not a finite number >= 0"))?;
+        if let Some(&(prev, _)) = rows.last()
+            && t <= prev
+        {
+            return Err(format!(
+                "line {line}: timestamp `{ts}` is not after the previous row's; timestamps must strictly increase"
+            ));
+        }
+        rows.push((t, v));
+    }
+    if rows.len() < 2 {
+        return Err(format!(
+            "needs at least 2 data rows to know the interval, found {}",
+            rows.len()
+        ));
+    }
+    let t0 = rows[0].0;
+    if rows[rows.len() - 1].0 - t0 > 366.0 * 86_400.0 {
+        return Err("spans more than 366 days".to_string());
+    }
+    let mut points = Vec::with_capacity(rows.len());
+    for i in 0..rows.len() {
+        let interval = if i + 1 < rows.len() {
+            rows[i + 1].0 - rows[i].0
+        } else {
+            rows[i].0 - rows[i - 1].0
+        };
+        let time = SimDuration::from_secs_f64(rows[i].0 - t0);
+        if let Some(&(prev, _)) = points.last()
+            && time <= prev
+        {
+            return Err(format!(
+                "line {}: rows closer than 1 ns cannot be told apart",
+                i + 2
+            ));
+        }
+        points.push((time, rows[i].1 / interval * scale));
+    }
+    Ok(LoadedTrace {
+        sha256: sha256_hex(bytes),
+        points,
+    })
+}
+
+/// Seconds of a timestamp: a number, or a calendar date-time (UTC, since 1970).
+fn parse_timestamp(text: &str) -> Option<f64> {
+    if let Ok(v) = text.parse::<f64>() {
+        return v.is_finite().then_some(v);
+    }
+    let text = text.strip_suffix('Z').unwrap_or(text);
+    let (date, time) = text.split_once([' ', 'T']).unwrap_or((text, "00:00:00"));
+    let mut d = date.split('-');
+    let year: i64 = d.next()?.parse().ok()?;
+    let month: i64 = d.next()?.parse().ok()?;
+    let day: i64 = d.next()?.parse().ok()?;
+    if d.next().is_some() || !(1..=12).contains(&month) || !(1..=31).contains(&day) {
+        return None;
+    }
+    let mut t = time.trim().split(':');
+    let hour: i64 = t.next()?.parse().ok()?;
+    let minute: i64 = t.next()?.parse().ok()?;
+    let second: f64 = t.next().unwrap_or("0").parse().ok()?;
+    if t.next().is_some()
+        || !(0..=23).contains(&hour)
+        || !(0..=59).contains(&minute)
+        || !(0.0..61.0).contains(&second)
+    {
+        return None;
+    }
+    let days = days_from_civil(year, month, day);
+    Some((days * 86_400 + hour * 3_600 + minute * 60) as f64 + second)
+}
+
+/// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's algorithm).
+fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (m + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn calendar_timestamps_become_rates() {
+        let csv = "timestamp,value\n2014-07-01 00:00:00,1800\n2014-07-01 00:30:00,3600\n2014-07-01 01:00:00,900\n";
+        let t = parse_trace(csv.as_bytes(), 2.0).unwrap();
+        assert_eq!(
+            t.points,
+            vec![
+                (SimDuration::ZERO, 2.0),
+                (SimDuration::from_secs(1800), 4.0),
+                (SimDuration::from_secs(3600), 1.0),
+            ]
+        );
+        assert_eq!(t.sha256.len(), 64);
+    }
+
+    #[test]
+    fn numeric_timestamps_work() {
+        let t = parse_trace(b"timestamp,value\n10,5\n11,7\n", 1.0).unwrap();
+        assert_eq!(t.points, vec![(SimDuration::ZERO, 5.0), (SimDuration::from_secs(1), 7.0)]);
+    }
+
+    #[test]
+    fn bad_traces_are_errors() {
+        assert!(parse_trace(b"time,v\n1,2\n", 1.0).unwrap_err().contains("header"));
+        assert!(parse_trace(b"timestamp,value\n1,2\n", 1.0).unwrap_err().contains("at least 2"));
+        assert!(parse_trace(b"timestamp,value\n2,2\n1,2\n", 1.0).unwrap_err().contains("line 3"));
+        assert!(parse_trace(b"timestamp,value\nxx,2\n3,2\n", 1.0).unwrap_err().contains("line 2"));
+        assert!(parse_trace(b"timestamp,value\n1,-2\n3,2\n", 1.0).unwrap_err().contains(">= 0"));
+    }
+
+    #[test]
+    fn epoch_days() {
+        assert_eq!(days_from_civil(1970, 1, 1), 0);
+        assert_eq!(days_from_civil(2000, 3, 1), 11_017);
+    }
+}

@@ -1,0 +1,532 @@
+//! The simulation loop: the events, their handlers, and the order in which time advances.
+//!
+//! # Ordering contract
+//!
+//! * Model events live in the [`EventQueue`] and fire in `(time, seq)` order: by time,
+//!   and at equal times in the order they were scheduled.
+//! * Scaler evaluations and samples are periodic observers outside the queue. At a time
+//!   `t` every model event with time `<= t` fires first, then the scaler evaluates (if one
+//!   is due at `t`), then the sample at `t` is taken. A sample at `t` therefore reflects
+//!   everything that happened up to and including `t`, and row `k` of `timeseries.csv`
+//!   covers the interval `(t - interval, t]`.
+//! * A scaler decision at `t` takes effect at `t + delay` as a queue event; partitions then
+//!   pause for `rebalance_pause` and processors restart when the pause ends.
+//! * The run stops after the sample at `duration`; events later than that never fire and
+//!   records still in flight count as lag.
+//!
+//! "Event" in performance figures means one popped queue event (processor wake-up,
+//! invocation end, poller change, rebalance end).
+
+use rand_chacha::ChaCha8Rng;
+
+use crate::engine::queue::EventQueue;
+use crate::engine::rng::{Purpose, stream};
+use crate::engine::time::{SimDuration, SimTime};
+use crate::metrics::summary::SummaryContext;
+use crate::metrics::{Recorder, SampleRow, ScalingRecord, Snapshot, Summary};
+use crate::model::cost::CostModel;
+use crate::model::esm::{Bandwidth, Batch, BatchLimits, Processor, assign, build_batch};
+use crate::model::function::DurationCalculator;
+use crate::model::log::Partition;
+use crate::model::scaler::{self, Action, Observation, Scaler};
+use crate::model::traffic::{RateCurve, RecordSizer, partition_shares};
+use crate::scenario::Scenario;
+
+/// Everything a run produces.
+#[derive(Clone, Debug)]
+pub struct RunResult {
+    /// One row per sample interval.
+    pub rows: Vec<SampleRow>,
+    /// One record per scaler evaluation.
+    pub scaling: Vec<ScalingRecord>,
+    /// The end-of-run summary.
+    pub summary: Summary,
+    /// Queue events processed.
+    pub events: u64,
+}
+
+enum Event {
+    /// A processor re-checks whether its batch can go (stale when the token differs).
+    Wake { processor: u32, token: u64 },
+    /// An invocation ended.
+    InvocationDone { generation: u32, processor: u32, batch: Batch, failed: bool },
+    /// A scaler decision takes effect.
+    ApplyPollers { target: u32 },
+    /// The partitions paused by a rebalance resume.
+    RebalanceEnd { generation: u32 },
+}
+
+/// One run of a scenario.
+pub struct Simulation<'a> {
+    scenario: &'a Scenario,
+    curve: RateCurve,
+    sizer: RecordSizer,
+    durations: DurationCalculator,
+    limits: BatchLimits,
+    partitions: Vec<Partition>,
+    owner: Vec<u32>,
+    paused_until: SimTime,
+    duration_rngs: Vec<ChaCha8Rng>,
+    retry_pending: Vec<bool>,
+    processors: Vec<Processor>,
+    bandwidth: Vec<Bandwidth>,
+    generation: u32,
+    pollers: u32,
+    scaler: Box<dyn Scaler>,
+    pending_change: bool,
+    previous_lag: u64,
+    queue: EventQueue<Event>,
+    recorder: Recorder,
+    scaling: Vec<ScalingRecord>,
+    end: SimTime,
+    next_token: u64,
+}
+
+impl<'a> Simulation<'a> {
+    /// Prepares a run of `scenario` (nothing is simulated until [`Simulation::run`]).
+    pub fn new(scenario: &'a Scenario) -> Self {
+        let topic = &scenario.topic;
+        let producer = &scenario.producer;
+        let sizer = RecordSizer::new(&producer.record_size);
+        let shares = partition_shares(&topic.keys, topic.partitions);
+        let partitions: Vec<Partition> = shares
+            .iter()
+            .enumerate()
+            .map(|(i, &share)| {
+                Partition::new(
+                    scenario.seed,
+                    i as u32,
+                    share,
+                    producer.arrivals,
+                    producer.resolution,
+                    topic.initial_backlog,
+                    &sizer,
+                )
+            })
+            .collect();
+        let initial_produced = partitions.iter().map(Partition::produced).sum();
+        let duration_rngs =
+            (0..topic.partitions).map(|p| stream(scenario.seed, Purpose::Durations, p as u64)).collect();
+        let scaler = scaler::build(&scenario.esm.scaler, topic.partitions, scenario.seed);
+        let cost = CostModel::new(&scenario.pricing, scenario.function.architecture);
+        Simulation {
+            scenario,
+            curve: RateCurve::new(&producer.rate),
+            sizer,
+            durations: DurationCalculator::new(&scenario.function),
+            limits: BatchLimits::new(&scenario.esm),
+            partitions,
+            owner: vec![0; topic.partitions as usize],
+            paused_until: SimTime::ZERO,
+            duration_rngs,
+            retry_pending: vec![false; topic.partitions as usize],
+            processors: Vec::new(),
+            bandwidth: Vec::new(),
+            generation: 0,
+            pollers: 0,
+            scaler,
+            pending_change: false,
+            previous_lag: 0,
+            queue: EventQueue::new(),
+            recorder: Recorder::new(scenario.sample_interval, cost, scenario.function.memory, initial_produced),
+            scaling: Vec::new(),
+            end: SimTime::ZERO + scenario.duration,
+            next_token: 0,
+        }
+    }
+
+    /// Runs to the end; `progress` is called after every sample with the current time.
+    pub fn run(mut self, progress: &mut dyn FnMut(SimTime)) -> RunResult {
+        let initial = self.scaler.initial_pollers();
+        self.reassign(SimTime::ZERO, initial);
+        for p in 0..self.processors.len() as u32 {
+            self.try_dispatch(p, SimTime::ZERO);
+        }
+        let sample_every = self.scenario.sample_interval;
+        let evaluate_every = self.scaler.evaluation_interval();
+        let mut next_sample = SimTime::ZERO + sample_every;
+        let mut next_evaluation = evaluate_every.map_or(SimTime::MAX, |d| SimTime::ZERO + d);
+        loop {
+            let next_event = self.queue.peek_time().unwrap_or(SimTime::MAX);
+            let next_observer = next_sample.min(next_evaluation);
+            if next_event <= next_observer && next_event <= self.end {
+                let (now, event) = self.queue.pop().expect("peeked");
+                self.handle(now, event);
+            } else if next_evaluation <= next_sample && next_evaluation <= self.end {
+                self.queue.advance_to(next_evaluation);
+                self.evaluate_scaler(next_evaluation);
+                next_evaluation += evaluate_every.expect("evaluations are scheduled");
+            } else if next_sample <= self.end {
+                self.queue.advance_to(next_sample);
+                self.sample(next_sample);
+                progress(next_sample);
+                next_sample += sample_every;
+            } else {
+                break;
+            }
+        }
+        self.finish()
+    }
+
+    fn finish(self) -> RunResult {
+        let events = self.queue.popped();
+        let scenario = self.scenario;
+        let (rows, totals) = self.recorder.finish();
+        let ctx = SummaryContext {
+            scenario: &scenario.name,
+            seed: scenario.seed,
+            duration: scenario.duration,
+            drained_lag: scenario.esm.batch_size as u64 * scenario.topic.partitions as u64,
+            slo_max_age: scenario.slo.max_age,
+            events,
+        };
+        let summary = Summary::compute(&ctx, &rows, &self.scaling, &totals);
+        RunResult { rows, scaling: self.scaling, summary, events }
+    }
+
+    fn schedule(&mut self, at: SimTime, event: Event) {
+        self.queue.schedule(at, event).expect("the model only schedules at or after now");
+    }
+
+    fn handle(&mut self, now: SimTime, event: Event) {
+        match event {
+            Event::Wake { processor, token } => {
+                if self.processors.get(processor as usize).is_some_and(|p| p.wake_token == token) {
+                    self.try_dispatch(processor, now);
+                }
+            }
+            Event::InvocationDone { generation, processor, batch, failed } => {
+                self.complete(now, generation, processor, batch, failed);
+            }
+            Event::ApplyPollers { target } => {
+                self.pending_change = false;
+                self.reassign(now, target);
+            }
+            Event::RebalanceEnd { generation } => {
+                if generation == self.generation {
+                    for p in 0..self.processors.len() as u32 {
+                        self.try_dispatch(p, now);
+                    }
+                }
+            }
+        }
+    }
+
+    /// Replaces the processors with those of `pollers` pollers. Every partition pauses
+    /// for the rebalance (eager assignor), except at t = 0.
+    fn reassign(&mut self, now: SimTime, pollers: u32) {
+        let esm = &self.scenario.esm;
+        self.pollers = pollers.clamp(1, self.scenario.topic.partitions);
+        self.generation += 1;
+        let pause = if now == SimTime::ZERO { SimDuration::ZERO } else { esm.rebalance_pause };
+        self.paused_until = now + pause;
+        let start = self.paused_until + esm.batching_window;
+        self.processors = assign(self.scenario.topic.partitions, self.pollers, esm.poller.max_concurrent_invokes, start);
+        self.bandwidth = vec![Bandwidth::default(); self.pollers as usize];
+        for (i, processor) in self.processors.iter().enumerate() {
+            for &p in &processor.partitions {
+                self.owner[p as usize] = i as u32;
+            }
+        }
+        if pause > SimDuration::ZERO {
+            let generation = self.generation;
+            self.schedule(self.paused_until, Event::RebalanceEnd { generation });
+        }
+    }
+
+    /// Partitions of `processor` that can join a batch at `now`.
+    fn eligible(&self, processor: u32, now: SimTime) -> Vec<u32> {
+        if now < self.paused_until {
+            return Vec::new();
+        }
+        self.processors[processor as usize]
+            .partitions
+            .iter()
+            .copied()
+            .filter(|&p| !self.partitions[p as usize].in_flight())
+            .collect()
+    }
+
+    /// Invokes the processor's batch if one of the closing rules holds, otherwise
+    /// schedules a wake-up for the earliest time one will.
+    fn try_dispatch(&mut self, processor: u32, now: SimTime) {
+        if self.processors[processor as usize].busy {
+            return;
+        }
+        let eligible = self.eligible(processor, now);
+        if eligible.is_empty() {
+            return;
+        }
+        let (curve, sizer) = (&self.curve, &self.sizer);
+        let (mut ready, mut bytes) = (0, 0);
+        for &p in &eligible {
+            let partition = &mut self.partitions[p as usize];
+            partition.advance(now, curve, sizer);
+            ready += partition.ready_count();
+            bytes += partition.ready_bytes();
+        }
+        let deadline = self.processors[processor as usize].window_deadline;
+        let can_send = self.limits.is_full(ready, bytes) || (now >= deadline && ready > 0);
+        let wake_at = if can_send {
+            let poller = self.processors[processor as usize].poller as usize;
+            let bandwidth_ready = self.bandwidth[poller].ready_at(now);
+            if bandwidth_ready <= now {
+                self.invoke(processor, now, &eligible);
+                return;
+            }
+            Some(bandwidth_ready)
+        } else if now < deadline {
+            Some(self.fill_time(&eligible, now, deadline).unwrap_or(deadline))
+        } else {
+            let horizon = self.end;
+            eligible
+                .iter()
+                .filter_map(|&p| self.partitions[p as usize].next_arrival(now, horizon, curve, sizer))
+                .min()
+                .filter(|&t| t <= horizon)
+        };
+        if let Some(at) = wake_at {
+            self.next_token += 1;
+            let token = self.next_token;
+            self.processors[processor as usize].wake_token = token;
+            self.schedule(at, Event::Wake { processor, token });
+        }
+    }
+
+    /// The earliest time in `(now, deadline]` at which the eligible partitions hold a
+    /// full batch, if any (bisection on time over the known future arrivals).
+    fn fill_time(&mut self, eligible: &[u32], now: SimTime, deadline: SimTime) -> Option<SimTime> {
+        for &p in eligible {
+            self.partitions[p as usize].generate_until(deadline, &self.curve, &self.sizer);
+        }
+        let full_by = |t: SimTime| {
+            let (count, bytes) = eligible.iter().fold((0, 0), |(c, b), &p| {
+                let (pc, pb) = self.partitions[p as usize].available_by(t);
+                (c + pc, b + pb)
+            });
+            self.limits.is_full(count, bytes)
+        };
+        if !full_by(deadline) {
+            return None;
+        }
+        let (mut lo, mut hi) = (now.0, deadline.0);
+        while hi - lo > 1 {
+            let mid = lo + (hi - lo) / 2;
+            if full_by(SimTime(mid)) { hi = mid } else { lo = mid }
+        }
+        Some(SimTime(hi))
+    }
+
+    fn invoke(&mut self, processor: u32, now: SimTime, eligible: &[u32]) {
+        let batch = build_batch(&mut self.partitions, eligible, &self.limits);
+        let lead = batch.parts[0].partition as usize;
+        let retry = batch.parts.iter().any(|part| self.retry_pending[part.partition as usize]);
+        for part in &batch.parts {
+            self.retry_pending[part.partition as usize] = false;
+            self.partitions[part.partition as usize].start_flight(part.runs[0].first);
+        }
+        let outcome = self.durations.invoke(batch.records, batch.bytes, &mut self.duration_rngs[lead]);
+        let state = &mut self.processors[processor as usize];
+        state.busy = true;
+        self.bandwidth[state.poller as usize].consume(now, batch.bytes, self.scenario.esm.poller.max_bytes_per_s);
+        self.recorder.invocation_started(now, batch.records, outcome.duration, retry);
+        let generation = self.generation;
+        let failed = outcome.timed_out;
+        self.schedule(now + outcome.duration, Event::InvocationDone { generation, processor, batch, failed });
+    }
+
+    /// An invocation ended: commit its records (or put them back to be retried), then
+    /// let the processor (or, after a rebalance, the partitions' new owners) go on.
+    fn complete(&mut self, now: SimTime, generation: u32, processor: u32, batch: Batch, failed: bool) {
+        self.recorder.invocation_ended(now, failed);
+        for part in &batch.parts {
+            let p = part.partition as usize;
+            if failed {
+                self.partitions[p].restore_front(&part.runs);
+                self.retry_pending[p] = true;
+            } else {
+                self.partitions[p].commit(part.records);
+                for run in &part.runs {
+                    self.recorder.committed(run, now);
+                }
+            }
+        }
+        if generation == self.generation {
+            let state = &mut self.processors[processor as usize];
+            state.busy = false;
+            state.window_deadline = now + self.scenario.esm.batching_window;
+            self.try_dispatch(processor, now);
+        } else {
+            for part in &batch.parts {
+                let owner = self.owner[part.partition as usize];
+                self.try_dispatch(owner, now);
+            }
+        }
+    }
+
+    /// Brings every partition's log up to `now`.
+    fn advance_all(&mut self, now: SimTime) {
+        for partition in &mut self.partitions {
+            partition.advance(now, &self.curve, &self.sizer);
+        }
+    }
+
+    fn evaluate_scaler(&mut self, now: SimTime) {
+        self.advance_all(now);
+        let total_lag = self.partitions.iter().map(Partition::lag).sum();
+        let max_partition_lag = self.partitions.iter().map(Partition::lag).max().unwrap_or(0);
+        let observation = Observation {
+            now,
+            total_lag,
+            max_partition_lag,
+            pollers: self.pollers,
+            change_pending: self.pending_change,
+        };
+        let decision = self.scaler.evaluate(&observation);
+        let effective_at = (decision.action != Action::Hold).then(|| now + decision.delay);
+        if let Some(at) = effective_at {
+            self.pending_change = true;
+            self.schedule(at, Event::ApplyPollers { target: decision.target });
+        }
+        self.scaling.push(ScalingRecord {
+            time: now,
+            total_lag,
+            previous_lag: std::mem::replace(&mut self.previous_lag, total_lag),
+            max_partition_lag,
+            pollers: self.pollers,
+            target: decision.target,
+            action: decision.action.as_str(),
+            reason: decision.reason,
+            effective_at,
+        });
+    }
+
+    fn sample(&mut self, now: SimTime) {
+        self.advance_all(now);
+        let mut snapshot = Snapshot { pollers: self.pollers, processors: self.processors.len() as u32, ..Snapshot::default() };
+        for partition in &self.partitions {
+            snapshot.produced_total += partition.produced();
+            snapshot.committed_total += partition.committed();
+            snapshot.lag += partition.lag();
+            snapshot.max_partition_lag = snapshot.max_partition_lag.max(partition.lag());
+            if let Some(t) = partition.oldest_uncommitted() {
+                snapshot.oldest_uncommitted = Some(snapshot.oldest_uncommitted.map_or(t, |o: SimTime| o.min(t)));
+            }
+        }
+        if self.scenario.outputs.partitions_csv {
+            snapshot.partition_lags = Some(self.partitions.iter().map(Partition::lag).collect());
+        }
+        self.recorder.sample(now, snapshot);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::*;
+
+    /// One partition, fluid arrivals at `rate`/s, fixed 100 ms per batch, one fixed poller.
+    fn micro(rate: f64, batch_size: u32, window_ms: u64, secs: u64) -> Scenario {
+        let tier = |usd| vec![PriceTier { up_to_gb_s: None, usd_per_gb_s: usd }];
+        Scenario {
+            name: "micro".into(),
+            seed: 1,
+            duration: SimDuration::from_secs(secs),
+            sample_interval: SimDuration::from_secs(1),
+            topic: Topic { partitions: 1, keys: KeyDistribution::Uniform, initial_backlog: 0 },
+            producer: Producer {
+                arrivals: ArrivalProcess::Deterministic,
+                record_size: RecordSize::Fixed(1024),
+                rate: vec![RateShape::Constant(rate)],
+                resolution: SimDuration::from_millis(10),
+            },
+            esm: Esm {
+                batch_size,
+                batching_window: SimDuration::from_millis(window_ms),
+                max_payload_bytes: 6_291_456,
+                payload_encoding_factor: 4.0 / 3.0,
+                record_overhead_bytes: 200,
+                poller: PollerLimits { max_bytes_per_s: 5_000_000, max_concurrent_invokes: 5 },
+                scaler: crate::scenario::Scaler::Fixed { pollers: 1 },
+                rebalance_pause: SimDuration::from_secs(5),
+            },
+            function: Function {
+                memory: 1024,
+                architecture: Architecture::X86_64,
+                timeout: SimDuration::from_secs(3),
+                duration: DurationModel {
+                    reference_memory: 1024,
+                    per_batch: SimDuration::from_millis(100),
+                    per_record: SimDuration::ZERO,
+                    per_kib: SimDuration::ZERO,
+                    cpu_bound: 0.0,
+                    threads: 1,
+                    jitter: Jitter::Fixed,
+                },
+            },
+            pricing: Pricing {
+                request_per_million: 0.2,
+                x86_64: tier(0.0000166667),
+                arm64: tier(0.0000133334),
+                month_to_date_gb_s: 0.0,
+            },
+            slo: Slo::default(),
+            outputs: Outputs { partitions_csv: false, charts: false },
+        }
+    }
+
+    fn run(s: &Scenario) -> RunResult {
+        Simulation::new(s).run(&mut |_| {})
+    }
+
+    #[test]
+    fn full_batches_go_when_the_fifth_record_arrives() {
+        let result = run(&micro(10.0, 5, 1000, 3));
+        let got: Vec<(u64, u64, u64)> = result.rows.iter().map(|r| (r.produced_total, r.committed_total, r.lag)).collect();
+        assert_eq!(got, vec![(10, 5, 5), (20, 15, 5), (30, 25, 5)]);
+        // Invocations at 0.5, 1.0, 1.5, 2.0, 2.5 and 3.0 s.
+        assert_eq!(result.summary.invocations, 6);
+        // Every batch holds records that waited 0.5, 0.4, 0.3, 0.2 and 0.1 s.
+        assert!((result.summary.latency_mean_s.unwrap() - 0.3).abs() < 1e-9);
+        let p50 = result.rows[0].latency_p50_s.unwrap();
+        assert!((p50 - 0.3).abs() <= 0.3 * 0.01, "p50 {p50} (1 % histogram resolution)");
+    }
+
+    fn counts(result: &RunResult) -> Vec<(u64, u64, u64)> {
+        result.rows.iter().map(|r| (r.produced_total, r.committed_total, r.lag)).collect()
+    }
+
+    #[test]
+    fn the_window_closes_a_partial_batch_and_restarts_when_the_invocation_ends() {
+        // Records every 0.5 s; windows end at 1.0, 2.1 and 3.2 s; each sends two records.
+        let result = run(&micro(2.0, 5, 1000, 4));
+        assert_eq!(counts(&result), vec![(2, 0, 2), (4, 2, 2), (6, 4, 2), (8, 6, 2)]);
+        assert_eq!(result.summary.invocations, 3);
+        assert_eq!(result.summary.mean_batch_records, Some(2.0));
+        // Batches (0.5, 1.0) at 1.1, (1.5, 2.0) at 2.2, (2.5, 3.0) at 3.3 s:
+        // (0.6 + 0.1 + 0.7 + 0.2 + 0.8 + 0.3) / 6 = 0.45 s.
+        assert!((result.summary.latency_mean_s.unwrap() - 0.45).abs() < 1e-9);
+    }
+
+    #[test]
+    fn window_zero_sends_each_record_when_it_arrives() {
+        let result = run(&micro(2.0, 5, 0, 4));
+        assert_eq!(result.summary.invocations, 8);
+        assert_eq!(counts(&result).last(), Some(&(8, 7, 1)));
+        assert!((result.summary.latency_mean_s.unwrap() - 0.1).abs() < 1e-9);
+        assert_eq!(result.summary.max_concurrency, 1);
+        // Busy 100 ms of every 500 ms.
+        assert!((result.rows[1].concurrency_mean - 0.2).abs() < 1e-12);
+    }
+
+    #[test]
+    fn cost_of_fixed_duration_invocations_to_the_cent_fraction() {
+        let result = run(&micro(10.0, 5, 1000, 3));
+        // 6 invocations × 100 ms × 1 GB = 0.6 GB-s.
+        let s = &result.summary;
+        assert!((s.gb_s - 0.6).abs() < 1e-12);
+        assert!((s.cost_requests_usd - 6.0 * 0.2e-6).abs() < 1e-15);
+        assert!((s.cost_duration_usd - 0.6 * 0.0000166667).abs() < 1e-15);
+        assert!((s.cost_usd - 1.120_002e-5).abs() < 1e-15);
+    }
+}
