@@ -80,7 +80,13 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Run(args) => run_command(&args),
         Command::Check(args) => {
             let scenario = args.load()?;
-            println!("{}: ok ({} scenario '{}', hash {})", args.scenario.display(), describe(&scenario), scenario.name, &scenario.hash()[..12]);
+            println!(
+                "{}: ok ({} scenario '{}', hash {})",
+                args.scenario.display(),
+                describe(&scenario),
+                scenario.name,
+                &scenario.hash()[..12]
+            );
             Ok(())
         }
         Command::Explain(args) => {
@@ -96,15 +102,22 @@ fn describe(s: &Scenario) -> String {
 
 fn run_command(args: &RunArgs) -> anyhow::Result<()> {
     let scenario = args.scenario.load()?;
-    let out_dir = args.out.clone().unwrap_or_else(|| Path::new("outputs").join(&scenario.name));
+    let out_dir = args
+        .out
+        .clone()
+        .unwrap_or_else(|| Path::new("outputs").join(&scenario.name));
     let started = Instant::now();
     let result = simulate_with_progress(&scenario, args.quiet);
     let wall = started.elapsed();
     let mut files = output::render(&scenario, &result);
     files.push(timing_file(&scenario, &result, wall.as_secs_f64()));
-    output::write::write_all(&out_dir, &files).with_context(|| format!("writing the outputs of '{}'", scenario.name))?;
+    output::write::write_all(&out_dir, &files)
+        .with_context(|| format!("writing the outputs of '{}'", scenario.name))?;
     if !args.quiet {
-        println!("{}", summary_line(&scenario, &result, wall.as_secs_f64(), &out_dir));
+        println!(
+            "{}",
+            summary_line(&scenario, &result, wall.as_secs_f64(), &out_dir)
+        );
     }
     Ok(())
 }
@@ -116,9 +129,11 @@ fn simulate_with_progress(scenario: &Scenario, quiet: bool) -> RunResult {
         ProgressBar::hidden()
     } else {
         let bar = ProgressBar::new(total);
-        let style = ProgressStyle::with_template("{spinner} simulating {msg} [{bar:30}] {percent:>3}% eta {eta}")
-            .expect("the template is valid")
-            .progress_chars("=> ");
+        let style = ProgressStyle::with_template(
+            "{spinner} simulating {msg} [{bar:30}] {percent:>3}% eta {eta}",
+        )
+        .expect("the template is valid")
+        .progress_chars("=> ");
         bar.set_style(style);
         bar.set_message(scenario.name.clone());
         bar
@@ -143,12 +158,17 @@ fn timing_file(scenario: &Scenario, result: &RunResult, wall_s: f64) -> OutputFi
     });
     let mut bytes = serde_json::to_vec_pretty(&timing).expect("plain data always serialises");
     bytes.push(b'\n');
-    OutputFile { name: "timing.json".into(), bytes }
+    OutputFile {
+        name: "timing.json".into(),
+        bytes,
+    }
 }
 
 fn summary_line(scenario: &Scenario, result: &RunResult, wall_s: f64, out_dir: &Path) -> String {
     let s = &result.summary;
-    let p99 = s.latency_p99_s.map_or_else(|| "-".to_string(), |v| format!("{v:.2}s"));
+    let p99 = s
+        .latency_p99_s
+        .map_or_else(|| "-".to_string(), |v| format!("{v:.2}s"));
     format!(
         "{}: {} simulated in {:.2}s | max lag {} at {} | max age {:.1}s | p99 latency {} | {} invocations | ${:.4} -> {}",
         scenario.name,

@@ -43,13 +43,20 @@ pub struct RunResult {
     pub summary: Summary,
     /// Queue events processed.
     pub events: u64,
+    /// Invariant violations found (only with [`Simulation::with_invariant_checks`]).
+    pub violations: Vec<String>,
 }
 
 enum Event {
     /// A processor re-checks whether its batch can go (stale when the token differs).
     Wake { processor: u32, token: u64 },
     /// An invocation ended.
-    InvocationDone { generation: u32, processor: u32, batch: Batch, failed: bool },
+    InvocationDone {
+        generation: u32,
+        processor: u32,
+        batch: Batch,
+        failed: bool,
+    },
     /// A scaler decision takes effect.
     ApplyPollers { target: u32 },
     /// The partitions paused by a rebalance resume.
@@ -80,6 +87,8 @@ pub struct Simulation<'a> {
     scaling: Vec<ScalingRecord>,
     end: SimTime,
     next_token: u64,
+    check_invariants: bool,
+    violations: Vec<String>,
 }
 
 impl<'a> Simulation<'a> {
@@ -105,8 +114,9 @@ impl<'a> Simulation<'a> {
             })
             .collect();
         let initial_produced = partitions.iter().map(Partition::produced).sum();
-        let duration_rngs =
-            (0..topic.partitions).map(|p| stream(scenario.seed, Purpose::Durations, p as u64)).collect();
+        let duration_rngs = (0..topic.partitions)
+            .map(|p| stream(scenario.seed, Purpose::Durations, p as u64))
+            .collect();
         let scaler = scaler::build(&scenario.esm.scaler, topic.partitions, scenario.seed);
         let cost = CostModel::new(&scenario.pricing, scenario.function.architecture);
         Simulation {
@@ -128,11 +138,27 @@ impl<'a> Simulation<'a> {
             pending_change: false,
             previous_lag: 0,
             queue: EventQueue::new(),
-            recorder: Recorder::new(scenario.sample_interval, cost, scenario.function.memory, initial_produced),
+            recorder: Recorder::new(
+                scenario.sample_interval,
+                cost,
+                scenario.function.memory,
+                initial_produced,
+            ),
             scaling: Vec::new(),
             end: SimTime::ZERO + scenario.duration,
             next_token: 0,
+            check_invariants: false,
+            violations: Vec::new(),
         }
+    }
+
+    /// Checks conservation of records in every partition at every sample and the
+    /// structural limits (pollers <= partitions, one batch in flight per partition);
+    /// violations are returned in [`RunResult::violations`]. Costs a pass over every
+    /// partition's runs per sample, so it is meant for tests.
+    pub fn with_invariant_checks(mut self) -> Self {
+        self.check_invariants = true;
+        self
     }
 
     /// Runs to the end; `progress` is called after every sample with the current time.
@@ -181,21 +207,38 @@ impl<'a> Simulation<'a> {
             events,
         };
         let summary = Summary::compute(&ctx, &rows, &self.scaling, &totals);
-        RunResult { rows, scaling: self.scaling, summary, events }
+        RunResult {
+            rows,
+            scaling: self.scaling,
+            summary,
+            events,
+            violations: self.violations,
+        }
     }
 
     fn schedule(&mut self, at: SimTime, event: Event) {
-        self.queue.schedule(at, event).expect("the model only schedules at or after now");
+        self.queue
+            .schedule(at, event)
+            .expect("the model only schedules at or after now");
     }
 
     fn handle(&mut self, now: SimTime, event: Event) {
         match event {
             Event::Wake { processor, token } => {
-                if self.processors.get(processor as usize).is_some_and(|p| p.wake_token == token) {
+                if self
+                    .processors
+                    .get(processor as usize)
+                    .is_some_and(|p| p.wake_token == token)
+                {
                     self.try_dispatch(processor, now);
                 }
             }
-            Event::InvocationDone { generation, processor, batch, failed } => {
+            Event::InvocationDone {
+                generation,
+                processor,
+                batch,
+                failed,
+            } => {
                 self.complete(now, generation, processor, batch, failed);
             }
             Event::ApplyPollers { target } => {
@@ -218,10 +261,19 @@ impl<'a> Simulation<'a> {
         let esm = &self.scenario.esm;
         self.pollers = pollers.clamp(1, self.scenario.topic.partitions);
         self.generation += 1;
-        let pause = if now == SimTime::ZERO { SimDuration::ZERO } else { esm.rebalance_pause };
+        let pause = if now == SimTime::ZERO {
+            SimDuration::ZERO
+        } else {
+            esm.rebalance_pause
+        };
         self.paused_until = now + pause;
         let start = self.paused_until + esm.batching_window;
-        self.processors = assign(self.scenario.topic.partitions, self.pollers, esm.poller.max_concurrent_invokes, start);
+        self.processors = assign(
+            self.scenario.topic.partitions,
+            self.pollers,
+            esm.poller.max_concurrent_invokes,
+            start,
+        );
         self.bandwidth = vec![Bandwidth::default(); self.pollers as usize];
         for (i, processor) in self.processors.iter().enumerate() {
             for &p in &processor.partitions {
@@ -281,7 +333,9 @@ impl<'a> Simulation<'a> {
             let horizon = self.end;
             eligible
                 .iter()
-                .filter_map(|&p| self.partitions[p as usize].next_arrival(now, horizon, curve, sizer))
+                .filter_map(|&p| {
+                    self.partitions[p as usize].next_arrival(now, horizon, curve, sizer)
+                })
                 .min()
                 .filter(|&t| t <= horizon)
         };
@@ -312,7 +366,11 @@ impl<'a> Simulation<'a> {
         let (mut lo, mut hi) = (now.0, deadline.0);
         while hi - lo > 1 {
             let mid = lo + (hi - lo) / 2;
-            if full_by(SimTime(mid)) { hi = mid } else { lo = mid }
+            if full_by(SimTime(mid)) {
+                hi = mid
+            } else {
+                lo = mid
+            }
         }
         Some(SimTime(hi))
     }
@@ -320,24 +378,49 @@ impl<'a> Simulation<'a> {
     fn invoke(&mut self, processor: u32, now: SimTime, eligible: &[u32]) {
         let batch = build_batch(&mut self.partitions, eligible, &self.limits);
         let lead = batch.parts[0].partition as usize;
-        let retry = batch.parts.iter().any(|part| self.retry_pending[part.partition as usize]);
+        let retry = batch
+            .parts
+            .iter()
+            .any(|part| self.retry_pending[part.partition as usize]);
         for part in &batch.parts {
             self.retry_pending[part.partition as usize] = false;
-            self.partitions[part.partition as usize].start_flight(part.runs[0].first);
+            self.partitions[part.partition as usize].start_flight(part.runs[0].first, part.records);
         }
-        let outcome = self.durations.invoke(batch.records, batch.bytes, &mut self.duration_rngs[lead]);
+        let outcome =
+            self.durations
+                .invoke(batch.records, batch.bytes, &mut self.duration_rngs[lead]);
         let state = &mut self.processors[processor as usize];
         state.busy = true;
-        self.bandwidth[state.poller as usize].consume(now, batch.bytes, self.scenario.esm.poller.max_bytes_per_s);
-        self.recorder.invocation_started(now, batch.records, outcome.duration, retry);
+        self.bandwidth[state.poller as usize].consume(
+            now,
+            batch.bytes,
+            self.scenario.esm.poller.max_bytes_per_s,
+        );
+        self.recorder
+            .invocation_started(now, batch.records, outcome.duration, retry);
         let generation = self.generation;
         let failed = outcome.timed_out;
-        self.schedule(now + outcome.duration, Event::InvocationDone { generation, processor, batch, failed });
+        self.schedule(
+            now + outcome.duration,
+            Event::InvocationDone {
+                generation,
+                processor,
+                batch,
+                failed,
+            },
+        );
     }
 
     /// An invocation ended: commit its records (or put them back to be retried), then
     /// let the processor (or, after a rebalance, the partitions' new owners) go on.
-    fn complete(&mut self, now: SimTime, generation: u32, processor: u32, batch: Batch, failed: bool) {
+    fn complete(
+        &mut self,
+        now: SimTime,
+        generation: u32,
+        processor: u32,
+        batch: Batch,
+        failed: bool,
+    ) {
         self.recorder.invocation_ended(now, failed);
         for part in &batch.parts {
             let p = part.partition as usize;
@@ -374,7 +457,12 @@ impl<'a> Simulation<'a> {
     fn evaluate_scaler(&mut self, now: SimTime) {
         self.advance_all(now);
         let total_lag = self.partitions.iter().map(Partition::lag).sum();
-        let max_partition_lag = self.partitions.iter().map(Partition::lag).max().unwrap_or(0);
+        let max_partition_lag = self
+            .partitions
+            .iter()
+            .map(Partition::lag)
+            .max()
+            .unwrap_or(0);
         let observation = Observation {
             now,
             total_lag,
@@ -386,7 +474,12 @@ impl<'a> Simulation<'a> {
         let effective_at = (decision.action != Action::Hold).then(|| now + decision.delay);
         if let Some(at) = effective_at {
             self.pending_change = true;
-            self.schedule(at, Event::ApplyPollers { target: decision.target });
+            self.schedule(
+                at,
+                Event::ApplyPollers {
+                    target: decision.target,
+                },
+            );
         }
         self.scaling.push(ScalingRecord {
             time: now,
@@ -401,17 +494,44 @@ impl<'a> Simulation<'a> {
         });
     }
 
+    fn check(&mut self, now: SimTime) {
+        for (p, partition) in self.partitions.iter().enumerate() {
+            if let Err(e) = partition.check_conservation() {
+                self.violations.push(format!("t={now} partition {p}: {e}"));
+            }
+        }
+        if self.pollers > self.scenario.topic.partitions {
+            self.violations
+                .push(format!("t={now}: {} pollers > partitions", self.pollers));
+        }
+        let in_flight = self.partitions.iter().filter(|p| p.in_flight()).count();
+        let busy = self.processors.iter().filter(|p| p.busy).count();
+        if busy > in_flight {
+            self.violations.push(format!(
+                "t={now}: {busy} busy processors but {in_flight} partitions in flight"
+            ));
+        }
+    }
+
     fn sample(&mut self, now: SimTime) {
         self.advance_all(now);
-        let mut snapshot = Snapshot { pollers: self.pollers, processors: self.processors.len() as u32, ..Snapshot::default() };
+        let mut snapshot = Snapshot {
+            pollers: self.pollers,
+            processors: self.processors.len() as u32,
+            ..Snapshot::default()
+        };
         for partition in &self.partitions {
             snapshot.produced_total += partition.produced();
             snapshot.committed_total += partition.committed();
             snapshot.lag += partition.lag();
             snapshot.max_partition_lag = snapshot.max_partition_lag.max(partition.lag());
             if let Some(t) = partition.oldest_uncommitted() {
-                snapshot.oldest_uncommitted = Some(snapshot.oldest_uncommitted.map_or(t, |o: SimTime| o.min(t)));
+                snapshot.oldest_uncommitted =
+                    Some(snapshot.oldest_uncommitted.map_or(t, |o: SimTime| o.min(t)));
             }
+        }
+        if self.check_invariants {
+            self.check(now);
         }
         if self.scenario.outputs.partitions_csv {
             snapshot.partition_lags = Some(self.partitions.iter().map(Partition::lag).collect());
@@ -427,13 +547,22 @@ mod tests {
 
     /// One partition, fluid arrivals at `rate`/s, fixed 100 ms per batch, one fixed poller.
     fn micro(rate: f64, batch_size: u32, window_ms: u64, secs: u64) -> Scenario {
-        let tier = |usd| vec![PriceTier { up_to_gb_s: None, usd_per_gb_s: usd }];
+        let tier = |usd| {
+            vec![PriceTier {
+                up_to_gb_s: None,
+                usd_per_gb_s: usd,
+            }]
+        };
         Scenario {
             name: "micro".into(),
             seed: 1,
             duration: SimDuration::from_secs(secs),
             sample_interval: SimDuration::from_secs(1),
-            topic: Topic { partitions: 1, keys: KeyDistribution::Uniform, initial_backlog: 0 },
+            topic: Topic {
+                partitions: 1,
+                keys: KeyDistribution::Uniform,
+                initial_backlog: 0,
+            },
             producer: Producer {
                 arrivals: ArrivalProcess::Deterministic,
                 record_size: RecordSize::Fixed(1024),
@@ -446,7 +575,10 @@ mod tests {
                 max_payload_bytes: 6_291_456,
                 payload_encoding_factor: 4.0 / 3.0,
                 record_overhead_bytes: 200,
-                poller: PollerLimits { max_bytes_per_s: 5_000_000, max_concurrent_invokes: 5 },
+                poller: PollerLimits {
+                    max_bytes_per_s: 5_000_000,
+                    max_concurrent_invokes: 5,
+                },
                 scaler: crate::scenario::Scaler::Fixed { pollers: 1 },
                 rebalance_pause: SimDuration::from_secs(5),
             },
@@ -471,7 +603,10 @@ mod tests {
                 month_to_date_gb_s: 0.0,
             },
             slo: Slo::default(),
-            outputs: Outputs { partitions_csv: false, charts: false },
+            outputs: Outputs {
+                partitions_csv: false,
+                charts: false,
+            },
         }
     }
 
@@ -482,25 +617,39 @@ mod tests {
     #[test]
     fn full_batches_go_when_the_fifth_record_arrives() {
         let result = run(&micro(10.0, 5, 1000, 3));
-        let got: Vec<(u64, u64, u64)> = result.rows.iter().map(|r| (r.produced_total, r.committed_total, r.lag)).collect();
+        let got: Vec<(u64, u64, u64)> = result
+            .rows
+            .iter()
+            .map(|r| (r.produced_total, r.committed_total, r.lag))
+            .collect();
         assert_eq!(got, vec![(10, 5, 5), (20, 15, 5), (30, 25, 5)]);
         // Invocations at 0.5, 1.0, 1.5, 2.0, 2.5 and 3.0 s.
         assert_eq!(result.summary.invocations, 6);
         // Every batch holds records that waited 0.5, 0.4, 0.3, 0.2 and 0.1 s.
         assert!((result.summary.latency_mean_s.unwrap() - 0.3).abs() < 1e-9);
         let p50 = result.rows[0].latency_p50_s.unwrap();
-        assert!((p50 - 0.3).abs() <= 0.3 * 0.01, "p50 {p50} (1 % histogram resolution)");
+        assert!(
+            (p50 - 0.3).abs() <= 0.3 * 0.01,
+            "p50 {p50} (1 % histogram resolution)"
+        );
     }
 
     fn counts(result: &RunResult) -> Vec<(u64, u64, u64)> {
-        result.rows.iter().map(|r| (r.produced_total, r.committed_total, r.lag)).collect()
+        result
+            .rows
+            .iter()
+            .map(|r| (r.produced_total, r.committed_total, r.lag))
+            .collect()
     }
 
     #[test]
     fn the_window_closes_a_partial_batch_and_restarts_when_the_invocation_ends() {
         // Records every 0.5 s; windows end at 1.0, 2.1 and 3.2 s; each sends two records.
         let result = run(&micro(2.0, 5, 1000, 4));
-        assert_eq!(counts(&result), vec![(2, 0, 2), (4, 2, 2), (6, 4, 2), (8, 6, 2)]);
+        assert_eq!(
+            counts(&result),
+            vec![(2, 0, 2), (4, 2, 2), (6, 4, 2), (8, 6, 2)]
+        );
         assert_eq!(result.summary.invocations, 3);
         assert_eq!(result.summary.mean_batch_records, Some(2.0));
         // Batches (0.5, 1.0) at 1.1, (1.5, 2.0) at 2.2, (2.5, 3.0) at 3.3 s:

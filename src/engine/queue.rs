@@ -73,7 +73,12 @@ impl<E> Default for EventQueue<E> {
 impl<E> EventQueue<E> {
     /// An empty queue at time zero.
     pub fn new() -> Self {
-        EventQueue { heap: BinaryHeap::new(), next_seq: 0, now: SimTime::ZERO, popped: 0 }
+        EventQueue {
+            heap: BinaryHeap::new(),
+            next_seq: 0,
+            now: SimTime::ZERO,
+            popped: 0,
+        }
     }
 
     /// The time of the last popped event (zero before the first pop).
@@ -89,7 +94,10 @@ impl<E> EventQueue<E> {
     /// Schedules `event` at `time`, after every event already scheduled at that time.
     pub fn schedule(&mut self, time: SimTime, event: E) -> Result<(), QueueError> {
         if time < self.now {
-            return Err(QueueError::BackInTime { at: time, now: self.now });
+            return Err(QueueError::BackInTime {
+                at: time,
+                now: self.now,
+            });
         }
         let seq = self.next_seq;
         self.next_seq += 1;
@@ -152,7 +160,10 @@ mod tests {
         q.pop();
         assert_eq!(
             q.schedule(SimTime(9), ()),
-            Err(QueueError::BackInTime { at: SimTime(9), now: SimTime(10) })
+            Err(QueueError::BackInTime {
+                at: SimTime(9),
+                now: SimTime(10)
+            })
         );
         assert!(q.schedule(SimTime(10), ()).is_ok());
     }

@@ -121,7 +121,15 @@ const INTERVAL_LATENCY_DIGITS: u8 = 2;
 
 impl Interval {
     fn new(max_concurrency: u32, latency: LatencyStats) -> Self {
-        Interval { invocations: 0, batch_records: 0, errors: 0, retries: 0, busy_ns: 0, max_concurrency, latency }
+        Interval {
+            invocations: 0,
+            batch_records: 0,
+            errors: 0,
+            retries: 0,
+            busy_ns: 0,
+            max_concurrency,
+            latency,
+        }
     }
 }
 
@@ -148,7 +156,12 @@ pub struct Recorder {
 
 impl Recorder {
     /// A recorder closing rows every `interval_len`, pricing a function of `memory_mb`.
-    pub fn new(interval_len: SimDuration, cost: CostModel, memory_mb: u32, initial_produced: u64) -> Self {
+    pub fn new(
+        interval_len: SimDuration,
+        cost: CostModel,
+        memory_mb: u32,
+        initial_produced: u64,
+    ) -> Self {
         Recorder {
             interval_len,
             cost,
@@ -178,7 +191,13 @@ impl Recorder {
     /// An invocation of `records` records started at `now` and will take `duration`;
     /// `retry` if it re-sends a failed batch. The invocation is billed now, since its
     /// duration is known (rounded up to the millisecond).
-    pub fn invocation_started(&mut self, now: SimTime, records: u64, duration: SimDuration, retry: bool) {
+    pub fn invocation_started(
+        &mut self,
+        now: SimTime,
+        records: u64,
+        duration: SimDuration,
+        retry: bool,
+    ) {
         self.billed_mb_ms += duration.as_millis_ceil() as u128 * self.memory_mb as u128;
         self.integrate(now);
         self.active += 1;
@@ -223,7 +242,9 @@ impl Recorder {
             committed_total: snapshot.committed_total,
             lag: snapshot.lag,
             max_partition_lag: snapshot.max_partition_lag,
-            oldest_age_s: snapshot.oldest_uncommitted.map_or(0.0, |t| (now - t).as_secs_f64()),
+            oldest_age_s: snapshot
+                .oldest_uncommitted
+                .map_or(0.0, |t| (now - t).as_secs_f64()),
             pollers: snapshot.pollers,
             processors: snapshot.processors,
             concurrency_mean: interval.busy_ns as f64 / (now - self.last_sample).0 as f64,

@@ -93,7 +93,12 @@ pub struct SummaryContext<'a> {
 
 impl Summary {
     /// Computes the summary of a finished run.
-    pub fn compute(ctx: &SummaryContext<'_>, rows: &[SampleRow], scaling: &[ScalingRecord], totals: &RunTotals) -> Self {
+    pub fn compute(
+        ctx: &SummaryContext<'_>,
+        rows: &[SampleRow],
+        scaling: &[ScalingRecord],
+        totals: &RunTotals,
+    ) -> Self {
         let first_max = |key: &dyn Fn(&SampleRow) -> f64| {
             rows.iter().fold(None::<&SampleRow>, |best, r| match best {
                 Some(b) if key(b) >= key(r) => Some(b),

@@ -44,8 +44,14 @@ impl CostModel {
     pub fn cost(&self, invocations: u64, mb_ms: u128) -> CostBreakdown {
         let gb_s = mb_ms as f64 / 1024.0 / 1000.0;
         let requests_usd = invocations as f64 * self.request_per_million / 1e6;
-        let duration_usd = self.tiered(self.month_to_date_gb_s + gb_s) - self.tiered(self.month_to_date_gb_s);
-        CostBreakdown { gb_s, requests_usd, duration_usd, total_usd: requests_usd + duration_usd }
+        let duration_usd =
+            self.tiered(self.month_to_date_gb_s + gb_s) - self.tiered(self.month_to_date_gb_s);
+        CostBreakdown {
+            gb_s,
+            requests_usd,
+            duration_usd,
+            total_usd: requests_usd + duration_usd,
+        }
     }
 
     /// Cost of the first `gb_s` GB-seconds of a month.
@@ -68,11 +74,22 @@ mod tests {
     use super::*;
 
     fn pricing() -> Pricing {
-        let tier = |up: Option<f64>, usd| PriceTier { up_to_gb_s: up, usd_per_gb_s: usd };
+        let tier = |up: Option<f64>, usd| PriceTier {
+            up_to_gb_s: up,
+            usd_per_gb_s: usd,
+        };
         Pricing {
             request_per_million: 0.20,
-            x86_64: vec![tier(Some(6e9), 0.0000166667), tier(Some(15e9), 0.000015), tier(None, 0.0000133334)],
-            arm64: vec![tier(Some(7.5e9), 0.0000133334), tier(Some(18.75e9), 0.0000120001), tier(None, 0.0000106667)],
+            x86_64: vec![
+                tier(Some(6e9), 0.0000166667),
+                tier(Some(15e9), 0.000015),
+                tier(None, 0.0000133334),
+            ],
+            arm64: vec![
+                tier(Some(7.5e9), 0.0000133334),
+                tier(Some(18.75e9), 0.0000120001),
+                tier(None, 0.0000106667),
+            ],
             month_to_date_gb_s: 0.0,
         }
     }
@@ -95,6 +112,10 @@ mod tests {
         p.month_to_date_gb_s = 6e9 - 50.0;
         let cost = CostModel::new(&p, Architecture::X86_64).cost(0, 100 * 1024 * 1000);
         let expected = 50.0 * 0.0000166667 + 50.0 * 0.000015;
-        assert!((cost.duration_usd - expected).abs() < 1e-9, "{}", cost.duration_usd);
+        assert!(
+            (cost.duration_usd - expected).abs() < 1e-9,
+            "{}",
+            cost.duration_usd
+        );
     }
 }

@@ -41,7 +41,12 @@ fn range_blocks(items: u32, groups: u32) -> impl Iterator<Item = std::ops::Range
 
 /// The processors of `pollers` pollers over `partitions` partitions (range assignor),
 /// each poller with at most `per_poller` processors.
-pub fn assign(partitions: u32, pollers: u32, per_poller: u32, window_start: SimTime) -> Vec<Processor> {
+pub fn assign(
+    partitions: u32,
+    pollers: u32,
+    per_poller: u32,
+    window_start: SimTime,
+) -> Vec<Processor> {
     let pollers = pollers.clamp(1, partitions);
     let mut processors = Vec::new();
     for (poller, block) in range_blocks(partitions, pollers).enumerate() {
@@ -153,7 +158,9 @@ pub fn build_batch(partitions: &mut [Partition], eligible: &[u32], limits: &Batc
             .min();
         let Some((_, p)) = oldest else { break };
         let partition = &mut partitions[p as usize];
-        let run = *partition.front_ready().expect("partition has a ready record");
+        let run = *partition
+            .front_ready()
+            .expect("partition has a ready record");
         let per_record = limits.payload(1, run.bytes.div_ceil(run.count)).max(1);
         let fit = limits.max_payload.saturating_sub(payload) / per_record;
         let k = run.count.min(limits.batch_size - batch.records).min(fit);
@@ -170,7 +177,11 @@ pub fn build_batch(partitions: &mut [Partition], eligible: &[u32], limits: &Batc
                 part.records += taken.count;
                 part.runs.push(taken);
             }
-            None => batch.parts.push(BatchPart { partition: p, runs: vec![taken], records: taken.count }),
+            None => batch.parts.push(BatchPart {
+                partition: p,
+                runs: vec![taken],
+                records: taken.count,
+            }),
         }
     }
     batch
@@ -181,15 +192,36 @@ mod tests {
     use super::*;
 
     fn owned(processors: &[Processor]) -> Vec<(u32, Vec<u32>)> {
-        processors.iter().map(|p| (p.poller, p.partitions.clone())).collect()
+        processors
+            .iter()
+            .map(|p| (p.poller, p.partitions.clone()))
+            .collect()
     }
 
     #[test]
     fn range_assignment_with_five_processors_per_poller() {
         let one = assign(7, 1, 5, SimTime::ZERO);
-        assert_eq!(owned(&one), vec![(0, vec![0, 1]), (0, vec![2, 3]), (0, vec![4]), (0, vec![5]), (0, vec![6])]);
+        assert_eq!(
+            owned(&one),
+            vec![
+                (0, vec![0, 1]),
+                (0, vec![2, 3]),
+                (0, vec![4]),
+                (0, vec![5]),
+                (0, vec![6])
+            ]
+        );
         let two = assign(5, 2, 5, SimTime::ZERO);
-        assert_eq!(owned(&two), vec![(0, vec![0]), (0, vec![1]), (0, vec![2]), (1, vec![3]), (1, vec![4])]);
+        assert_eq!(
+            owned(&two),
+            vec![
+                (0, vec![0]),
+                (0, vec![1]),
+                (0, vec![2]),
+                (1, vec![3]),
+                (1, vec![4])
+            ]
+        );
         // Never more pollers than partitions.
         assert_eq!(assign(3, 10, 5, SimTime::ZERO).len(), 3);
     }
@@ -205,7 +237,12 @@ mod tests {
 
     #[test]
     fn payload_counts_encoding_and_overhead() {
-        let limits = BatchLimits { batch_size: 100, max_payload: 6_291_456, encoding_factor: 4.0 / 3.0, record_overhead: 200 };
+        let limits = BatchLimits {
+            batch_size: 100,
+            max_payload: 6_291_456,
+            encoding_factor: 4.0 / 3.0,
+            record_overhead: 200,
+        };
         assert_eq!(limits.payload(3, 3000), 4000 + 600);
         assert!(limits.is_full(100, 0));
         assert!(limits.is_full(1, 4_718_592));

@@ -47,7 +47,11 @@ impl DurationCalculator {
         let usable = |memory: u32| vcpus(memory).min(threads);
         let speedup = usable(model.reference_memory) / usable(function.memory);
         let memory_factor = model.cpu_bound * speedup + (1.0 - model.cpu_bound);
-        DurationCalculator { model, timeout: function.timeout, memory_factor }
+        DurationCalculator {
+            model,
+            timeout: function.timeout,
+            memory_factor,
+        }
     }
 
     /// Mean handler time of a batch, before the random factor, in seconds.
@@ -71,9 +75,15 @@ impl DurationCalculator {
         };
         let duration = SimDuration::from_secs_f64(self.mean_secs(records, bytes) * factor);
         if duration > self.timeout {
-            InvocationOutcome { duration: self.timeout, timed_out: true }
+            InvocationOutcome {
+                duration: self.timeout,
+                timed_out: true,
+            }
         } else {
-            InvocationOutcome { duration, timed_out: false }
+            InvocationOutcome {
+                duration,
+                timed_out: false,
+            }
         }
     }
 }
@@ -112,10 +122,16 @@ mod tests {
         let mut rng = crate::engine::rng::stream(1, crate::engine::rng::Purpose::Durations, 0);
         // 20 ms + 100 × 1 ms = 120 ms at 512 MB; 60 % of it is CPU-bound.
         let same = DurationCalculator::new(&function(512, 512, 0.6, 1));
-        assert_eq!(same.invoke(100, 0, &mut rng).duration, SimDuration::from_millis(120));
+        assert_eq!(
+            same.invoke(100, 0, &mut rng).duration,
+            SimDuration::from_millis(120)
+        );
         // Double memory: the CPU part halves: 0.6 × 120 / 2 + 0.4 × 120 = 84 ms.
         let double = DurationCalculator::new(&function(1024, 512, 0.6, 1));
-        assert_eq!(double.invoke(100, 0, &mut rng).duration, SimDuration::from_millis(84));
+        assert_eq!(
+            double.invoke(100, 0, &mut rng).duration,
+            SimDuration::from_millis(84)
+        );
         // Above one vCPU a single-threaded handler gains nothing more.
         let one = DurationCalculator::new(&function(1769, 512, 0.6, 1));
         let four = DurationCalculator::new(&function(7076, 512, 0.6, 1));
@@ -127,7 +143,13 @@ mod tests {
         let mut rng = crate::engine::rng::stream(1, crate::engine::rng::Purpose::Durations, 0);
         let calc = DurationCalculator::new(&function(512, 512, 0.0, 1));
         let out = calc.invoke(5000, 0, &mut rng);
-        assert_eq!(out, InvocationOutcome { duration: SimDuration::from_secs(3), timed_out: true });
+        assert_eq!(
+            out,
+            InvocationOutcome {
+                duration: SimDuration::from_secs(3),
+                timed_out: true
+            }
+        );
     }
 
     #[test]
@@ -137,8 +159,10 @@ mod tests {
         let calc = DurationCalculator::new(&f);
         let mut rng = crate::engine::rng::stream(3, crate::engine::rng::Purpose::Durations, 0);
         let n = 100_000;
-        let mean: f64 =
-            (0..n).map(|_| calc.invoke(100, 0, &mut rng).duration.as_secs_f64()).sum::<f64>() / n as f64;
+        let mean: f64 = (0..n)
+            .map(|_| calc.invoke(100, 0, &mut rng).duration.as_secs_f64())
+            .sum::<f64>()
+            / n as f64;
         assert!((mean / 0.120 - 1.0).abs() < 0.01, "mean {mean}");
     }
 }

@@ -40,14 +40,21 @@ pub struct Run {
     pub last: SimTime,
 }
 
+/// `a × b / c` rounded down, in 64-bit arithmetic when the product fits.
+fn mul_div(a: u64, b: u64, c: u64) -> u64 {
+    match a.checked_mul(b) {
+        Some(product) => product / c,
+        None => (a as u128 * b as u128 / c as u128) as u64,
+    }
+}
+
 impl Run {
     /// Arrival time of record `k` (0-based) of the run.
     pub fn time_of(&self, k: u64) -> SimTime {
         if self.count <= 1 {
             return self.first;
         }
-        let span = (self.last.0 - self.first.0) as u128;
-        SimTime(self.first.0 + (span * k as u128 / (self.count - 1) as u128) as u64)
+        SimTime(self.first.0 + mul_div(self.last.0 - self.first.0, k, self.count - 1))
     }
 
     /// How many records of the run have arrived by `t` (inclusive).
@@ -57,17 +64,24 @@ impl Run {
         } else if t >= self.last || self.count == 1 {
             self.count
         } else {
-            let span = (self.last.0 - self.first.0) as u128;
-            let elapsed = (t.0 - self.first.0) as u128;
-            (elapsed * (self.count - 1) as u128 / span) as u64 + 1
+            mul_div(
+                t.0 - self.first.0,
+                self.count - 1,
+                self.last.0 - self.first.0,
+            ) + 1
         }
     }
 
     /// Splits off the first `k` records (0 < k < count); `self` keeps the rest.
     pub fn split_front(&mut self, k: u64) -> Run {
         debug_assert!(k > 0 && k < self.count);
-        let front_bytes = (self.bytes as u128 * k as u128 / self.count as u128) as u64;
-        let front = Run { count: k, bytes: front_bytes, first: self.first, last: self.time_of(k - 1) };
+        let front_bytes = mul_div(self.bytes, k, self.count);
+        let front = Run {
+            count: k,
+            bytes: front_bytes,
+            first: self.first,
+            last: self.time_of(k - 1),
+        };
         let rest_first = self.time_of(k);
         self.count -= k;
         self.bytes -= front_bytes;
@@ -146,7 +160,12 @@ impl Producer {
             }
         };
         let bytes = sizer.run_bytes(count, &mut self.size_rng);
-        Some(Run { count, bytes, first, last })
+        Some(Run {
+            count,
+            bytes,
+            first,
+            last,
+        })
     }
 
     fn generated_until(&self) -> SimTime {
@@ -169,6 +188,8 @@ pub struct Partition {
     committed: u64,
     /// Arrival time of the oldest record of the batch in flight, if one is.
     in_flight_oldest: Option<SimTime>,
+    /// Records of the batch in flight.
+    in_flight_records: u64,
 }
 
 impl Partition {
@@ -197,7 +218,12 @@ impl Partition {
         let mut ready_bytes = 0;
         if backlog > 0 {
             let bytes = sizer.run_bytes(backlog, &mut producer.size_rng);
-            ready.push_back(Run { count: backlog, bytes, first: SimTime::ZERO, last: SimTime::ZERO });
+            ready.push_back(Run {
+                count: backlog,
+                bytes,
+                first: SimTime::ZERO,
+                last: SimTime::ZERO,
+            });
             ready_bytes = bytes;
         }
         Partition {
@@ -209,6 +235,7 @@ impl Partition {
             produced: backlog,
             committed: 0,
             in_flight_oldest: None,
+            in_flight_records: 0,
         }
     }
 
@@ -274,7 +301,7 @@ impl Partition {
                 break;
             }
             count += k;
-            bytes += (run.bytes as u128 * k as u128 / run.count as u128) as u64;
+            bytes += mul_div(run.bytes, k, run.count);
         }
         (count, bytes)
     }
@@ -291,7 +318,10 @@ impl Partition {
 
     /// Takes up to `k` records from the front of the ready queue as one run.
     pub fn take_front(&mut self, k: u64) -> Run {
-        let front = self.ready.front_mut().expect("take_front on an empty ready queue");
+        let front = self
+            .ready
+            .front_mut()
+            .expect("take_front on an empty ready queue");
         let taken = if k >= front.count {
             self.ready.pop_front().expect("front exists")
         } else {
@@ -310,11 +340,14 @@ impl Partition {
             self.ready.push_front(*run);
         }
         self.in_flight_oldest = None;
+        self.in_flight_records = 0;
     }
 
-    /// Marks a batch in flight whose oldest record arrived at `oldest`.
-    pub fn start_flight(&mut self, oldest: SimTime) {
+    /// Marks a batch of `records` records in flight whose oldest record arrived at
+    /// `oldest`.
+    pub fn start_flight(&mut self, oldest: SimTime, records: u64) {
         self.in_flight_oldest = Some(oldest);
+        self.in_flight_records = records;
     }
 
     /// Whether a batch of this partition is in flight.
@@ -324,9 +357,34 @@ impl Partition {
 
     /// Commits `count` records (the batch in flight succeeded).
     pub fn commit(&mut self, count: u64) {
+        debug_assert_eq!(
+            count, self.in_flight_records,
+            "commit of a batch that is not in flight"
+        );
         self.committed += count;
         self.in_flight_oldest = None;
-        debug_assert!(self.committed + self.ready_count <= self.produced);
+        self.in_flight_records = 0;
+    }
+
+    /// Checks conservation: every produced record is committed, in flight, or waiting,
+    /// and the cached counters match the runs. Returns what does not add up.
+    pub fn check_conservation(&self) -> Result<(), String> {
+        let ready: u64 = self.ready.iter().map(|r| r.count).sum();
+        let ready_bytes: u64 = self.ready.iter().map(|r| r.bytes).sum();
+        if ready != self.ready_count || ready_bytes != self.ready_bytes {
+            return Err(format!(
+                "ready runs hold {ready} records / {ready_bytes} bytes but the counters say {} / {}",
+                self.ready_count, self.ready_bytes
+            ));
+        }
+        let accounted = self.committed + self.in_flight_records + self.ready_count;
+        if accounted != self.produced {
+            return Err(format!(
+                "produced {} != committed {} + in flight {} + waiting {}",
+                self.produced, self.committed, self.in_flight_records, self.ready_count
+            ));
+        }
+        Ok(())
     }
 
     /// Records arrived so far (log end offset).
@@ -374,13 +432,34 @@ mod tests {
 
     #[test]
     fn run_interpolation_and_split() {
-        let mut run = Run { count: 5, bytes: 500, first: SimTime(0), last: SimTime(400) };
+        let mut run = Run {
+            count: 5,
+            bytes: 500,
+            first: SimTime(0),
+            last: SimTime(400),
+        };
         assert_eq!(run.time_of(2), SimTime(200));
         assert_eq!(run.arrived_by(SimTime(199)), 2);
         assert_eq!(run.arrived_by(SimTime(200)), 3);
         let front = run.split_front(2);
-        assert_eq!(front, Run { count: 2, bytes: 200, first: SimTime(0), last: SimTime(100) });
-        assert_eq!(run, Run { count: 3, bytes: 300, first: SimTime(200), last: SimTime(400) });
+        assert_eq!(
+            front,
+            Run {
+                count: 2,
+                bytes: 200,
+                first: SimTime(0),
+                last: SimTime(100)
+            }
+        );
+        assert_eq!(
+            run,
+            Run {
+                count: 3,
+                bytes: 300,
+                first: SimTime(200),
+                last: SimTime(400)
+            }
+        );
         assert_eq!(run.arrival_sum_ns(), 900);
     }
 
@@ -390,8 +469,18 @@ mod tests {
         p.advance(SimTime::from_secs_f64(0.35), &curve, &sizer);
         assert_eq!(p.produced(), 3);
         let times: Vec<SimTime> = (0..3).map(|_| p.take_front(1).first).collect();
-        assert_eq!(times, vec![SimTime(100_000_000), SimTime(200_000_000), SimTime(300_000_000)]);
-        assert_eq!(p.next_arrival(SimTime::from_secs_f64(0.35), SimTime::MAX, &curve, &sizer), Some(SimTime(400_000_000)));
+        assert_eq!(
+            times,
+            vec![
+                SimTime(100_000_000),
+                SimTime(200_000_000),
+                SimTime(300_000_000)
+            ]
+        );
+        assert_eq!(
+            p.next_arrival(SimTime::from_secs_f64(0.35), SimTime::MAX, &curve, &sizer),
+            Some(SimTime(400_000_000))
+        );
     }
 
     #[test]
@@ -407,6 +496,10 @@ mod tests {
         }
         assert_eq!(a.produced(), b.produced());
         // 100,000 expected; five standard deviations is about 1,581.
-        assert!((a.produced() as i64 - 100_000).abs() < 1_581, "{}", a.produced());
+        assert!(
+            (a.produced() as i64 - 100_000).abs() < 1_581,
+            "{}",
+            a.produced()
+        );
     }
 }

@@ -76,7 +76,9 @@ pub trait Scaler {
 /// Builds the scaler configured in the scenario, capped at `partitions` pollers.
 pub fn build(config: &ScalerConfig, partitions: u32, seed: u64) -> Box<dyn Scaler> {
     match config {
-        ScalerConfig::Fixed { pollers } => Box::new(FixedScaler { pollers: (*pollers).min(partitions) }),
+        ScalerConfig::Fixed { pollers } => Box::new(FixedScaler {
+            pollers: (*pollers).min(partitions),
+        }),
         ScalerConfig::Aws(aws) => Box::new(AwsLikeScaler::new(aws.clone(), partitions, seed)),
     }
 }
@@ -148,7 +150,12 @@ impl AwsLikeScaler {
 }
 
 fn hold(pollers: u32, reason: String) -> Decision {
-    Decision { action: Action::Hold, target: pollers, delay: SimDuration::ZERO, reason }
+    Decision {
+        action: Action::Hold,
+        target: pollers,
+        delay: SimDuration::ZERO,
+        reason,
+    }
 }
 
 impl Scaler for AwsLikeScaler {
@@ -173,7 +180,13 @@ impl Scaler for AwsLikeScaler {
         }
         if obs.total_lag >= min_lag && obs.total_lag >= previous {
             if obs.pollers >= self.max_pollers {
-                return hold(obs.pollers, format!("lag {} >= {min_lag} but at max_pollers {}", obs.total_lag, self.max_pollers));
+                return hold(
+                    obs.pollers,
+                    format!(
+                        "lag {} >= {min_lag} but at max_pollers {}",
+                        obs.total_lag, self.max_pollers
+                    ),
+                );
             }
             let delay = self.delay();
             self.last_scale_out_effect = Some(obs.now + delay);
@@ -182,26 +195,40 @@ impl Scaler for AwsLikeScaler {
                 action: Action::ScaleOut,
                 target: self.scale_out_target(obs.pollers),
                 delay,
-                reason: format!("lag {} >= min_lag {min_lag} and not falling (was {previous})", obs.total_lag),
+                reason: format!(
+                    "lag {} >= min_lag {min_lag} and not falling (was {previous})",
+                    obs.total_lag
+                ),
             };
         }
         let after = self.config.scale_in.after_evaluations;
-        let cooled = self.last_scale_out_effect.is_none_or(|t| obs.now >= t + self.config.scale_in.cooldown);
+        let cooled = self
+            .last_scale_out_effect
+            .is_none_or(|t| obs.now >= t + self.config.scale_in.cooldown);
         if obs.pollers > 1 && self.quiet_evaluations >= after && cooled {
             self.quiet_evaluations = 0;
             return Decision {
                 action: Action::ScaleIn,
                 target: obs.pollers - 1,
                 delay: self.delay(),
-                reason: format!("lag under {} for {after} evaluations", self.config.scale_in.max_lag),
+                reason: format!(
+                    "lag under {} for {after} evaluations",
+                    self.config.scale_in.max_lag
+                ),
             };
         }
         let reason = if obs.total_lag >= min_lag {
-            format!("lag {} >= {min_lag} but falling (was {previous})", obs.total_lag)
+            format!(
+                "lag {} >= {min_lag} but falling (was {previous})",
+                obs.total_lag
+            )
         } else if obs.pollers > 1 && !cooled {
             "quiet, in scale-in cooldown".to_string()
         } else if obs.pollers > 1 {
-            format!("quiet for {} of {after} evaluations", self.quiet_evaluations)
+            format!(
+                "quiet for {} of {after} evaluations",
+                self.quiet_evaluations
+            )
         } else {
             format!("lag {} < min_lag {min_lag}", obs.total_lag)
         };
@@ -220,8 +247,15 @@ mod tests {
             max_pollers: 100,
             evaluation_interval: SimDuration::from_secs(60),
             actuation_delay: DelayDistribution::Fixed(SimDuration::from_secs(180)),
-            scale_out: ScaleOut { step: ScaleStep::Double, min_lag: 1000 },
-            scale_in: ScaleIn { cooldown: SimDuration::from_secs(600), after_evaluations: 3, max_lag: 1000 },
+            scale_out: ScaleOut {
+                step: ScaleStep::Double,
+                min_lag: 1000,
+            },
+            scale_in: ScaleIn {
+                cooldown: SimDuration::from_secs(600),
+                after_evaluations: 3,
+                max_lag: 1000,
+            },
         }
     }
 
@@ -239,7 +273,10 @@ mod tests {
     fn scales_out_on_high_rising_lag_and_caps_at_partitions() {
         let mut s = AwsLikeScaler::new(config(), 6, 1);
         let d = s.evaluate(&obs(1, 5000, 4));
-        assert_eq!((d.action, d.target, d.delay), (Action::ScaleOut, 6, SimDuration::from_secs(180)));
+        assert_eq!(
+            (d.action, d.target, d.delay),
+            (Action::ScaleOut, 6, SimDuration::from_secs(180))
+        );
         // Falling lag: hold.
         assert_eq!(s.evaluate(&obs(2, 4000, 4)).action, Action::Hold);
         // At the cap: hold.
@@ -250,9 +287,14 @@ mod tests {
     fn scales_in_one_at_a_time_after_quiet_evaluations_and_cooldown() {
         let mut s = AwsLikeScaler::new(config(), 100, 1);
         assert_eq!(s.evaluate(&obs(1, 5000, 1)).action, Action::ScaleOut); // effect at minute 4
-        let actions: Vec<Action> = (2..=14).map(|m| s.evaluate(&obs(m, 10, 2)).action).collect();
+        let actions: Vec<Action> = (2..=14)
+            .map(|m| s.evaluate(&obs(m, 10, 2)).action)
+            .collect();
         // Quiet from minute 2; cooldown ends at minute 14 (effect at 4 + 10).
-        let first_in = actions.iter().position(|a| *a == Action::ScaleIn).map(|i| i + 2);
+        let first_in = actions
+            .iter()
+            .position(|a| *a == Action::ScaleIn)
+            .map(|i| i + 2);
         assert_eq!(first_in, Some(14));
         let d = s.evaluate(&obs(15, 10, 2));
         assert_eq!(d.action, Action::Hold, "needs three new quiet evaluations");
@@ -261,11 +303,14 @@ mod tests {
     #[test]
     fn uniform_delay_stays_within_bounds() {
         let mut c = config();
-        c.actuation_delay = DelayDistribution::Uniform(SimDuration::from_secs(30), SimDuration::from_secs(180));
+        c.actuation_delay =
+            DelayDistribution::Uniform(SimDuration::from_secs(30), SimDuration::from_secs(180));
         let mut s = AwsLikeScaler::new(c, 1000, 9);
         for m in 1..200 {
             let d = s.evaluate(&obs(m, 10_000 * m, 1));
-            assert!(d.delay >= SimDuration::from_secs(30) && d.delay <= SimDuration::from_secs(180));
+            assert!(
+                d.delay >= SimDuration::from_secs(30) && d.delay <= SimDuration::from_secs(180)
+            );
         }
     }
 }

@@ -20,13 +20,19 @@ pub struct RateCurve {
 impl RateCurve {
     /// A curve from the scenario's shapes.
     pub fn new(shapes: &[RateShape]) -> Self {
-        RateCurve { shapes: shapes.to_vec() }
+        RateCurve {
+            shapes: shapes.to_vec(),
+        }
     }
 
     /// The rate at `t`, in records/s.
     pub fn rate_at(&self, t: SimTime) -> f64 {
         let secs = t.as_secs_f64();
-        let total: f64 = self.shapes.iter().map(|shape| shape_rate(shape, secs)).sum();
+        let total: f64 = self
+            .shapes
+            .iter()
+            .map(|shape| shape_rate(shape, secs))
+            .sum();
         total.max(0.0)
     }
 }
@@ -43,9 +49,18 @@ fn shape_rate(shape: &RateShape, t: f64) -> f64 {
         }
         RateShape::Spike { at, duration, rate } => {
             let start = at.as_secs_f64();
-            if t >= start && t < start + duration.as_secs_f64() { *rate } else { 0.0 }
+            if t >= start && t < start + duration.as_secs_f64() {
+                *rate
+            } else {
+                0.0
+            }
         }
-        RateShape::Ramp { start, end, from, to } => {
+        RateShape::Ramp {
+            start,
+            end,
+            from,
+            to,
+        } => {
             let (s, e) = (start.as_secs_f64(), end.as_secs_f64());
             if t < s {
                 0.0
@@ -55,7 +70,11 @@ fn shape_rate(shape: &RateShape, t: f64) -> f64 {
                 from + (to - from) * (t - s) / (e - s)
             }
         }
-        RateShape::Diurnal { period, amplitude, peak_at } => {
+        RateShape::Diurnal {
+            period,
+            amplitude,
+            peak_at,
+        } => {
             let phase = (t - peak_at.as_secs_f64()) / period.as_secs_f64();
             amplitude * (std::f64::consts::TAU * phase).cos()
         }
@@ -66,7 +85,9 @@ fn shape_rate(shape: &RateShape, t: f64) -> f64 {
 
 /// Piecewise-linear interpolation, constant outside the first and last points.
 fn interpolate(points: &[(crate::engine::time::SimDuration, f64)], t: f64) -> f64 {
-    let Some(first) = points.first() else { return 0.0 };
+    let Some(first) = points.first() else {
+        return 0.0;
+    };
     let t_ns = (t * NANOS_PER_SEC as f64) as u64;
     let after = points.partition_point(|(at, _)| at.0 <= t_ns);
     if after == 0 {
@@ -86,12 +107,15 @@ pub fn partition_shares(keys: &KeyDistribution, partitions: u32) -> Vec<f64> {
     let n = partitions as usize;
     let raw: Vec<f64> = match keys {
         KeyDistribution::Uniform => vec![1.0; n],
-        KeyDistribution::Zipf(exponent) => {
-            (0..n).map(|i| 1.0 / ((i + 1) as f64).powf(*exponent)).collect()
-        }
-        KeyDistribution::Hot { partitions: hot, factor } => {
-            (0..n).map(|i| if i < *hot as usize { *factor } else { 1.0 }).collect()
-        }
+        KeyDistribution::Zipf(exponent) => (0..n)
+            .map(|i| 1.0 / ((i + 1) as f64).powf(*exponent))
+            .collect(),
+        KeyDistribution::Hot {
+            partitions: hot,
+            factor,
+        } => (0..n)
+            .map(|i| if i < *hot as usize { *factor } else { 1.0 })
+            .collect(),
         KeyDistribution::Weights(weights) => weights.clone(),
     };
     let total: f64 = raw.iter().sum();
@@ -107,7 +131,12 @@ pub struct RecordSizer {
 #[derive(Clone, Debug)]
 enum SizeKind {
     Fixed(u64),
-    Lognormal { mu: f64, sigma: f64, mean: f64, variance: f64 },
+    Lognormal {
+        mu: f64,
+        sigma: f64,
+        mean: f64,
+        variance: f64,
+    },
 }
 
 /// Runs up to this many records draw each record's size; longer runs use the normal
@@ -127,7 +156,12 @@ impl RecordSizer {
                 let sigma = ((*p99 as f64).ln() - mu) / Z_P99;
                 let mean = (mu + sigma * sigma / 2.0).exp();
                 let variance = ((sigma * sigma).exp() - 1.0) * (2.0 * mu + sigma * sigma).exp();
-                SizeKind::Lognormal { mu, sigma, mean, variance }
+                SizeKind::Lognormal {
+                    mu,
+                    sigma,
+                    mean,
+                    variance,
+                }
             }
         };
         RecordSizer { kind }
@@ -145,10 +179,17 @@ impl RecordSizer {
     pub fn run_bytes<R: Rng>(&self, count: u64, rng: &mut R) -> u64 {
         match self.kind {
             SizeKind::Fixed(bytes) => bytes * count,
-            SizeKind::Lognormal { mu, sigma, mean, variance } => {
+            SizeKind::Lognormal {
+                mu,
+                sigma,
+                mean,
+                variance,
+            } => {
                 if count <= EXACT_SIZE_DRAWS {
                     let normal = Normal::new(mu, sigma).expect("sigma is finite and >= 0");
-                    (0..count).map(|_| normal.sample(rng).exp().max(1.0).round() as u64).sum()
+                    (0..count)
+                        .map(|_| normal.sample(rng).exp().max(1.0).round() as u64)
+                        .sum()
                 } else {
                     let n = count as f64;
                     let normal = Normal::new(n * mean, (n * variance).sqrt())
@@ -173,9 +214,21 @@ mod tests {
     fn shapes_add_up_and_never_go_negative() {
         let curve = RateCurve::new(&[
             RateShape::Constant(100.0),
-            RateShape::Spike { at: secs(10), duration: secs(5), rate: 50.0 },
-            RateShape::Ramp { start: secs(20), end: secs(30), from: 0.0, to: 100.0 },
-            RateShape::Step { at: secs(40), rate: -500.0 },
+            RateShape::Spike {
+                at: secs(10),
+                duration: secs(5),
+                rate: 50.0,
+            },
+            RateShape::Ramp {
+                start: secs(20),
+                end: secs(30),
+                from: 0.0,
+                to: 100.0,
+            },
+            RateShape::Step {
+                at: secs(40),
+                rate: -500.0,
+            },
         ]);
         let at = |s: f64| curve.rate_at(SimTime::from_secs_f64(s));
         assert_eq!(at(0.0), 100.0);
@@ -191,7 +244,11 @@ mod tests {
     fn diurnal_peaks_at_peak_at_and_bottoms_half_a_period_later() {
         let curve = RateCurve::new(&[
             RateShape::Constant(1000.0),
-            RateShape::Diurnal { period: secs(86_400), amplitude: 500.0, peak_at: secs(50_400) },
+            RateShape::Diurnal {
+                period: secs(86_400),
+                amplitude: 500.0,
+                peak_at: secs(50_400),
+            },
         ]);
         assert!((curve.rate_at(SimTime::from_secs_f64(50_400.0)) - 1500.0).abs() < 1e-9);
         assert!((curve.rate_at(SimTime::from_secs_f64(7_200.0)) - 500.0).abs() < 1e-9);
@@ -199,7 +256,10 @@ mod tests {
 
     #[test]
     fn points_interpolate_linearly_and_hold_at_the_ends() {
-        let curve = RateCurve::new(&[RateShape::Points(vec![(secs(10), 100.0), (secs(20), 300.0)])]);
+        let curve = RateCurve::new(&[RateShape::Points(vec![
+            (secs(10), 100.0),
+            (secs(20), 300.0),
+        ])]);
         let at = |s: f64| curve.rate_at(SimTime::from_secs_f64(s));
         assert_eq!(at(0.0), 100.0);
         assert_eq!(at(15.0), 200.0);
@@ -208,24 +268,40 @@ mod tests {
 
     #[test]
     fn shares_follow_the_key_distribution() {
-        assert_eq!(partition_shares(&KeyDistribution::Uniform, 4), vec![0.25; 4]);
-        let hot = partition_shares(&KeyDistribution::Hot { partitions: 1, factor: 3.0 }, 3);
+        assert_eq!(
+            partition_shares(&KeyDistribution::Uniform, 4),
+            vec![0.25; 4]
+        );
+        let hot = partition_shares(
+            &KeyDistribution::Hot {
+                partitions: 1,
+                factor: 3.0,
+            },
+            3,
+        );
         assert_eq!(hot, vec![0.6, 0.2, 0.2]);
         let zipf = partition_shares(&KeyDistribution::Zipf(1.0), 2);
         assert!((zipf[0] - 2.0 / 3.0).abs() < 1e-12);
-        let sum: f64 = partition_shares(&KeyDistribution::Zipf(1.1), 100).iter().sum();
+        let sum: f64 = partition_shares(&KeyDistribution::Zipf(1.1), 100)
+            .iter()
+            .sum();
         assert!((sum - 1.0).abs() < 1e-12);
     }
 
     #[test]
     fn lognormal_sizes_have_the_requested_median_and_mean() {
-        let sizer = RecordSizer::new(&RecordSize::Lognormal { median: 1024, p99: 16_384 });
+        let sizer = RecordSizer::new(&RecordSize::Lognormal {
+            median: 1024,
+            p99: 16_384,
+        });
         let mut rng = crate::engine::rng::stream(7, crate::engine::rng::Purpose::RecordSizes, 0);
         let mut one: Vec<u64> = (0..20_001).map(|_| sizer.run_bytes(1, &mut rng)).collect();
         one.sort_unstable();
         let median = one[10_000] as f64;
         assert!((median / 1024.0 - 1.0).abs() < 0.05, "median {median}");
-        let big: f64 = (0..2000).map(|_| sizer.run_bytes(1000, &mut rng) as f64).sum::<f64>()
+        let big: f64 = (0..2000)
+            .map(|_| sizer.run_bytes(1000, &mut rng) as f64)
+            .sum::<f64>()
             / 2000.0
             / 1000.0;
         assert!((big / sizer.mean_bytes() - 1.0).abs() < 0.02, "mean {big}");

@@ -55,9 +55,13 @@ fn opt(value: Option<f64>, decimals: usize) -> String {
 
 fn to_bytes(header: &[&str], rows: impl Iterator<Item = Vec<String>>) -> Vec<u8> {
     let mut writer = ::csv::Writer::from_writer(Vec::new());
-    writer.write_record(header).expect("writing to memory cannot fail");
+    writer
+        .write_record(header)
+        .expect("writing to memory cannot fail");
     for row in rows {
-        writer.write_record(&row).expect("writing to memory cannot fail");
+        writer
+            .write_record(&row)
+            .expect("writing to memory cannot fail");
     }
     writer.into_inner().expect("writing to memory cannot fail")
 }
@@ -118,7 +122,10 @@ pub fn scaling(records: &[ScalingRecord]) -> Vec<u8> {
 
 /// `partitions.csv`: `time_s` then the lag of each partition (`p0`, `p1`, ...).
 pub fn partitions(rows: &[SampleRow]) -> Vec<u8> {
-    let count = rows.first().and_then(|r| r.partition_lags.as_ref()).map_or(0, Vec::len);
+    let count = rows
+        .first()
+        .and_then(|r| r.partition_lags.as_ref())
+        .map_or(0, Vec::len);
     let mut header = vec!["time_s".to_string()];
     header.extend((0..count).map(|p| format!("p{p}")));
     let mut out = header.join(",");

@@ -22,7 +22,10 @@ pub struct OutputFile {
 
 impl OutputFile {
     fn new(name: &str, bytes: Vec<u8>) -> Self {
-        OutputFile { name: name.to_string(), bytes }
+        OutputFile {
+            name: name.to_string(),
+            bytes,
+        }
     }
 }
 
@@ -37,7 +40,10 @@ pub fn render(scenario: &Scenario, result: &RunResult) -> Vec<OutputFile> {
         OutputFile::new("manifest.json", json::manifest(scenario, result)),
     ];
     if scenario.outputs.partitions_csv {
-        files.push(OutputFile::new("partitions.csv", csv::partitions(&result.rows)));
+        files.push(OutputFile::new(
+            "partitions.csv",
+            csv::partitions(&result.rows),
+        ));
     }
     files
 }

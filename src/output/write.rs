@@ -19,9 +19,18 @@ pub struct WriteError {
 /// Writes `bytes` to `path` atomically: a temporary file in the same folder, flushed,
 /// then renamed over the target. Readers see the old file or the new one, never a part.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), WriteError> {
-    let err = |source| WriteError { path: path.to_path_buf(), source };
-    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let mut tmp = tempfile::Builder::new().prefix(".esmsim-").tempfile_in(dir).map_err(err)?;
+    let err = |source| WriteError {
+        path: path.to_path_buf(),
+        source,
+    };
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".esmsim-")
+        .tempfile_in(dir)
+        .map_err(err)?;
     tmp.write_all(bytes).map_err(err)?;
     tmp.as_file().sync_all().map_err(err)?;
     tmp.persist(path).map_err(|e| err(e.error))?;
@@ -30,7 +39,10 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), WriteError> {
 
 /// Creates `dir` if needed and writes every file into it atomically; returns the paths.
 pub fn write_all(dir: &Path, files: &[OutputFile]) -> Result<Vec<PathBuf>, WriteError> {
-    std::fs::create_dir_all(dir).map_err(|source| WriteError { path: dir.to_path_buf(), source })?;
+    std::fs::create_dir_all(dir).map_err(|source| WriteError {
+        path: dir.to_path_buf(),
+        source,
+    })?;
     files
         .iter()
         .map(|file| {
@@ -47,11 +59,17 @@ mod tests {
     #[test]
     fn replaces_files_whole_and_leaves_no_temporary_file() {
         let dir = tempfile::tempdir().unwrap();
-        let files = [OutputFile { name: "a.csv".into(), bytes: b"one".to_vec() }];
+        let files = [OutputFile {
+            name: "a.csv".into(),
+            bytes: b"one".to_vec(),
+        }];
         write_all(dir.path(), &files).unwrap();
         write_atomic(&dir.path().join("a.csv"), b"two").unwrap();
         assert_eq!(std::fs::read(dir.path().join("a.csv")).unwrap(), b"two");
-        let names: Vec<_> = std::fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+        let names: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
         assert_eq!(names, vec![std::ffi::OsString::from("a.csv")]);
     }
 

@@ -54,13 +54,16 @@ pub enum ScenarioError {
         message: String,
     },
     /// A required field is absent.
-    #[error("missing `{path}`{source_of}: required, {expected}")]
+    #[error(
+        "missing required `{path}`{}: expected {expected}",
+        block_text(source_of)
+    )]
     Missing {
         /// Dotted path of the missing field, e.g. `topic.partitions`.
         path: String,
         /// What it should be.
         expected: String,
-        /// Where the enclosing block is.
+        /// Where the enclosing block is (its line, or the `--set` that made it).
         source_of: ValueSource,
     },
     /// A value outside its allowed range, or inconsistent with another field.
@@ -115,10 +118,40 @@ pub enum ScenarioError {
     },
 }
 
+fn block_text(source: &ValueSource) -> String {
+    match source {
+        ValueSource::Line(n) => format!(" (in the block at line {n})"),
+        ValueSource::Override(set) => format!(" (in the block set by `--set {set}`)"),
+        ValueSource::Default | ValueSource::Unknown => String::new(),
+    }
+}
+
+/// Rewords the parser's terse messages.
+fn reword(message: &str) -> String {
+    const REPLACEMENTS: [(&str, &str); 5] = [
+        ("invalid i64", "expected a whole number"),
+        ("invalid u64", "expected a whole number >= 0"),
+        (
+            "expected mapping start",
+            "expected a map (`key: value` entries)",
+        ),
+        ("expected sequence start", "expected a list"),
+        (
+            "expected string scalar",
+            "expected a name (such as `uniform`) or a one-key map (such as `{zipf: 1.1}`)",
+        ),
+    ];
+    let mut out = message.to_string();
+    for (from, to) in REPLACEMENTS {
+        out = out.replace(from, to);
+    }
+    out
+}
+
 impl ScenarioError {
     /// Classifies a serde-saphyr error: unknown fields get their own variant.
     pub(crate) fn from_yaml(err: &serde_saphyr::Error) -> ScenarioError {
-        let mut message = err.to_string();
+        let mut message = reword(&err.to_string());
         if let Some(rest) = message.strip_prefix("error: ") {
             message = rest.to_string();
         }

@@ -31,12 +31,17 @@ pub fn from_yaml_str(
     base_dir: &Path,
     overrides: &[String],
 ) -> Result<Scenario, ScenarioError> {
-    if text.trim().is_empty() || text.lines().all(|l| l.trim().is_empty() || l.trim_start().starts_with('#')) {
+    if text.trim().is_empty()
+        || text
+            .lines()
+            .all(|l| l.trim().is_empty() || l.trim_start().starts_with('#'))
+    {
         return Err(ScenarioError::Yaml {
             message: "the scenario is empty; it needs at least `name`, `duration`, `topic`, `producer` and `function`".to_string(),
         });
     }
-    let raw: RawScenario = serde_saphyr::from_str(text).map_err(|e| ScenarioError::from_yaml(&e))?;
+    let raw: RawScenario =
+        serde_saphyr::from_str(text).map_err(|e| ScenarioError::from_yaml(&e))?;
     let (raw, applied) = overrides::apply(&raw, overrides)?;
     resolve_with(
         &raw,

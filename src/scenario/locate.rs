@@ -237,10 +237,22 @@ rate2:
     fn finds_block_keys_and_items() {
         assert_eq!(locate(DOC, &path(&["name"])), Some(1));
         assert_eq!(locate(DOC, &path(&["topic", "partitions"])), Some(3));
-        assert_eq!(locate(DOC, &path(&["topic", "keys", "hot", "partitions"])), Some(4));
-        assert_eq!(locate(DOC, &path(&["producer", "rate", "0", "constant"])), Some(7));
-        assert_eq!(locate(DOC, &path(&["producer", "rate", "1", "ramp", "end"])), Some(10));
-        assert_eq!(locate(DOC, &path(&["producer", "rate", "2", "step", "at"])), Some(12));
+        assert_eq!(
+            locate(DOC, &path(&["topic", "keys", "hot", "partitions"])),
+            Some(4)
+        );
+        assert_eq!(
+            locate(DOC, &path(&["producer", "rate", "0", "constant"])),
+            Some(7)
+        );
+        assert_eq!(
+            locate(DOC, &path(&["producer", "rate", "1", "ramp", "end"])),
+            Some(10)
+        );
+        assert_eq!(
+            locate(DOC, &path(&["producer", "rate", "2", "step", "at"])),
+            Some(12)
+        );
         assert_eq!(locate(DOC, &path(&["esm", "scaler", "policy"])), Some(16));
         assert_eq!(locate(DOC, &path(&["rate2", "1", "b"])), Some(19));
         assert_eq!(locate(DOC, &path(&["esm", "batch_size"])), Some(13));

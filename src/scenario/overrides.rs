@@ -22,7 +22,8 @@ fn split(set: &str) -> Result<(Vec<String>, &str), ScenarioError> {
     };
     let Some((path, value)) = set.split_once('=') else {
         return Err(bad(
-            "expected `path=value`, e.g. `topic.partitions=48` or `producer.rate.0.constant=5000`".to_string(),
+            "expected `path=value`, e.g. `topic.partitions=48` or `producer.rate.0.constant=5000`"
+                .to_string(),
         ));
     };
     let path = path.trim();
@@ -136,6 +137,15 @@ pub(crate) fn apply(
         set: overrides[0].clone(),
         message: format!("internal error: cannot convert the scenario: {e}"),
     })?;
+    // JSON has no NaN or infinity: such a value would silently become null.
+    if RawScenario::deserialize(&doc).ok().as_ref() != Some(raw) {
+        return Err(ScenarioError::Override {
+            set: overrides[0].clone(),
+            message: "the scenario file holds a non-finite number (`.nan` or `.inf`), which \
+                      overrides cannot carry; fix the file first"
+                .to_string(),
+        });
+    }
     let mut current = raw.clone();
     for set in overrides {
         let (segments, text) = split(set)?;
@@ -145,9 +155,21 @@ pub(crate) fn apply(
             set: set.clone(),
             message,
         })?;
-        current = RawScenario::deserialize(&next).map_err(|e| ScenarioError::Override {
-            set: set.clone(),
-            message: e.to_string(),
+        current = RawScenario::deserialize(&next).map_err(|e| {
+            let mut message = e.to_string();
+            if message.contains("single key") && segments.len() >= 2 {
+                // A key added next to the one form of a one-key map such as `topic.keys`.
+                let parent = segments[..segments.len() - 1].join(".");
+                let key = &segments[segments.len() - 1];
+                message = format!(
+                    "`{parent}` holds exactly one form (a one-key map), so `{key}` cannot be added to the one it has; replace it as a whole: `--set {parent}={{{key}: {}}}`",
+                    text.trim()
+                );
+            }
+            ScenarioError::Override {
+                set: set.clone(),
+                message,
+            }
         })?;
         doc = next;
         applied.push(AppliedOverride {
@@ -228,7 +250,10 @@ function: {duration: {per_batch: 10ms}}
         assert!(err.contains("partitionz"), "{err}");
         assert!(err.contains("initial_backlog"), "{err}");
         let err = sets(&["esm.scalr.policy=fixed"]).unwrap_err().to_string();
-        assert!(err.contains("scalr") && err.contains("batching_window"), "{err}");
+        assert!(
+            err.contains("scalr") && err.contains("batching_window"),
+            "{err}"
+        );
         let err = sets(&["bogus=1"]).unwrap_err().to_string();
         assert!(err.contains("bogus") && err.contains("producer"), "{err}");
     }

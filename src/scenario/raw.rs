@@ -232,7 +232,10 @@ pub struct RawEsm {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub payload_encoding_factor: Option<f64>,
     /// JSON bytes per record.
-    #[serde(alias = "record_overhead_bytes", skip_serializing_if = "Option::is_none")]
+    #[serde(
+        alias = "record_overhead_bytes",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub record_overhead: Option<SizeValue>,
     /// Pause on poller-count changes.
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -63,7 +63,12 @@ impl Context<'_> {
         }
     }
 
-    fn invalid(&self, path: &FieldPath, value: impl Display, allowed: impl Into<String>) -> ScenarioError {
+    fn invalid(
+        &self,
+        path: &FieldPath,
+        value: impl Display,
+        allowed: impl Into<String>,
+    ) -> ScenarioError {
         ScenarioError::Invalid {
             path: path.to_string(),
             value: value.to_string(),
@@ -118,7 +123,13 @@ impl Context<'_> {
         }
     }
 
-    fn check_float(&self, path: &FieldPath, x: f64, ok: impl Fn(f64) -> bool, allowed: &str) -> Result<f64> {
+    fn check_float(
+        &self,
+        path: &FieldPath,
+        x: f64,
+        ok: impl Fn(f64) -> bool,
+        allowed: &str,
+    ) -> Result<f64> {
         if x.is_finite() && ok(x) {
             Ok(x)
         } else {
@@ -156,7 +167,14 @@ impl Context<'_> {
     }
 
     /// A size in `lo..=hi` bytes, or the default when absent.
-    fn size(&self, path: &FieldPath, v: Option<&SizeValue>, default: u64, lo: u64, hi: u64) -> Result<u64> {
+    fn size(
+        &self,
+        path: &FieldPath,
+        v: Option<&SizeValue>,
+        default: u64,
+        lo: u64,
+        hi: u64,
+    ) -> Result<u64> {
         match v {
             None => Ok(default),
             Some(s) => self.check_size(path, s, lo, hi),
@@ -281,10 +299,10 @@ pub(crate) fn resolve_with(raw: &RawScenario, cx: &Context<'_>) -> Result<Scenar
 }
 
 fn resolve_name(raw: &RawScenario, cx: &Context<'_>) -> Result<String> {
-    const ALLOWED: &str = "1 to 100 characters from A-Z, a-z, 0-9, `.`, `_`, `-` (it names the output folder), and not `.` or `..`";
+    const ALLOWED: &str = "a name of 1 to 100 characters from A-Z, a-z, 0-9, `.`, `_`, `-` (it names the output folder), and not `.` or `..`";
     let path = FieldPath::root("name");
     let Some(name) = &raw.name else {
-        return Err(cx.missing(&path, format!("a name: {ALLOWED}")));
+        return Err(cx.missing(&path, ALLOWED));
     };
     let ok = !name.is_empty()
         && name.len() <= 100
@@ -319,7 +337,10 @@ fn resolve_topic(raw: &RawScenario, cx: &Context<'_>) -> Result<Topic> {
             |x| x > 0.0,
             "a zipf exponent > 0",
         )?),
-        Some(RawKeys::Hot { partitions: hot, factor }) => {
+        Some(RawKeys::Hot {
+            partitions: hot,
+            factor,
+        }) => {
             let p = p_keys.key("hot").key("partitions");
             if !(1..=i64::from(partitions)).contains(hot) {
                 return Err(cx.invalid(
@@ -328,7 +349,12 @@ fn resolve_topic(raw: &RawScenario, cx: &Context<'_>) -> Result<Topic> {
                     format!("an integer from 1 to `topic.partitions` ({partitions})"),
                 ));
             }
-            let factor = cx.check_float(&p_keys.key("hot").key("factor"), *factor, |x| x > 0.0, "a finite number > 0")?;
+            let factor = cx.check_float(
+                &p_keys.key("hot").key("factor"),
+                *factor,
+                |x| x > 0.0,
+                "a finite number > 0",
+            )?;
             KeyDistribution::Hot {
                 partitions: *hot as u32,
                 factor,
@@ -348,7 +374,11 @@ fn resolve_topic(raw: &RawScenario, cx: &Context<'_>) -> Result<Topic> {
             }
             let sum: f64 = w.iter().sum();
             if !(sum > 0.0 && sum.is_finite()) {
-                return Err(cx.invalid(&p, format!("a list summing to {sum}"), "a list with a finite sum > 0"));
+                return Err(cx.invalid(
+                    &p,
+                    format!("a list summing to {sum}"),
+                    "a list with a finite sum > 0",
+                ));
             }
             KeyDistribution::Weights(w.clone())
         }
@@ -379,7 +409,9 @@ fn resolve_producer(raw: &RawScenario, cx: &Context<'_>) -> Result<Producer> {
     let p_size = base.key("record_size");
     let record_size = match &p.record_size {
         None => RecordSize::Fixed(1024),
-        Some(ScalarOr::Scalar(s)) => RecordSize::Fixed(cx.check_size(&p_size, s, 1, MAX_PAYLOAD)?),
+        Some(ScalarOr::Scalar(s)) => {
+            RecordSize::Fixed(cx.check_size(&p_size, s, 1, MAX_PAYLOAD)?)
+        }
         Some(ScalarOr::Tagged(RawRecordSizeTagged::Fixed(s))) => {
             RecordSize::Fixed(cx.check_size(&p_size.key("fixed"), s, 1, MAX_PAYLOAD)?)
         }
@@ -403,7 +435,7 @@ fn resolve_producer(raw: &RawScenario, cx: &Context<'_>) -> Result<Producer> {
     let resolution = cx.duration(
         &base.key("resolution"),
         p.resolution.as_ref(),
-        SimDuration::from_millis(10),
+        SimDuration::from_millis(100),
         SimDuration(1_000),
         SimDuration::from_secs(1),
     )?;
@@ -455,7 +487,12 @@ fn resolve_shape(shape: &RawRateShape, path: &FieldPath, cx: &Context<'_>) -> Re
                 rate: cx.check_float(&base.key("rate"), *rate, |x| x >= 0.0, RATE)?,
             }
         }
-        RawRateShape::Ramp { start, end, from, to } => {
+        RawRateShape::Ramp {
+            start,
+            end,
+            from,
+            to,
+        } => {
             let base = path.key("ramp");
             let s = cx.check_duration(&base.key("start"), start, SimDuration::ZERO, MAX_RUN)?;
             let e = cx.check_duration(&base.key("end"), end, SimDuration::ZERO, MAX_RUN)?;
@@ -484,14 +521,20 @@ fn resolve_shape(shape: &RawRateShape, path: &FieldPath, cx: &Context<'_>) -> Re
                 amplitude: cx.check_float(&base.key("amplitude"), *amplitude, |_| true, FINITE)?,
                 peak_at: match peak_at {
                     None => SimDuration::ZERO,
-                    Some(d) => cx.check_duration(&base.key("peak_at"), d, SimDuration::ZERO, MAX_RUN)?,
+                    Some(d) => {
+                        cx.check_duration(&base.key("peak_at"), d, SimDuration::ZERO, MAX_RUN)?
+                    }
                 },
             }
         }
         RawRateShape::Points(points) => {
             let base = path.key("points");
             if points.is_empty() {
-                return Err(cx.invalid(&base, "an empty list", "a non-empty list of `[time, rate]` pairs"));
+                return Err(cx.invalid(
+                    &base,
+                    "an empty list",
+                    "a non-empty list of `[time, rate]` pairs",
+                ));
             }
             let mut out: Vec<(SimDuration, f64)> = Vec::with_capacity(points.len());
             for (i, RawPoint(t, r)) in points.iter().enumerate() {
@@ -503,7 +546,9 @@ fn resolve_shape(shape: &RawRateShape, path: &FieldPath, cx: &Context<'_>) -> Re
                     return Err(cx.invalid(
                         &p,
                         format!("at `{t}`"),
-                        format!("later than the previous point (`{prev}`): times must strictly increase"),
+                        format!(
+                            "later than the previous point (`{prev}`): times must strictly increase"
+                        ),
                     ));
                 }
                 let rate = cx.check_float(&p, *r, |x| x >= 0.0, RATE)?;
@@ -527,7 +572,8 @@ fn resolve_trace(t: &RawTrace, base: &FieldPath, cx: &Context<'_>) -> Result<Tra
         message,
         source_of: cx.source_of(&base.key("file")),
     };
-    let bytes = std::fs::read(&file).map_err(|e| trace_err(format!("cannot read the file: {e}")))?;
+    let bytes =
+        std::fs::read(&file).map_err(|e| trace_err(format!("cannot read the file: {e}")))?;
     let sha256 = sha256_hex(&bytes);
     if let Some(expected) = &t.sha256
         && !expected.eq_ignore_ascii_case(&sha256)
@@ -559,7 +605,13 @@ fn resolve_esm(raw: &RawScenario, cx: &Context<'_>, partitions: u32) -> Result<E
         SimDuration::ZERO,
         SimDuration::from_secs(300),
     )?;
-    let max_payload_bytes = cx.size(&base.key("max_payload"), e.max_payload.as_ref(), MAX_PAYLOAD, 1024, MAX_PAYLOAD)?;
+    let max_payload_bytes = cx.size(
+        &base.key("max_payload"),
+        e.max_payload.as_ref(),
+        MAX_PAYLOAD,
+        1024,
+        MAX_PAYLOAD,
+    )?;
     let payload_encoding_factor = cx.float(
         &base.key("payload_encoding_factor"),
         e.payload_encoding_factor,
@@ -600,7 +652,13 @@ fn resolve_esm(raw: &RawScenario, cx: &Context<'_>, partitions: u32) -> Result<E
             100,
         )? as u32,
     };
-    let scaler = resolve_scaler(e.scaler.as_ref(), &base.key("scaler"), cx, partitions, batch_size)?;
+    let scaler = resolve_scaler(
+        e.scaler.as_ref(),
+        &base.key("scaler"),
+        cx,
+        partitions,
+        batch_size,
+    )?;
     Ok(Esm {
         batch_size,
         batching_window,
@@ -635,7 +693,7 @@ fn resolve_scaler(
         if let Some((key, _)) = aws_only.iter().find(|(_, given)| *given) {
             return Err(cx.not_applicable(
                 &base.key(key),
-                format!("is only valid with `policy: aws` (the policy here is `fixed`; use `pollers` to set the poller count)"),
+                "is only valid with `policy: aws` (the policy here is `fixed`; use `pollers` to set the poller count)",
             ));
         }
         let p = base.key("pollers");
@@ -643,7 +701,7 @@ fn resolve_scaler(
             None => {
                 return Err(cx.missing(
                     &p,
-                    format!("with `policy: fixed`: the poller count, an integer from 1 to `topic.partitions` ({partitions})"),
+                    format!("(with `policy: fixed`) the poller count, an integer from 1 to `topic.partitions` ({partitions})"),
                 ));
             }
             Some(n) if (1..=i64::from(partitions)).contains(&n) => n as u32,
@@ -665,21 +723,24 @@ fn resolve_scaler(
         ));
     }
     // A max_pollers above the partition count is capped, as AWS does.
-    let max_pollers = cx.int(
-        &base.key("max_pollers"),
-        s.max_pollers,
-        i64::from(partitions),
-        1,
-        i64::MAX,
-    )?
-    .min(i64::from(partitions)) as u32;
+    let max_pollers = cx
+        .int(
+            &base.key("max_pollers"),
+            s.max_pollers,
+            i64::from(partitions),
+            1,
+            i64::MAX,
+        )?
+        .min(i64::from(partitions)) as u32;
     let p_initial = base.key("initial_pollers");
     let initial_pollers = cx.int(&p_initial, s.initial_pollers, 1, 1, i64::MAX)?;
     if initial_pollers > i64::from(max_pollers) {
         return Err(cx.invalid(
             &p_initial,
             initial_pollers,
-            format!("at most `max_pollers` ({max_pollers}, which is capped at the partition count)"),
+            format!(
+                "at most `max_pollers` ({max_pollers}, which is capped at the partition count)"
+            ),
         ));
     }
     let evaluation_interval = cx.duration(
@@ -693,10 +754,12 @@ fn resolve_scaler(
     let hour = SimDuration::from_secs(3600);
     let actuation_delay = match &s.actuation_delay {
         None => DelayDistribution::Fixed(SimDuration::from_secs(180)),
-        Some(ScalarOr::Scalar(d)) => DelayDistribution::Fixed(cx.check_duration(&p_delay, d, SimDuration::ZERO, hour)?),
-        Some(ScalarOr::Tagged(RawDelayTagged::Fixed(d))) => {
-            DelayDistribution::Fixed(cx.check_duration(&p_delay.key("fixed"), d, SimDuration::ZERO, hour)?)
+        Some(ScalarOr::Scalar(d)) => {
+            DelayDistribution::Fixed(cx.check_duration(&p_delay, d, SimDuration::ZERO, hour)?)
         }
+        Some(ScalarOr::Tagged(RawDelayTagged::Fixed(d))) => DelayDistribution::Fixed(
+            cx.check_duration(&p_delay.key("fixed"), d, SimDuration::ZERO, hour)?,
+        ),
         Some(ScalarOr::Tagged(RawDelayTagged::Uniform(lo, hi))) => {
             let p = p_delay.key("uniform");
             let l = cx.check_duration(&p.index(0), lo, SimDuration::ZERO, hour)?;
@@ -719,7 +782,13 @@ fn resolve_scaler(
     let step = match &so.step {
         None | Some(RawScaleStep::Double) => ScaleStep::Double,
         Some(RawScaleStep::ToMax) => ScaleStep::ToMax,
-        Some(RawScaleStep::Add(n)) => ScaleStep::Add(cx.int(&p_step.key("add"), Some(*n), 1, 1, i64::from(MAX_PARTITIONS as u32))? as u32),
+        Some(RawScaleStep::Add(n)) => ScaleStep::Add(cx.int(
+            &p_step.key("add"),
+            Some(*n),
+            1,
+            1,
+            i64::from(MAX_PARTITIONS as u32),
+        )? as u32),
         Some(RawScaleStep::Multiply(f)) => ScaleStep::Multiply(cx.check_float(
             &p_step.key("multiply"),
             *f,
@@ -728,7 +797,13 @@ fn resolve_scaler(
         )?),
     };
     let default_min_lag = u64::from(batch_size) * u64::from(partitions);
-    let min_lag = cx.int(&p_out.key("min_lag"), so.min_lag, default_min_lag as i64, 0, i64::MAX)? as u64;
+    let min_lag = cx.int(
+        &p_out.key("min_lag"),
+        so.min_lag,
+        default_min_lag as i64,
+        0,
+        i64::MAX,
+    )? as u64;
 
     let p_in = base.key("scale_in");
     let in_default = RawScaleIn::default();
@@ -741,8 +816,20 @@ fn resolve_scaler(
             SimDuration::ZERO,
             MAX_RUN,
         )?,
-        after_evaluations: cx.int(&p_in.key("after_evaluations"), si.after_evaluations, 3, 1, 10_000)? as u32,
-        max_lag: cx.int(&p_in.key("max_lag"), si.max_lag, min_lag as i64, 0, i64::MAX)? as u64,
+        after_evaluations: cx.int(
+            &p_in.key("after_evaluations"),
+            si.after_evaluations,
+            3,
+            1,
+            10_000,
+        )? as u32,
+        max_lag: cx.int(
+            &p_in.key("max_lag"),
+            si.max_lag,
+            min_lag as i64,
+            0,
+            i64::MAX,
+        )? as u64,
     };
     Ok(Scaler::Aws(AwsScaler {
         initial_pollers: initial_pollers as u32,
@@ -757,7 +844,10 @@ fn resolve_scaler(
 fn resolve_function(raw: &RawScenario, cx: &Context<'_>) -> Result<Function> {
     let base = FieldPath::root("function");
     let Some(f) = &raw.function else {
-        return Err(cx.missing(&base, "a block with at least `duration` (the handler time model)"));
+        return Err(cx.missing(
+            &base,
+            "a block with at least `duration` (the handler time model)",
+        ));
     };
     let memory = cx.int(&base.key("memory"), f.memory, 128, 128, 10_240)? as u32;
     let architecture = match f.architecture {
@@ -778,14 +868,29 @@ fn resolve_function(raw: &RawScenario, cx: &Context<'_>) -> Result<Function> {
             "a block with at least one of `per_batch`, `per_record`, `per_kib` (e.g. `{per_batch: 20ms, per_record: 0.5ms}`)",
         ));
     };
-    let reference_memory = cx.int(&p_dur.key("reference_memory"), d.reference_memory, i64::from(memory), 128, 10_240)? as u32;
+    let reference_memory = cx.int(
+        &p_dur.key("reference_memory"),
+        d.reference_memory,
+        i64::from(memory),
+        128,
+        10_240,
+    )? as u32;
     let any = |key: &str, v: Option<&DurationValue>| {
-        cx.duration(&p_dur.key(key), v, SimDuration::ZERO, SimDuration::ZERO, MAX_RUN)
+        cx.duration(
+            &p_dur.key(key),
+            v,
+            SimDuration::ZERO,
+            SimDuration::ZERO,
+            MAX_RUN,
+        )
     };
     let per_batch = any("per_batch", d.per_batch.as_ref())?;
     let per_record = any("per_record", d.per_record.as_ref())?;
     let per_kib = any("per_kib", d.per_kib.as_ref())?;
-    if per_batch == SimDuration::ZERO && per_record == SimDuration::ZERO && per_kib == SimDuration::ZERO {
+    if per_batch == SimDuration::ZERO
+        && per_record == SimDuration::ZERO
+        && per_kib == SimDuration::ZERO
+    {
         return Err(cx.invalid(
             &p_dur,
             "a model where `per_batch`, `per_record` and `per_kib` are all 0",
@@ -886,7 +991,11 @@ fn resolve_pricing(raw: &RawScenario, cx: &Context<'_>) -> Result<Pricing> {
     })
 }
 
-fn resolve_tiers(tiers: &[RawPriceTier], base: &FieldPath, cx: &Context<'_>) -> Result<Vec<PriceTier>> {
+fn resolve_tiers(
+    tiers: &[RawPriceTier],
+    base: &FieldPath,
+    cx: &Context<'_>,
+) -> Result<Vec<PriceTier>> {
     if tiers.is_empty() {
         return Err(cx.invalid(
             base,
@@ -900,8 +1009,18 @@ fn resolve_tiers(tiers: &[RawPriceTier], base: &FieldPath, cx: &Context<'_>) -> 
         let p = base.index(i);
         let last = i + 1 == tiers.len();
         let usd = match t.usd_per_gb_s {
-            None => return Err(cx.missing(&p.key("usd_per_gb_s"), "the price in USD per GB-second, >= 0")),
-            Some(x) => cx.check_float(&p.key("usd_per_gb_s"), x, |x| x >= 0.0, "a price in USD >= 0")?,
+            None => {
+                return Err(cx.missing(
+                    &p.key("usd_per_gb_s"),
+                    "the price in USD per GB-second, >= 0",
+                ));
+            }
+            Some(x) => cx.check_float(
+                &p.key("usd_per_gb_s"),
+                x,
+                |x| x >= 0.0,
+                "a price in USD >= 0",
+            )?,
         };
         let up_to = match (t.up_to_gb_s, last) {
             (Some(x), true) => {
@@ -915,14 +1034,16 @@ fn resolve_tiers(tiers: &[RawPriceTier], base: &FieldPath, cx: &Context<'_>) -> 
             (None, false) => {
                 return Err(cx.missing(
                     &p.key("up_to_gb_s"),
-                    "for every tier but the last: the tier's upper bound in GB-s",
+                    "the tier's upper bound in GB-s (every tier but the last has one)",
                 ));
             }
             (Some(x), false) => {
                 let after = prev_up_to.unwrap_or(0.0);
                 if !(x.is_finite() && x > after) {
                     let allowed = match prev_up_to {
-                        Some(prev) => format!("a number greater than the previous tier's `up_to_gb_s` ({prev})"),
+                        Some(prev) => format!(
+                            "a number greater than the previous tier's `up_to_gb_s` ({prev})"
+                        ),
                         None => "a finite number > 0".to_string(),
                     };
                     return Err(cx.invalid(&p.key("up_to_gb_s"), x, allowed));

@@ -47,7 +47,9 @@ pub fn parse_trace(bytes: &[u8], scale: f64) -> Result<LoadedTrace, String> {
         let line = i + 2;
         let record = record.map_err(|e| format!("line {line}: {e}"))?;
         let (Some(ts), Some(val)) = (record.get(ti), record.get(vi)) else {
-            return Err(format!("line {line}: missing the timestamp or value column"));
+            return Err(format!(
+                "line {line}: missing the timestamp or value column"
+            ));
         };
         let t = parse_timestamp(ts)
             .ok_or_else(|| format!("line {line}: timestamp `{ts}` is neither `YYYY-MM-DD HH:MM:SS` nor a number of seconds"))?;
@@ -91,7 +93,15 @@ pub fn parse_trace(bytes: &[u8], scale: f64) -> Result<LoadedTrace, String> {
                 i + 2
             ));
         }
-        points.push((time, rows[i].1 / interval * scale));
+        let rate = rows[i].1 / interval * scale;
+        if !rate.is_finite() {
+            return Err(format!(
+                "line {}: the rate ({} / {interval} s × {scale}) is not a finite number",
+                i + 2,
+                rows[i].1
+            ));
+        }
+        points.push((time, rate));
     }
     Ok(LoadedTrace {
         sha256: sha256_hex(bytes),
@@ -110,7 +120,11 @@ fn parse_timestamp(text: &str) -> Option<f64> {
     let year: i64 = d.next()?.parse().ok()?;
     let month: i64 = d.next()?.parse().ok()?;
     let day: i64 = d.next()?.parse().ok()?;
-    if d.next().is_some() || !(1..=12).contains(&month) || !(1..=31).contains(&day) {
+    if d.next().is_some()
+        || !(1..=9999).contains(&year)
+        || !(1..=12).contains(&month)
+        || !(1..=31).contains(&day)
+    {
         return None;
     }
     let mut t = time.trim().split(':');
@@ -161,16 +175,52 @@ mod tests {
     #[test]
     fn numeric_timestamps_work() {
         let t = parse_trace(b"timestamp,value\n10,5\n11,7\n", 1.0).unwrap();
-        assert_eq!(t.points, vec![(SimDuration::ZERO, 5.0), (SimDuration::from_secs(1), 7.0)]);
+        assert_eq!(
+            t.points,
+            vec![(SimDuration::ZERO, 5.0), (SimDuration::from_secs(1), 7.0)]
+        );
     }
 
     #[test]
     fn bad_traces_are_errors() {
-        assert!(parse_trace(b"time,v\n1,2\n", 1.0).unwrap_err().contains("header"));
-        assert!(parse_trace(b"timestamp,value\n1,2\n", 1.0).unwrap_err().contains("at least 2"));
-        assert!(parse_trace(b"timestamp,value\n2,2\n1,2\n", 1.0).unwrap_err().contains("line 3"));
-        assert!(parse_trace(b"timestamp,value\nxx,2\n3,2\n", 1.0).unwrap_err().contains("line 2"));
-        assert!(parse_trace(b"timestamp,value\n1,-2\n3,2\n", 1.0).unwrap_err().contains(">= 0"));
+        assert!(
+            parse_trace(b"time,v\n1,2\n", 1.0)
+                .unwrap_err()
+                .contains("header")
+        );
+        assert!(
+            parse_trace(b"timestamp,value\n1,2\n", 1.0)
+                .unwrap_err()
+                .contains("at least 2")
+        );
+        assert!(
+            parse_trace(b"timestamp,value\n2,2\n1,2\n", 1.0)
+                .unwrap_err()
+                .contains("line 3")
+        );
+        assert!(
+            parse_trace(b"timestamp,value\nxx,2\n3,2\n", 1.0)
+                .unwrap_err()
+                .contains("line 2")
+        );
+        assert!(
+            parse_trace(b"timestamp,value\n99999999999999-01-01,1\n3,2\n", 1.0)
+                .unwrap_err()
+                .contains("line 2")
+        );
+        assert!(
+            parse_trace(b"timestamp,value\n1,-2\n3,2\n", 1.0)
+                .unwrap_err()
+                .contains(">= 0")
+        );
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn arbitrary_csv_never_panics(text in "[0-9a-z:,.\\- \n]{0,120}", scale in -10.0f64..10.0) {
+            let _ = parse_trace(format!("timestamp,value\n{text}").as_bytes(), scale);
+            let _ = parse_trace(text.as_bytes(), scale);
+        }
     }
 
     #[test]

@@ -135,7 +135,12 @@ pub fn format_size(bytes: u64) -> String {
     if bytes == 0 {
         return "0".to_string();
     }
-    const BIN: [(u64, &str); 4] = [(1 << 40, "TiB"), (1 << 30, "GiB"), (1 << 20, "MiB"), (1 << 10, "KiB")];
+    const BIN: [(u64, &str); 4] = [
+        (1 << 40, "TiB"),
+        (1 << 30, "GiB"),
+        (1 << 20, "MiB"),
+        (1 << 10, "KiB"),
+    ];
     const DEC: [(u64, &str); 4] = [
         (1_000_000_000_000, "TB"),
         (1_000_000_000, "GB"),
@@ -146,13 +151,13 @@ pub fn format_size(bytes: u64) -> String {
     // Binary units win ties (`1KiB` over `1024`); decimal ones must be shorter.
     for (factor, unit) in BIN {
         let s = format!("{}{unit}", bytes / factor);
-        if bytes % factor == 0 && s.len() <= best.len() {
+        if bytes.is_multiple_of(factor) && s.len() <= best.len() {
             return s;
         }
     }
     for (factor, unit) in DEC {
         let s = format!("{}{unit}", bytes / factor);
-        if bytes % factor == 0 && s.len() < best.len() {
+        if bytes.is_multiple_of(factor) && s.len() < best.len() {
             best = s;
         }
     }
@@ -386,8 +391,20 @@ mod tests {
 
     #[test]
     fn formatted_durations_parse_back() {
-        for n in [0, 1, 999, 1_000, 500_000, 1_500_000_000, 5_400_000_000_000, 86_400_000_000_123] {
-            assert_eq!(parse_duration(&format_duration(SimDuration(n))).unwrap().0, n);
+        for n in [
+            0,
+            1,
+            999,
+            1_000,
+            500_000,
+            1_500_000_000,
+            5_400_000_000_000,
+            86_400_000_000_123,
+        ] {
+            assert_eq!(
+                parse_duration(&format_duration(SimDuration(n))).unwrap().0,
+                n
+            );
         }
     }
 }

@@ -1,0 +1,7 @@
+//! Integration tests of esmsim: one test binary, one module per concern.
+
+mod analytic;
+mod cli;
+mod common;
+mod invariants;
+mod scenarios;
