@@ -1,1 +1,10 @@
-fn main() {}
+//! Criterion benchmarks: `cargo bench`. Each group lives in `benches/benchmarks/`.
+
+use criterion::criterion_main;
+
+mod benchmarks;
+
+criterion_main! {
+    benchmarks::engine::benches,
+    benchmarks::scenarios::benches,
+}

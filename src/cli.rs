@@ -34,6 +34,8 @@ pub enum Command {
     Check(ScenarioArgs),
     /// Print the resolved scenario, every default filled in, as YAML.
     Explain(ScenarioArgs),
+    /// Redraw the charts of a finished run from its saved files.
+    Plot(crate::charts::PlotArgs),
 }
 
 /// A scenario file and overrides.
@@ -72,6 +74,9 @@ pub struct RunArgs {
     /// Do not print the progress bar or the summary line.
     #[arg(long, short)]
     pub quiet: bool,
+    /// Skip the charts (same as `outputs: {charts: false}`).
+    #[arg(long)]
+    pub no_charts: bool,
 }
 
 /// Runs the command line.
@@ -93,6 +98,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             print!("{}", scenario::load::to_yaml(&args.load()?));
             Ok(())
         }
+        Command::Plot(args) => crate::charts::plot_command(&args),
     }
 }
 
@@ -110,6 +116,9 @@ fn run_command(args: &RunArgs) -> anyhow::Result<()> {
     let result = simulate_with_progress(&scenario, args.quiet);
     let wall = started.elapsed();
     let mut files = output::render(&scenario, &result);
+    if scenario.outputs.charts && !args.no_charts {
+        files.extend(charts_of(&files)?);
+    }
     files.push(timing_file(&scenario, &result, wall.as_secs_f64()));
     output::write::write_all(&out_dir, &files)
         .with_context(|| format!("writing the outputs of '{}'", scenario.name))?;
@@ -120,6 +129,26 @@ fn run_command(args: &RunArgs) -> anyhow::Result<()> {
         );
     }
     Ok(())
+}
+
+/// The run's charts, drawn from the files it is about to write (as `esmsim plot` would).
+fn charts_of(files: &[OutputFile]) -> anyhow::Result<Vec<OutputFile>> {
+    let bytes = |name: &str| {
+        files
+            .iter()
+            .find(|f| f.name == name)
+            .map_or(&[][..], |f| &f.bytes[..])
+    };
+    let input = crate::charts::ChartInput::from_bytes(
+        bytes("timeseries.csv"),
+        bytes("scaling.csv"),
+        bytes("manifest.json"),
+        bytes("summary.json"),
+    )?;
+    Ok(crate::charts::render(
+        &input,
+        &crate::charts::ChartOptions::default(),
+    )?)
 }
 
 /// Runs the simulation, with a progress bar on a terminal for runs that take a while.

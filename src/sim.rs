@@ -11,8 +11,10 @@
 //!   covers the interval `(t - interval, t]`.
 //! * A scaler decision at `t` takes effect at `t + delay` as a queue event; partitions then
 //!   pause for `rebalance_pause` and processors restart when the pause ends.
-//! * The run stops after the sample at `duration`; events later than that never fire and
-//!   records still in flight count as lag.
+//! * Samples are taken every `sample_interval` and at `duration` (a shorter last row when
+//!   the duration is not a multiple of the interval). The run stops after the sample at
+//!   `duration`; events later than that never fire and records still in flight count as
+//!   lag.
 //!
 //! "Event" in performance figures means one popped queue event (processor wake-up,
 //! invocation end, poller change, rebalance end).
@@ -170,7 +172,7 @@ impl<'a> Simulation<'a> {
         }
         let sample_every = self.scenario.sample_interval;
         let evaluate_every = self.scaler.evaluation_interval();
-        let mut next_sample = SimTime::ZERO + sample_every;
+        let mut next_sample = (SimTime::ZERO + sample_every).min(self.end);
         let mut next_evaluation = evaluate_every.map_or(SimTime::MAX, |d| SimTime::ZERO + d);
         loop {
             let next_event = self.queue.peek_time().unwrap_or(SimTime::MAX);
@@ -186,7 +188,10 @@ impl<'a> Simulation<'a> {
                 self.queue.advance_to(next_sample);
                 self.sample(next_sample);
                 progress(next_sample);
-                next_sample += sample_every;
+                next_sample = match next_sample {
+                    t if t == self.end => SimTime::MAX,
+                    t => (t + sample_every).min(self.end),
+                };
             } else {
                 break;
             }

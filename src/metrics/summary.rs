@@ -2,7 +2,7 @@
 
 use serde::Serialize;
 
-use crate::engine::time::SimDuration;
+use crate::engine::time::{SimDuration, SimTime};
 use crate::metrics::{RunTotals, SampleRow, ScalingRecord};
 
 /// End-of-run summary (`summary.json`). Times are seconds since the start of the run;
@@ -61,7 +61,7 @@ pub struct Summary {
     pub max_pollers: u32,
     /// Pollers at the end.
     pub final_pollers: u32,
-    /// Scaler decisions that changed the poller count.
+    /// Scaler decisions that changed the poller count within the run.
     pub scaling_changes: u64,
     /// GB-seconds billed.
     pub gb_s: f64,
@@ -114,7 +114,7 @@ impl Summary {
                 .map(|r| (r.time - peak.time).as_secs_f64())
         });
         let time_over_slo_s = ctx.slo_max_age.map(|max_age| {
-            let mut previous = crate::engine::time::SimTime::ZERO;
+            let mut previous = SimTime::ZERO;
             let mut over = 0.0;
             for r in rows {
                 if r.oldest_age_s > max_age.as_secs_f64() {
@@ -152,7 +152,13 @@ impl Summary {
             max_concurrency: totals.max_concurrency,
             max_pollers: rows.iter().map(|r| r.pollers).max().unwrap_or(0),
             final_pollers: last.map_or(0, |r| r.pollers),
-            scaling_changes: scaling.iter().filter(|s| s.action != "hold").count() as u64,
+            scaling_changes: scaling
+                .iter()
+                .filter(|s| {
+                    s.effective_at
+                        .is_some_and(|t| t.saturating_since(SimTime::ZERO) <= ctx.duration)
+                })
+                .count() as u64,
             gb_s: totals.cost.gb_s,
             cost_requests_usd: totals.cost.requests_usd,
             cost_duration_usd: totals.cost.duration_usd,

@@ -36,12 +36,11 @@ pub const TIMESERIES_COLUMNS: [&str; 22] = [
 ];
 
 /// Column names of `scaling.csv`, in order.
-pub const SCALING_COLUMNS: [&str; 10] = [
+pub const SCALING_COLUMNS: [&str; 9] = [
     "time_s",
     "total_lag_records",
     "previous_lag_records",
     "max_partition_lag_records",
-    "pollers",
     "from",
     "to",
     "action",
@@ -109,7 +108,6 @@ pub fn scaling(records: &[ScalingRecord]) -> Vec<u8> {
                 s.total_lag.to_string(),
                 s.previous_lag.to_string(),
                 s.max_partition_lag.to_string(),
-                s.pollers.to_string(),
                 s.pollers.to_string(),
                 s.target.to_string(),
                 s.action.to_string(),

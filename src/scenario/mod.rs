@@ -224,7 +224,7 @@ pub struct PollerLimits {
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(tag = "policy", rename_all = "snake_case")]
 pub enum Scaler {
-    /// A fixed number of pollers (capped at the partition count).
+    /// A fixed number of pollers (at most the partition count).
     Fixed {
         /// Number of pollers.
         pollers: u32,

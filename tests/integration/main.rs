@@ -3,5 +3,6 @@
 mod analytic;
 mod cli;
 mod common;
+mod golden;
 mod invariants;
 mod scenarios;

@@ -17,7 +17,7 @@ fn every_bundled_scenario_runs_with_its_invariants_intact() {
         let result = run_checked(&scenario);
         assert_eq!(
             result.rows.len() as u64,
-            scenario.duration.0 / scenario.sample_interval.0
+            scenario.duration.0.div_ceil(scenario.sample_interval.0)
         );
         assert!(result.summary.committed_records > 0, "{}", file.display());
     }

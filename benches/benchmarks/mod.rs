@@ -1,0 +1,4 @@
+//! Benchmark groups.
+
+pub mod engine;
+pub mod scenarios;

@@ -1,0 +1,450 @@
+//! Loading what a run wrote (`timeseries.csv`, `scaling.csv`, `manifest.json`,
+//! `summary.json`) into the plain columns the charts draw from.
+//!
+//! CSV columns are found by header name, extra columns are ignored, and an empty cell is a
+//! missing value (stored as `NaN`).
+
+use std::path::Path;
+
+use serde_json::Value;
+
+use super::error::ChartError;
+
+const TIMESERIES: &str = "timeseries.csv";
+const SCALING: &str = "scaling.csv";
+const MANIFEST: &str = "manifest.json";
+const SUMMARY: &str = "summary.json";
+
+/// The per-sample columns of `timeseries.csv` that the charts draw.
+///
+/// All vectors have the same length, one entry per row; a missing value is `f64::NAN`.
+/// `time_s` is the end of each sample interval and strictly increases.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct TimeSeries {
+    /// End of the sample interval, seconds since the start of the run.
+    pub time_s: Vec<f64>,
+    /// Records produced per second over the interval.
+    pub produced_records_per_s: Vec<f64>,
+    /// Records committed per second over the interval.
+    pub committed_records_per_s: Vec<f64>,
+    /// Total offset lag over all partitions, records.
+    pub lag_records: Vec<f64>,
+    /// Largest lag of any single partition, records.
+    pub max_partition_lag_records: Vec<f64>,
+    /// Age of the oldest uncommitted record, seconds.
+    pub oldest_record_age_s: Vec<f64>,
+    /// Number of pollers.
+    pub pollers: Vec<f64>,
+    /// Number of processors.
+    pub processors: Vec<f64>,
+    /// Mean number of concurrent invocations over the interval.
+    pub concurrency_mean: Vec<f64>,
+    /// Median end-to-end latency of records committed in the interval, seconds (NaN if none).
+    pub latency_p50_s: Vec<f64>,
+    /// 99th percentile end-to-end latency of records committed in the interval, seconds.
+    pub latency_p99_s: Vec<f64>,
+    /// Cumulative request cost, USD.
+    pub cost_requests_usd: Vec<f64>,
+    /// Cumulative duration (GB-s) cost, USD.
+    pub cost_duration_usd: Vec<f64>,
+    /// Cumulative total cost, USD.
+    pub cost_usd: Vec<f64>,
+}
+
+impl TimeSeries {
+    /// Number of samples.
+    pub fn len(&self) -> usize {
+        self.time_s.len()
+    }
+
+    /// True when there is no sample.
+    pub fn is_empty(&self) -> bool {
+        self.time_s.is_empty()
+    }
+}
+
+/// What a scaler evaluation decided (`scaling.csv` column `action`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ScalingAction {
+    /// Add pollers.
+    ScaleOut,
+    /// Remove pollers.
+    ScaleIn,
+    /// Keep the current number of pollers.
+    Hold,
+}
+
+/// One row of `scaling.csv`: a scaler evaluation.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ScalingDecision {
+    /// When the scaler decided, seconds.
+    pub time_s: f64,
+    /// Pollers before the decision.
+    pub from: f64,
+    /// Pollers after the decision takes effect.
+    pub to: f64,
+    /// What was decided.
+    pub action: ScalingAction,
+    /// When the change takes effect, seconds (`None` for a hold).
+    pub effective_at_s: Option<f64>,
+}
+
+/// The headline numbers of `summary.json` shown in the overview's title area.
+/// Each is `None` when the key is absent or null.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct SummaryNumbers {
+    /// Largest total offset lag, records.
+    pub max_lag_records: Option<f64>,
+    /// Largest age of an uncommitted record, seconds.
+    pub max_record_age_s: Option<f64>,
+    /// 99th percentile end-to-end latency over the run, seconds.
+    pub latency_p99_s: Option<f64>,
+    /// Total cost, USD.
+    pub cost_usd: Option<f64>,
+    /// Number of invocations.
+    pub invocations: Option<f64>,
+    /// Time to drain the lag after the peak, seconds.
+    pub time_to_drain_s: Option<f64>,
+}
+
+/// Everything the charts need from one run.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ChartInput {
+    /// The scenario's name (`manifest.json` `scenario.name`).
+    pub scenario_name: String,
+    /// The run's seed, when the manifest records one.
+    pub seed: Option<u64>,
+    /// The SLO on record age, seconds (`scenario.slo.max_age`), if set.
+    pub slo_max_age_s: Option<f64>,
+    /// The sampled time series.
+    pub series: TimeSeries,
+    /// The scaler's evaluations, in time order.
+    pub scaling: Vec<ScalingDecision>,
+    /// Headline numbers from `summary.json`.
+    pub summary: SummaryNumbers,
+}
+
+impl ChartInput {
+    /// Reads a run directory.
+    ///
+    /// `timeseries.csv` and `manifest.json` are required; `scaling.csv` and `summary.json`
+    /// are optional (no scaling markers, no summary numbers when absent).
+    ///
+    /// # Errors
+    ///
+    /// [`ChartError::MissingFile`] when a required file is absent, [`ChartError::Io`] when
+    /// one cannot be read, and any error of [`ChartInput::from_bytes`].
+    pub fn from_files(dir: &Path) -> Result<Self, ChartError> {
+        let read = |name: &str, required: bool| -> Result<Vec<u8>, ChartError> {
+            let path = dir.join(name);
+            match std::fs::read(&path) {
+                Ok(bytes) => Ok(bytes),
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                    if required {
+                        Err(ChartError::MissingFile { path })
+                    } else {
+                        Ok(Vec::new())
+                    }
+                }
+                Err(source) => Err(ChartError::Io { path, source }),
+            }
+        };
+        let timeseries = read(TIMESERIES, true)?;
+        let manifest = read(MANIFEST, true)?;
+        let scaling = read(SCALING, false)?;
+        let summary = read(SUMMARY, false)?;
+        Self::from_bytes(&timeseries, &scaling, &manifest, &summary)
+    }
+
+    /// Parses the four files from memory. An empty `scaling_csv` or `summary_json` means
+    /// "none"; `timeseries_csv` must have at least one row.
+    ///
+    /// # Errors
+    ///
+    /// [`ChartError::NoSamples`] for an empty time series; [`ChartError::MissingColumn`],
+    /// [`ChartError::BadValue`], [`ChartError::TimeNotIncreasing`] or [`ChartError::Csv`]
+    /// for a malformed CSV; [`ChartError::Json`] or [`ChartError::BadField`] for malformed
+    /// JSON.
+    pub fn from_bytes(
+        timeseries_csv: &[u8],
+        scaling_csv: &[u8],
+        manifest_json: &[u8],
+        summary_json: &[u8],
+    ) -> Result<Self, ChartError> {
+        let series = parse_timeseries(timeseries_csv)?;
+        let scaling = parse_scaling(scaling_csv)?;
+        let (scenario_name, seed, slo_max_age_s) = parse_manifest(manifest_json)?;
+        let summary = parse_summary(summary_json)?;
+        Ok(Self {
+            scenario_name,
+            seed,
+            slo_max_age_s,
+            series,
+            scaling,
+            summary,
+        })
+    }
+}
+
+fn is_blank(bytes: &[u8]) -> bool {
+    bytes.iter().all(u8::is_ascii_whitespace)
+}
+
+/// Finds each wanted column's index in the header, or names the first missing one.
+fn column_indices<const N: usize>(
+    file: &'static str,
+    headers: &csv::StringRecord,
+    wanted: [&'static str; N],
+) -> Result<[usize; N], ChartError> {
+    let mut out = [0; N];
+    for (slot, column) in out.iter_mut().zip(wanted) {
+        *slot = headers
+            .iter()
+            .position(|h| h.trim() == column)
+            .ok_or(ChartError::MissingColumn { file, column })?;
+    }
+    Ok(out)
+}
+
+fn line_of(record: &csv::StringRecord) -> u64 {
+    record.position().map_or(0, |p| p.line())
+}
+
+/// Parses a numeric cell; empty means missing (`NaN`).
+fn number(
+    file: &'static str,
+    record: &csv::StringRecord,
+    index: usize,
+    column: &'static str,
+) -> Result<f64, ChartError> {
+    let cell = record.get(index).unwrap_or("").trim();
+    if cell.is_empty() {
+        return Ok(f64::NAN);
+    }
+    cell.parse::<f64>().map_err(|_| ChartError::BadValue {
+        file,
+        line: line_of(record),
+        column,
+        value: cell.to_string(),
+        expected: "a number or empty",
+    })
+}
+
+fn reader(bytes: &[u8]) -> csv::Reader<&[u8]> {
+    csv::ReaderBuilder::new()
+        .has_headers(true)
+        .flexible(false)
+        .from_reader(bytes)
+}
+
+const TIMESERIES_COLUMNS: [&str; 14] = [
+    "time_s",
+    "produced_records_per_s",
+    "committed_records_per_s",
+    "lag_records",
+    "max_partition_lag_records",
+    "oldest_record_age_s",
+    "pollers",
+    "processors",
+    "concurrency_mean",
+    "latency_p50_s",
+    "latency_p99_s",
+    "cost_requests_usd",
+    "cost_duration_usd",
+    "cost_usd",
+];
+
+fn parse_timeseries(bytes: &[u8]) -> Result<TimeSeries, ChartError> {
+    if is_blank(bytes) {
+        return Err(ChartError::NoSamples);
+    }
+    let file = TIMESERIES;
+    let mut rdr = reader(bytes);
+    let headers = rdr
+        .headers()
+        .map_err(|source| ChartError::Csv { file, source })?
+        .clone();
+    let idx = column_indices(file, &headers, TIMESERIES_COLUMNS)?;
+    let mut ts = TimeSeries::default();
+    let mut record = csv::StringRecord::new();
+    while rdr
+        .read_record(&mut record)
+        .map_err(|source| ChartError::Csv { file, source })?
+    {
+        let mut values = [0.0; 14];
+        for (k, value) in values.iter_mut().enumerate() {
+            *value = number(file, &record, idx[k], TIMESERIES_COLUMNS[k])?;
+        }
+        let t = values[0];
+        if !t.is_finite() {
+            return Err(ChartError::BadValue {
+                file,
+                line: line_of(&record),
+                column: "time_s",
+                value: record.get(idx[0]).unwrap_or("").to_string(),
+                expected: "a finite number of seconds",
+            });
+        }
+        if let Some(&previous) = ts.time_s.last()
+            && t <= previous
+        {
+            return Err(ChartError::TimeNotIncreasing {
+                file,
+                line: line_of(&record),
+                time_s: t,
+                previous,
+            });
+        }
+        let columns: [&mut Vec<f64>; 14] = [
+            &mut ts.time_s,
+            &mut ts.produced_records_per_s,
+            &mut ts.committed_records_per_s,
+            &mut ts.lag_records,
+            &mut ts.max_partition_lag_records,
+            &mut ts.oldest_record_age_s,
+            &mut ts.pollers,
+            &mut ts.processors,
+            &mut ts.concurrency_mean,
+            &mut ts.latency_p50_s,
+            &mut ts.latency_p99_s,
+            &mut ts.cost_requests_usd,
+            &mut ts.cost_duration_usd,
+            &mut ts.cost_usd,
+        ];
+        for (column, value) in columns.into_iter().zip(values) {
+            column.push(value);
+        }
+    }
+    if ts.is_empty() {
+        return Err(ChartError::NoSamples);
+    }
+    Ok(ts)
+}
+
+fn parse_scaling(bytes: &[u8]) -> Result<Vec<ScalingDecision>, ChartError> {
+    if is_blank(bytes) {
+        return Ok(Vec::new());
+    }
+    let file = SCALING;
+    let mut rdr = reader(bytes);
+    let headers = rdr
+        .headers()
+        .map_err(|source| ChartError::Csv { file, source })?
+        .clone();
+    let [t, from, to, action, effective] = column_indices(
+        file,
+        &headers,
+        ["time_s", "from", "to", "action", "effective_at_s"],
+    )?;
+    let mut out = Vec::new();
+    for record in rdr.records() {
+        let record = record.map_err(|source| ChartError::Csv { file, source })?;
+        let action_text = record.get(action).unwrap_or("").trim();
+        let parsed_action = match action_text {
+            "scale_out" => ScalingAction::ScaleOut,
+            "scale_in" => ScalingAction::ScaleIn,
+            "hold" => ScalingAction::Hold,
+            other => {
+                return Err(ChartError::BadValue {
+                    file,
+                    line: line_of(&record),
+                    column: "action",
+                    value: other.to_string(),
+                    expected: "one of scale_out, scale_in, hold",
+                });
+            }
+        };
+        let effective_at_s = number(file, &record, effective, "effective_at_s")?;
+        out.push(ScalingDecision {
+            time_s: number(file, &record, t, "time_s")?,
+            from: number(file, &record, from, "from")?,
+            to: number(file, &record, to, "to")?,
+            action: parsed_action,
+            effective_at_s: effective_at_s.is_finite().then_some(effective_at_s),
+        });
+    }
+    Ok(out)
+}
+
+fn parse_json(file: &'static str, bytes: &[u8]) -> Result<Value, ChartError> {
+    serde_json::from_slice(bytes).map_err(|source| ChartError::Json { file, source })
+}
+
+fn parse_manifest(bytes: &[u8]) -> Result<(String, Option<u64>, Option<f64>), ChartError> {
+    let file = MANIFEST;
+    let manifest = parse_json(file, bytes)?;
+    let scenario = manifest.get("scenario");
+    let name = match scenario.and_then(|s| s.get("name")) {
+        None | Some(Value::Null) => "unnamed scenario".to_string(),
+        Some(Value::String(s)) => s.clone(),
+        Some(other) => {
+            return Err(ChartError::BadField {
+                file,
+                field: "scenario.name",
+                problem: format!("should be a string, found {other}"),
+            });
+        }
+    };
+    let seed_value = manifest
+        .get("seed")
+        .or_else(|| scenario.and_then(|s| s.get("seed")));
+    let seed = match seed_value {
+        None | Some(Value::Null) => None,
+        Some(v) => Some(v.as_u64().ok_or_else(|| ChartError::BadField {
+            file,
+            field: "seed",
+            problem: format!("should be a non-negative integer, found {v}"),
+        })?),
+    };
+    let max_age = scenario
+        .and_then(|s| s.get("slo"))
+        .and_then(|slo| slo.get("max_age"));
+    let slo = match max_age {
+        None | Some(Value::Null) => None,
+        Some(Value::String(text)) => Some(
+            humantime::parse_duration(text.trim())
+                .map_err(|e| ChartError::BadField {
+                    file,
+                    field: "scenario.slo.max_age",
+                    problem: format!("{text:?} is not a duration such as \"1m\": {e}"),
+                })?
+                .as_secs_f64(),
+        ),
+        Some(Value::Number(n)) => n.as_f64(),
+        Some(other) => {
+            return Err(ChartError::BadField {
+                file,
+                field: "scenario.slo.max_age",
+                problem: format!("should be a duration string such as \"1m\", found {other}"),
+            });
+        }
+    };
+    Ok((name, seed, slo))
+}
+
+fn parse_summary(bytes: &[u8]) -> Result<SummaryNumbers, ChartError> {
+    if is_blank(bytes) {
+        return Ok(SummaryNumbers::default());
+    }
+    let file = SUMMARY;
+    let summary = parse_json(file, bytes)?;
+    let get = |field: &'static str| -> Result<Option<f64>, ChartError> {
+        match summary.get(field) {
+            None | Some(Value::Null) => Ok(None),
+            Some(Value::Number(n)) => Ok(n.as_f64()),
+            Some(other) => Err(ChartError::BadField {
+                file,
+                field,
+                problem: format!("should be a number or null, found {other}"),
+            }),
+        }
+    };
+    Ok(SummaryNumbers {
+        max_lag_records: get("max_lag_records")?,
+        max_record_age_s: get("max_record_age_s")?,
+        latency_p99_s: get("latency_p99_s")?,
+        cost_usd: get("cost_usd")?,
+        invocations: get("invocations")?,
+        time_to_drain_s: get("time_to_drain_s")?,
+    })
+}

@@ -1,0 +1,499 @@
+//! Tests of the charts module as a whole: loading, SVG structure, PNG pixels, options and
+//! error messages. Unit tests of helpers live next to them.
+
+use std::fmt::Write as _;
+
+use super::*;
+
+/// A deterministic synthetic run of `n` samples, `step_s` apart: a burst that the scaler
+/// chases, a short outage with no commits (so latency has a gap) and a one-sample spike.
+/// Returns (timeseries.csv, scaling.csv).
+pub(crate) fn synthetic_run(n: usize, step_s: f64) -> (String, String) {
+    let mut ts = String::from(
+        "time_s,produced_records_per_s,committed_records_per_s,produced_total_records,\
+         committed_total_records,lag_records,max_partition_lag_records,oldest_record_age_s,\
+         pollers,processors,concurrency_mean,concurrency_max,invocations_per_s,\
+         mean_batch_records,errors,retries,latency_p50_s,latency_p99_s,gb_s,\
+         cost_requests_usd,cost_duration_usd,cost_usd,extra_column\n",
+    );
+    let mut scaling = String::from(
+        "time_s,total_lag_records,previous_lag_records,max_partition_lag_records,pollers,from,to,action,reason,effective_at_s\n",
+    );
+    let (mut lag, mut produced_total, mut committed_total) = (0.0_f64, 0.0, 0.0);
+    let (mut pollers, mut pending): (u32, Option<(f64, u32)>) = (1, None);
+    let (mut cost_req, mut cost_dur) = (0.0_f64, 0.0_f64);
+    let mut previous_lag = 0.0;
+    let eval_every = (n / 24).max(1);
+    for i in 0..n {
+        let t = (i + 1) as f64 * step_s;
+        let frac = i as f64 / n as f64;
+        if let Some((at, to)) = pending
+            && t >= at
+        {
+            pollers = to;
+            pending = None;
+        }
+        let mut produced = 1000.0
+            + if (0.25..0.45).contains(&frac) {
+                4000.0
+            } else {
+                0.0
+            };
+        if i == n / 5 {
+            produced = 20_000.0; // one-sample spike
+        }
+        let outage = (0.6..0.63).contains(&frac);
+        let capacity = if outage {
+            0.0
+        } else {
+            f64::from(pollers) * 1500.0
+        };
+        let committed = capacity.min(produced + lag / step_s);
+        lag = (lag + (produced - committed) * step_s).max(0.0);
+        produced_total += produced * step_s;
+        committed_total += committed * step_s;
+        let age = if lag > 0.0 {
+            lag / produced.max(1.0)
+        } else {
+            0.0
+        };
+        let (p50, p99) = if committed > 0.0 {
+            (
+                format!("{:.3}", 0.2 + age * 0.5),
+                format!("{:.3}", 0.6 + age),
+            )
+        } else {
+            (String::new(), String::new())
+        };
+        let invocations = committed / 100.0;
+        cost_req += invocations * step_s * 0.2e-6;
+        cost_dur += invocations * step_s * 0.5 * 1.0 * 0.000_016_666_7;
+        let processors = pollers * 4;
+        let concurrency = (invocations * 0.5).min(f64::from(processors));
+        writeln!(
+            ts,
+            "{t},{produced},{committed},{produced_total},{committed_total},{lag},{mlag},{age:.3},\
+             {pollers},{processors},{concurrency:.2},{cmax},{invocations},100,0,0,{p50},{p99},1.0,\
+             {cost_req:.8},{cost_dur:.8},{total:.8},x",
+            mlag = (lag / 3.0).round(),
+            cmax = concurrency.ceil(),
+            total = cost_req + cost_dur,
+        )
+        .unwrap();
+        if i % eval_every == eval_every - 1 && pending.is_none() {
+            let (action, to) = if lag > previous_lag && lag > 1000.0 {
+                ("scale_out", pollers + 1)
+            } else if lag == 0.0 && pollers > 1 {
+                ("scale_in", pollers - 1)
+            } else {
+                ("hold", pollers)
+            };
+            let effective = if action == "hold" {
+                String::new()
+            } else {
+                let at = t + 3.0 * step_s * eval_every as f64 / 4.0;
+                pending = Some((at, to));
+                format!("{at}")
+            };
+            writeln!(
+                scaling,
+                "{t},{lag},{previous_lag},{mlag},{pollers},{pollers},{to},{action},lag {action},{effective}",
+                mlag = (lag / 3.0).round(),
+            )
+            .unwrap();
+            previous_lag = lag;
+        }
+    }
+    (ts, scaling)
+}
+
+const MANIFEST: &str = r#"{"tool":"esmsim","version":"0.1.0","seed":42,"scenario_hash":"abc",
+  "scenario":{"name":"burst-test","seed":42,"slo":{"max_age":"1m"}}}"#;
+const SUMMARY: &str = r#"{"max_lag_records":123456,"max_record_age_s":95.5,"latency_p99_s":42.0,
+  "cost_usd":1.2345,"invocations":1000,"time_to_drain_s":null}"#;
+
+pub(crate) fn synthetic_input(n: usize, step_s: f64) -> ChartInput {
+    let (ts, scaling) = synthetic_run(n, step_s);
+    ChartInput::from_bytes(
+        ts.as_bytes(),
+        scaling.as_bytes(),
+        MANIFEST.as_bytes(),
+        SUMMARY.as_bytes(),
+    )
+    .expect("synthetic input parses")
+}
+
+fn svg_of(input: &ChartInput, kind: ChartKind) -> String {
+    let opts = ChartOptions {
+        format: ChartFormat::Svg,
+        charts: vec![kind],
+        ..ChartOptions::default()
+    };
+    let files = render(input, &opts).unwrap();
+    assert_eq!(files.len(), 1);
+    assert_eq!(files[0].name, format!("{}.svg", kind.name()));
+    String::from_utf8(files[0].bytes.clone()).unwrap()
+}
+
+/// The text of every `<text>` element, in document order.
+fn svg_texts(svg: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut rest = svg;
+    while let Some(start) = rest.find("<text") {
+        rest = &rest[start..];
+        let open_end = rest.find('>').unwrap() + 1;
+        let close = rest.find("</text>").unwrap();
+        let text = rest[open_end..close].trim();
+        if !text.is_empty() {
+            out.push(text.to_string());
+        }
+        rest = &rest[close..];
+    }
+    out
+}
+
+#[test]
+fn parses_by_header_name_tolerating_extra_columns_and_empty_cells() {
+    let input = synthetic_input(600, 1.0);
+    assert_eq!(input.scenario_name, "burst-test");
+    assert_eq!(input.seed, Some(42));
+    assert_eq!(input.slo_max_age_s, Some(60.0));
+    assert_eq!(input.series.len(), 600);
+    assert!(
+        input.series.latency_p99_s.iter().any(|v| v.is_nan()),
+        "outage leaves gaps"
+    );
+    assert!(
+        input
+            .scaling
+            .iter()
+            .any(|d| d.action == ScalingAction::ScaleOut)
+    );
+    assert!(
+        input
+            .scaling
+            .iter()
+            .any(|d| d.action == ScalingAction::Hold && d.effective_at_s.is_none())
+    );
+    assert_eq!(input.summary.max_lag_records, Some(123_456.0));
+    assert_eq!(input.summary.time_to_drain_s, None);
+}
+
+#[test]
+fn loads_the_fixture_directory() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/charts");
+    let input = ChartInput::from_files(&dir).unwrap();
+    assert_eq!(input.scenario_name, "fixture-small");
+    assert_eq!(input.slo_max_age_s, None);
+    assert!(input.series.len() >= 10);
+    let files = render(&input, &ChartOptions::default()).unwrap();
+    let names: Vec<&str> = files.iter().map(|f| f.name.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "throughput.png",
+            "throughput.svg",
+            "lag.png",
+            "lag.svg",
+            "scaling.png",
+            "scaling.svg",
+            "latency.png",
+            "latency.svg",
+            "cost.png",
+            "cost.svg",
+            "overview.png",
+            "overview.svg"
+        ]
+    );
+}
+
+#[test]
+fn overview_svg_structure_snapshot() {
+    let input = synthetic_input(3600, 1.0);
+    let svg = svg_of(&input, ChartKind::Overview);
+    let texts = svg_texts(&svg);
+    for expected in [
+        "esmsim — burst-test (seed 42)",
+        "Throughput: produced vs committed",
+        "Offset lag",
+        "Age of the oldest uncommitted record",
+        "Pollers, processors and concurrency",
+        "End-to-end latency of committed records",
+        "Cumulative cost",
+        "time (min)",
+        "records/s",
+        "lag (records)",
+        "age (min)",
+        "cost (USD)",
+        "produced",
+        "committed",
+        "max partition lag",
+        "SLO max age 1 min",
+        "scale-out decided",
+        "change takes effect",
+        "p99",
+        "duration (GB-s)",
+    ] {
+        assert!(
+            texts.iter().any(|t| t == expected),
+            "missing text {expected:?} in {texts:?}"
+        );
+    }
+    assert!(
+        texts.iter().any(|t| t.contains("max lag 123k records")),
+        "{texts:?}"
+    );
+    // Normalised excerpt: the texts, one per line, and how many of each drawn shape.
+    let count = |needle: &str| svg.matches(needle).count();
+    let excerpt = format!(
+        "{}\n---\npolylines>0: {}\npolygons>0: {}\ncircles>0: {}",
+        texts.join("\n"),
+        count("<polyline") > 0,
+        count("<polygon") > 0,
+        count("<circle") > 0,
+    );
+    insta::assert_snapshot!("overview_svg_excerpt", excerpt);
+}
+
+#[test]
+fn latency_has_gaps_where_nothing_was_committed() {
+    let input = synthetic_input(600, 1.0);
+    let svg = svg_of(&input, ChartKind::Latency);
+    // p50 and p99 are each drawn as two runs around the outage.
+    let lines = svg.matches("<polyline").count();
+    assert!(lines >= 4, "expected broken lines, found {lines} polylines");
+}
+
+#[test]
+fn png_is_decodable_sized_and_not_blank() {
+    let input = synthetic_input(3600, 1.0);
+    let opts = ChartOptions {
+        format: ChartFormat::Png,
+        size: "800x400".parse().unwrap(),
+        charts: vec![ChartKind::Lag, ChartKind::Overview],
+        ..ChartOptions::default()
+    };
+    let files = render(&input, &opts).unwrap();
+    for (file, (w, h)) in files
+        .iter()
+        .zip([(800, 400), (800, draw::overview_height(400))])
+    {
+        let decoder = png::Decoder::new(std::io::Cursor::new(&file.bytes));
+        let mut reader = decoder.read_info().unwrap();
+        let mut buf = vec![0; reader.output_buffer_size()];
+        let info = reader.next_frame(&mut buf).unwrap();
+        assert_eq!((info.width, info.height), (w, h), "{}", file.name);
+        assert_eq!(info.color_type, png::ColorType::Rgb);
+        let pixels = &buf[..info.buffer_size()];
+        let colours: std::collections::HashSet<&[u8]> = pixels.chunks(3).collect();
+        assert!(
+            colours.len() > 20,
+            "{}: only {} colours",
+            file.name,
+            colours.len()
+        );
+        let non_white = pixels.chunks(3).filter(|p| *p != [255, 255, 255]).count();
+        assert!(
+            non_white * 50 > pixels.len() / 3,
+            "{}: nearly blank",
+            file.name
+        );
+    }
+}
+
+#[test]
+fn rendering_is_deterministic() {
+    let input = synthetic_input(900, 1.0);
+    let opts = ChartOptions {
+        charts: vec![ChartKind::Scaling],
+        ..ChartOptions::default()
+    };
+    assert_eq!(
+        render(&input, &opts).unwrap(),
+        render(&input, &opts).unwrap()
+    );
+}
+
+#[test]
+fn zoom_window_changes_the_time_unit_and_rejects_empty_windows() {
+    let input = synthetic_input(7200, 1.0);
+    let zoomed = ChartOptions {
+        from_s: Some(600.0),
+        to_s: Some(720.0),
+        ..ChartOptions::default()
+    };
+    let svg = {
+        let opts = ChartOptions {
+            format: ChartFormat::Svg,
+            charts: vec![ChartKind::Overview],
+            ..zoomed.clone()
+        };
+        String::from_utf8(render(&input, &opts).unwrap().remove(0).bytes).unwrap()
+    };
+    let texts = svg_texts(&svg);
+    assert!(texts.iter().any(|t| t == "time (s)"), "{texts:?}");
+    assert!(
+        texts.iter().any(|t| t.contains("showing 10 min–12 min")),
+        "{texts:?}"
+    );
+
+    let empty = ChartOptions {
+        from_s: Some(10_000.0),
+        to_s: Some(20_000.0),
+        ..ChartOptions::default()
+    };
+    let err = render(&input, &empty).unwrap_err().to_string();
+    assert!(
+        err.contains("no sample between 10000 s and 20000 s"),
+        "{err}"
+    );
+}
+
+#[test]
+fn errors_name_what_to_fix() {
+    let missing =
+        ChartInput::from_bytes(b"time_s,lag_records\n1,2\n", b"", MANIFEST.as_bytes(), b"")
+            .unwrap_err()
+            .to_string();
+    assert_eq!(
+        missing,
+        "timeseries.csv has no column `produced_records_per_s` (its header must name it)"
+    );
+
+    let size = "800x".parse::<ChartSize>().unwrap_err().to_string();
+    assert!(
+        size.contains("\"800x\"") && size.contains("WIDTHxHEIGHT"),
+        "{size}"
+    );
+    assert!("50x50".parse::<ChartSize>().is_err());
+    assert_eq!(
+        "1024x768".parse::<ChartSize>().unwrap(),
+        ChartSize::new(1024, 768).unwrap()
+    );
+
+    let dir = tempfile::tempdir().unwrap();
+    let err = ChartInput::from_files(dir.path()).unwrap_err().to_string();
+    assert!(err.contains("timeseries.csv not found"), "{err}");
+
+    let (ts, _) = synthetic_run(10, 1.0);
+    let bad_action = "time_s,from,to,action,effective_at_s\n5,1,2,grow,8\n";
+    let err = ChartInput::from_bytes(
+        ts.as_bytes(),
+        bad_action.as_bytes(),
+        MANIFEST.as_bytes(),
+        b"",
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(
+        err.contains("scaling.csv line 2, column `action`: \"grow\""),
+        "{err}"
+    );
+
+    let bad_slo = r#"{"scenario":{"name":"x","slo":{"max_age":"soon"}}}"#;
+    let err = ChartInput::from_bytes(ts.as_bytes(), b"", bad_slo.as_bytes(), b"")
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("scenario.slo.max_age"), "{err}");
+}
+
+#[test]
+fn time_arguments_accept_seconds_and_durations() {
+    assert_eq!(parse_time("90").unwrap(), 90.0);
+    assert_eq!(parse_time("30m").unwrap(), 1800.0);
+    assert_eq!(parse_time("1h 30m").unwrap(), 5400.0);
+    assert!(parse_time("soon").unwrap_err().to_string().contains("30m"));
+    assert!(parse_time("-5").is_err());
+}
+
+#[test]
+fn plot_command_writes_files_atomically() {
+    let run = tempfile::tempdir().unwrap();
+    let (ts, scaling) = synthetic_run(300, 1.0);
+    std::fs::write(run.path().join("timeseries.csv"), ts).unwrap();
+    std::fs::write(run.path().join("scaling.csv"), scaling).unwrap();
+    std::fs::write(run.path().join("manifest.json"), MANIFEST).unwrap();
+    let out = run.path().join("charts");
+    let args = PlotArgs {
+        dir: run.path().to_path_buf(),
+        format: ChartFormat::Svg,
+        size: ChartSize::default(),
+        from: None,
+        to: None,
+        charts: vec![ChartKind::Cost, ChartKind::Lag],
+        out: Some(out.clone()),
+    };
+    plot_command(&args).unwrap();
+    let mut names: Vec<String> = std::fs::read_dir(&out)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(
+        names,
+        ["cost.svg", "lag.svg"],
+        "no temporary file is left behind"
+    );
+}
+
+#[test]
+fn plot_args_parse_from_the_command_line() {
+    use clap::Parser;
+    #[derive(clap::Parser)]
+    struct Cli {
+        #[command(flatten)]
+        plot: PlotArgs,
+    }
+    let cli = Cli::try_parse_from([
+        "esmsim", "out/run", "--format", "png", "--size", "800x600", "--from", "30m", "--to",
+        "5400", "--chart", "lag,cost",
+    ])
+    .unwrap();
+    assert_eq!(cli.plot.format, ChartFormat::Png);
+    assert_eq!(cli.plot.size, ChartSize::new(800, 600).unwrap());
+    assert_eq!((cli.plot.from, cli.plot.to), (Some(1800.0), Some(5400.0)));
+    assert_eq!(cli.plot.charts, [ChartKind::Lag, ChartKind::Cost]);
+    let err = Cli::try_parse_from(["esmsim", "d", "--size", "800x"])
+        .err()
+        .unwrap()
+        .to_string();
+    assert!(err.contains("WIDTHxHEIGHT"), "{err}");
+}
+
+/// Writes every chart of a synthetic run to `$ESMSIM_CHART_PREVIEW` (a directory) and
+/// prints the time to render a day of 1 s samples. Run with
+/// `ESMSIM_CHART_PREVIEW=/tmp/charts cargo test --release --lib charts::tests::preview -- --ignored --nocapture`.
+#[test]
+#[ignore = "writes files; for looking at the charts and timing them"]
+fn preview() {
+    let dir = std::path::PathBuf::from(
+        std::env::var("ESMSIM_CHART_PREVIEW").expect("set ESMSIM_CHART_PREVIEW"),
+    );
+    let rows: usize = std::env::var("ESMSIM_CHART_ROWS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(86_400);
+    let (ts, scaling) = synthetic_run(rows, 1.0);
+    let started = std::time::Instant::now();
+    let input = ChartInput::from_bytes(
+        ts.as_bytes(),
+        scaling.as_bytes(),
+        MANIFEST.as_bytes(),
+        SUMMARY.as_bytes(),
+    )
+    .unwrap();
+    let parsed = started.elapsed();
+    let size = std::env::var("ESMSIM_CHART_SIZE")
+        .map_or_else(|_| ChartSize::default(), |v| v.parse().unwrap());
+    let files = render(
+        &input,
+        &ChartOptions {
+            size,
+            ..ChartOptions::default()
+        },
+    )
+    .unwrap();
+    let rendered = started.elapsed() - parsed;
+    println!("{rows} rows: parse {parsed:?}, render 12 files {rendered:?}");
+    crate::output::write::write_all(&dir, &files).unwrap();
+}
