@@ -29,7 +29,7 @@ use crate::metrics::{Recorder, SampleRow, ScalingRecord, Snapshot, Summary};
 use crate::model::cost::CostModel;
 use crate::model::esm::{Bandwidth, Batch, BatchLimits, Processor, assign, build_batch};
 use crate::model::function::DurationCalculator;
-use crate::model::log::Partition;
+use crate::model::log::{Partition, Run};
 use crate::model::scaler::{self, Action, Observation, Scaler};
 use crate::model::traffic::{RateCurve, RecordSizer, partition_shares};
 use crate::scenario::Scenario;
@@ -353,31 +353,49 @@ impl<'a> Simulation<'a> {
     }
 
     /// The earliest time in `(now, deadline]` at which the eligible partitions hold a
-    /// full batch, if any (bisection on time over the known future arrivals).
+    /// full batch, if any.
+    ///
+    /// Runs of different arrival buckets never overlap in time, so the future runs are
+    /// taken bucket by bucket until the batch would be full; only within that bucket is
+    /// the exact record found, by bisection on time over its few runs.
     fn fill_time(&mut self, eligible: &[u32], now: SimTime, deadline: SimTime) -> Option<SimTime> {
+        let (mut count, mut bytes) = (0, 0);
+        let mut runs = Vec::new();
         for &p in eligible {
-            self.partitions[p as usize].generate_until(deadline, &self.curve, &self.sizer);
+            let partition = &mut self.partitions[p as usize];
+            partition.generate_until(deadline, &self.curve, &self.sizer);
+            count += partition.ready_count();
+            bytes += partition.ready_bytes();
+            runs.extend(partition.future_until(deadline).copied());
         }
-        let full_by = |t: SimTime| {
-            let (count, bytes) = eligible.iter().fold((0, 0), |(c, b), &p| {
-                let (pc, pb) = self.partitions[p as usize].available_by(t);
-                (c + pc, b + pb)
-            });
-            self.limits.is_full(count, bytes)
+        runs.sort_unstable_by_key(|run| run.first);
+        let width = self.scenario.producer.resolution.0;
+        let arrived = |group: &[Run], t: SimTime| {
+            group.iter().fold((0, 0), |(c, b), run| {
+                let (rc, rb) = run.arrived_with_bytes_by(t);
+                (c + rc, b + rb)
+            })
         };
-        if !full_by(deadline) {
-            return None;
-        }
-        let (mut lo, mut hi) = (now.0, deadline.0);
-        while hi - lo > 1 {
-            let mid = lo + (hi - lo) / 2;
-            if full_by(SimTime(mid)) {
-                hi = mid
-            } else {
-                lo = mid
+        for group in runs.chunk_by(|a, b| a.first.0 / width == b.first.0 / width) {
+            let (gc, gb) = arrived(group, deadline);
+            if !self.limits.is_full(count + gc, bytes + gb) {
+                count += gc;
+                bytes += gb;
+                continue;
             }
+            let (mut lo, mut hi) = (now.0.max(group[0].first.0 - 1), deadline.0);
+            while hi - lo > 1 {
+                let mid = SimTime(lo + (hi - lo) / 2);
+                let (c, b) = arrived(group, mid);
+                if self.limits.is_full(count + c, bytes + b) {
+                    hi = mid.0;
+                } else {
+                    lo = mid.0;
+                }
+            }
+            return Some(SimTime(hi));
         }
-        Some(SimTime(hi))
+        None
     }
 
     fn invoke(&mut self, processor: u32, now: SimTime, eligible: &[u32]) {

@@ -72,6 +72,12 @@ impl Run {
         }
     }
 
+    /// Records and raw bytes of the run that have arrived by `t` (inclusive).
+    pub fn arrived_with_bytes_by(&self, t: SimTime) -> (u64, u64) {
+        let k = self.arrived_by(t);
+        (k, mul_div(self.bytes, k, self.count))
+    }
+
     /// Splits off the first `k` records (0 < k < count); `self` keeps the rest.
     pub fn split_front(&mut self, k: u64) -> Run {
         debug_assert!(k > 0 && k < self.count);
@@ -316,20 +322,10 @@ impl Partition {
         }
     }
 
-    /// Records and raw bytes that will have arrived (ready now or in the future queue)
-    /// by `t`; the caller must have generated up to `t`.
-    pub fn available_by(&self, t: SimTime) -> (u64, u64) {
-        let mut count = self.ready_count;
-        let mut bytes = self.ready_bytes;
-        for run in &self.future {
-            let k = run.arrived_by(t);
-            if k == 0 {
-                break;
-            }
-            count += k;
-            bytes += mul_div(run.bytes, k, run.count);
-        }
-        (count, bytes)
+    /// Generated runs whose first record arrives after the clock and at or before `t`,
+    /// oldest first; the caller must have generated up to `t`.
+    pub fn future_until(&self, t: SimTime) -> impl Iterator<Item = &Run> {
+        self.future.iter().take_while(move |run| run.first <= t)
     }
 
     /// Arrival time of the oldest ready record.
