@@ -4,8 +4,9 @@
 //! arrival bucket of width `producer.resolution`, how many records arrive, and stores
 //! them as one [`Run`]: a count, total bytes, and the arrival times of the first and the
 //! last record, with the records in between taken as evenly spaced. The first and last
-//! times are exact draws (order statistics of the bucket's uniform arrival times), so a
-//! bucket with one record holds its exact arrival time and every interpolated time is
+//! times are exact draws (order statistics of the bucket's uniform arrival times) for
+//! buckets of up to 8 records, so a bucket with one record holds its exact arrival time;
+//! busier buckets put them at their expected positions. Every interpolated time is
 //! within one bucket width of the truth. Work therefore grows with buckets and batches,
 //! not with records.
 //!
@@ -120,6 +121,11 @@ struct Producer {
 /// evenly-spaced assumption for the records in it.
 pub const MAX_READY_RUNS: usize = 4096;
 
+/// Buckets with up to this many Poisson arrivals draw their first and last arrival times
+/// exactly; busier buckets place them at their expected positions, `width / (n + 1)`
+/// from either edge (the draws would move them by about that much).
+const EXACT_ORDER_STATISTICS: u64 = 8;
+
 /// Tolerance on the expected count of fluid arrivals, so that float rounding never
 /// delays a record that is due exactly at a bucket boundary.
 const FLUID_EPSILON: f64 = 1e-9;
@@ -128,10 +134,11 @@ impl Producer {
     /// Draws the next bucket; returns its run if any record arrived in it.
     fn next_run(&mut self, curve: &RateCurve, sizer: &RecordSizer) -> Option<Run> {
         let width = self.resolution.0;
-        let start = self.next_bucket * width;
+        let bucket = self.next_bucket;
+        let start = bucket * width;
         self.next_bucket += 1;
         let mid = SimTime(start + width / 2);
-        let expected = curve.rate_at(mid) * self.share * self.resolution.as_secs_f64();
+        let expected = curve.bucket_rate(bucket, mid) * self.share * self.resolution.as_secs_f64();
         let (count, first, last) = match self.arrivals {
             ArrivalProcess::Poisson => {
                 if expected <= 0.0 {
@@ -142,14 +149,21 @@ impl Producer {
                 if count == 0 {
                     return None;
                 }
-                // The maximum of `count` uniforms, then the minimum of the other ones
-                // below it: the exact joint law of the first and last arrival.
-                let max_frac: f64 = self.arrival_rng.random::<f64>().powf(1.0 / count as f64);
-                let min_frac = if count == 1 {
-                    max_frac
+                let (min_frac, max_frac) = if count > EXACT_ORDER_STATISTICS {
+                    // Busy bucket: the expected first and last of `count` uniforms.
+                    let gap = 1.0 / (count + 1) as f64;
+                    (gap, 1.0 - gap)
                 } else {
-                    let u: f64 = self.arrival_rng.random();
-                    max_frac * (1.0 - u.powf(1.0 / (count - 1) as f64))
+                    // The maximum of `count` uniforms, then the minimum of the other ones
+                    // below it: the exact joint law of the first and last arrival.
+                    let max_frac: f64 = self.arrival_rng.random::<f64>().powf(1.0 / count as f64);
+                    let min_frac = if count == 1 {
+                        max_frac
+                    } else {
+                        let u: f64 = self.arrival_rng.random();
+                        max_frac * (1.0 - u.powf(1.0 / (count - 1) as f64))
+                    };
+                    (min_frac, max_frac)
                 };
                 let at = |frac: f64| SimTime(start + ((width as f64) * frac) as u64);
                 (count, at(min_frac), at(max_frac))

@@ -4,6 +4,8 @@
 //! stream of the producer side), so a change on the consumer side never changes what is
 //! produced.
 
+use std::cell::Cell;
+
 use rand::Rng;
 use rand_distr::{Distribution, Normal};
 
@@ -12,16 +14,42 @@ use crate::scenario::{KeyDistribution, RateShape, RecordSize};
 
 /// The topic-wide producer rate in records/s as a function of time: the sum of the
 /// scenario's shapes, never below zero.
+///
+/// Every partition asks for the rate of the same arrival buckets at about the same
+/// time, so [`RateCurve::bucket_rate`] keeps recent buckets' rates in a small
+/// direct-mapped cache: the curve is evaluated about once per bucket, not once per
+/// bucket and partition. The cached value is the same number, so results do not change.
 #[derive(Clone, Debug)]
 pub struct RateCurve {
     shapes: Vec<RateShape>,
+    cache: Vec<Cell<(u64, f64)>>,
 }
+
+/// Slots of the bucket-rate cache.
+const RATE_CACHE_SLOTS: usize = 4096;
 
 impl RateCurve {
     /// A curve from the scenario's shapes.
     pub fn new(shapes: &[RateShape]) -> Self {
+        let cache = (0..RATE_CACHE_SLOTS)
+            .map(|_| Cell::new((u64::MAX, 0.0)))
+            .collect();
         RateCurve {
             shapes: shapes.to_vec(),
+            cache,
+        }
+    }
+
+    /// The rate at `mid`, the middle of arrival bucket number `bucket` (cached).
+    pub fn bucket_rate(&self, bucket: u64, mid: SimTime) -> f64 {
+        let slot = &self.cache[bucket as usize % RATE_CACHE_SLOTS];
+        match slot.get() {
+            (cached, rate) if cached == bucket => rate,
+            _ => {
+                let rate = self.rate_at(mid);
+                slot.set((bucket, rate));
+                rate
+            }
         }
     }
 
