@@ -36,6 +36,8 @@ pub enum Command {
     Explain(ScenarioArgs),
     /// Redraw the charts of a finished run from its saved files.
     Plot(crate::charts::PlotArgs),
+    /// Time the fixed benchmark scenarios (events/s, simulated s per wall s, memory).
+    Bench(crate::bench::BenchArgs),
 }
 
 /// A scenario file and overrides.
@@ -99,6 +101,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Plot(args) => crate::charts::plot_command(&args),
+        Command::Bench(args) => crate::bench::bench_command(&args),
     }
 }
 

@@ -52,6 +52,7 @@
 
 #![warn(missing_docs)]
 
+pub mod bench;
 pub mod charts;
 pub mod cli;
 pub mod engine;

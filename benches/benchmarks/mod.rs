@@ -1,4 +1,5 @@
 //! Benchmark groups.
 
+pub mod charts;
 pub mod engine;
 pub mod scenarios;

@@ -1,0 +1,151 @@
+//! `esmsim bench`: fixed benchmark scenarios with fixed seeds, timed in this process.
+//!
+//! Each scenario is simulated once, then its output files and charts are rendered (in
+//! memory, not written). Peak memory is the process's peak resident set (`VmHWM`),
+//! reset before each scenario on Linux by writing `5` to `/proc/self/clear_refs`;
+//! elsewhere it is not reported.
+
+use std::path::Path;
+use std::time::Instant;
+
+use anyhow::Context;
+use clap::Args;
+
+use crate::scenario::load::from_yaml_str;
+use crate::sim::Simulation;
+
+/// The benchmark scenarios, compiled into the binary (`benches/scenarios/`).
+const SCENARIOS: [(&str, &str); 4] = [
+    ("small", include_str!("../scenarios/quickstart.yaml")),
+    ("medium", include_str!("../benches/scenarios/medium.yaml")),
+    ("large", include_str!("../benches/scenarios/large.yaml")),
+    ("backlog", include_str!("../benches/scenarios/backlog.yaml")),
+];
+
+/// Arguments of `esmsim bench`.
+#[derive(Debug, Args)]
+pub struct BenchArgs {
+    /// Scenarios to run (default: all): small, medium, large, backlog.
+    #[arg(long, value_delimiter = ',')]
+    pub only: Vec<String>,
+    /// Override a field of every benchmark scenario, e.g. `--set duration=1h`.
+    #[arg(long = "set", value_name = "PATH=VALUE")]
+    pub overrides: Vec<String>,
+}
+
+/// What one benchmark run measured.
+#[derive(Clone, Debug)]
+pub struct BenchResult {
+    /// Scenario name.
+    pub name: String,
+    /// Simulated seconds.
+    pub simulated_s: f64,
+    /// Wall seconds of the simulation alone.
+    pub simulate_s: f64,
+    /// Wall seconds to render the output files and charts.
+    pub output_s: f64,
+    /// Queue events processed.
+    pub events: u64,
+    /// Peak resident memory in MiB, where the platform reports it.
+    pub peak_rss_mib: Option<f64>,
+}
+
+fn reset_peak_rss() {
+    let _ = std::fs::write("/proc/self/clear_refs", "5");
+}
+
+fn peak_rss_mib() -> Option<f64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kib: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib / 1024.0)
+}
+
+/// Runs one benchmark scenario given as YAML.
+pub fn run_one(name: &str, yaml: &str, overrides: &[String]) -> anyhow::Result<BenchResult> {
+    let scenario = from_yaml_str(yaml, Path::new("."), overrides)
+        .with_context(|| format!("benchmark scenario `{name}`"))?;
+    reset_peak_rss();
+    let started = Instant::now();
+    let result = Simulation::new(&scenario).run(&mut |_| {});
+    let simulate_s = started.elapsed().as_secs_f64();
+    let started = Instant::now();
+    let files = crate::output::render(&scenario, &result);
+    let bytes = |n: &str| {
+        files
+            .iter()
+            .find(|f| f.name == n)
+            .map_or(&[][..], |f| &f.bytes[..])
+    };
+    let input = crate::charts::ChartInput::from_bytes(
+        bytes("timeseries.csv"),
+        bytes("scaling.csv"),
+        bytes("manifest.json"),
+        bytes("summary.json"),
+    )?;
+    crate::charts::render(&input, &crate::charts::ChartOptions::default())?;
+    Ok(BenchResult {
+        name: name.to_string(),
+        simulated_s: scenario.duration.as_secs_f64(),
+        simulate_s,
+        output_s: started.elapsed().as_secs_f64(),
+        events: result.events,
+        peak_rss_mib: peak_rss_mib(),
+    })
+}
+
+/// Runs `esmsim bench` and prints one line per scenario.
+pub fn bench_command(args: &BenchArgs) -> anyhow::Result<()> {
+    for wanted in &args.only {
+        if !SCENARIOS.iter().any(|(name, _)| name == wanted) {
+            anyhow::bail!(
+                "unknown benchmark scenario `{wanted}`; choose from small, medium, large, backlog"
+            );
+        }
+    }
+    println!(
+        "{:<8} {:>10} {:>9} {:>12} {:>11} {:>13} {:>9} {:>8}",
+        "scenario",
+        "simulated",
+        "wall_s",
+        "events",
+        "events/s",
+        "sim_s/wall_s",
+        "output%",
+        "peak_MiB"
+    );
+    for (name, yaml) in SCENARIOS {
+        if !args.only.is_empty() && !args.only.iter().any(|o| o == name) {
+            continue;
+        }
+        let r = run_one(name, yaml, &args.overrides)?;
+        println!(
+            "{:<8} {:>9.0}s {:>9.2} {:>12} {:>11.0} {:>13.0} {:>8.1}% {:>8}",
+            r.name,
+            r.simulated_s,
+            r.simulate_s,
+            r.events,
+            r.events as f64 / r.simulate_s,
+            r.simulated_s / r.simulate_s,
+            100.0 * r.output_s / (r.simulate_s + r.output_s),
+            r.peak_rss_mib
+                .map_or_else(|| "n/a".to_string(), |m| format!("{m:.0}")),
+        );
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_benchmark_scenario_resolves_and_a_short_one_runs() {
+        for (name, yaml) in SCENARIOS {
+            from_yaml_str(yaml, Path::new("."), &[]).unwrap_or_else(|e| panic!("{name}: {e}"));
+        }
+        let r = run_one("small", SCENARIOS[0].1, &["duration=1m".to_string()]).unwrap();
+        assert_eq!(r.simulated_s, 60.0);
+        assert!(r.events > 0);
+    }
+}
