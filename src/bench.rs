@@ -71,19 +71,7 @@ pub fn run_one(name: &str, yaml: &str, overrides: &[String]) -> anyhow::Result<B
     let simulate_s = started.elapsed().as_secs_f64();
     let started = Instant::now();
     let files = crate::output::render(&scenario, &result);
-    let bytes = |n: &str| {
-        files
-            .iter()
-            .find(|f| f.name == n)
-            .map_or(&[][..], |f| &f.bytes[..])
-    };
-    let input = crate::charts::ChartInput::from_bytes(
-        bytes("timeseries.csv"),
-        bytes("scaling.csv"),
-        bytes("manifest.json"),
-        bytes("summary.json"),
-    )?;
-    crate::charts::render(&input, &crate::charts::ChartOptions::default())?;
+    crate::charts::render_run(&files, &crate::charts::ChartOptions::default())?;
     Ok(BenchResult {
         name: name.to_string(),
         simulated_s: scenario.duration.as_secs_f64(),

@@ -120,7 +120,10 @@ fn run_command(args: &RunArgs) -> anyhow::Result<()> {
     let wall = started.elapsed();
     let mut files = output::render(&scenario, &result);
     if scenario.outputs.charts && !args.no_charts {
-        files.extend(charts_of(&files)?);
+        files.extend(crate::charts::render_run(
+            &files,
+            &crate::charts::ChartOptions::default(),
+        )?);
     }
     files.push(timing_file(&scenario, &result, wall.as_secs_f64()));
     output::write::write_all(&out_dir, &files)
@@ -132,26 +135,6 @@ fn run_command(args: &RunArgs) -> anyhow::Result<()> {
         );
     }
     Ok(())
-}
-
-/// The run's charts, drawn from the files it is about to write (as `esmsim plot` would).
-fn charts_of(files: &[OutputFile]) -> anyhow::Result<Vec<OutputFile>> {
-    let bytes = |name: &str| {
-        files
-            .iter()
-            .find(|f| f.name == name)
-            .map_or(&[][..], |f| &f.bytes[..])
-    };
-    let input = crate::charts::ChartInput::from_bytes(
-        bytes("timeseries.csv"),
-        bytes("scaling.csv"),
-        bytes("manifest.json"),
-        bytes("summary.json"),
-    )?;
-    Ok(crate::charts::render(
-        &input,
-        &crate::charts::ChartOptions::default(),
-    )?)
 }
 
 /// Runs the simulation, with a progress bar on a terminal for runs that take a while.

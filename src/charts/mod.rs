@@ -250,6 +250,28 @@ fn window(input: &ChartInput, opts: &ChartOptions) -> Result<(f64, f64), ChartEr
     Ok((x0, x1))
 }
 
+/// The charts of a run, drawn from the files the run produced (`timeseries.csv`,
+/// `scaling.csv`, `manifest.json`, `summary.json`), exactly as `esmsim plot` would draw
+/// them from the saved files.
+pub fn render_run(
+    run_files: &[ChartFile],
+    opts: &ChartOptions,
+) -> Result<Vec<ChartFile>, ChartError> {
+    let bytes = |name: &str| {
+        run_files
+            .iter()
+            .find(|f| f.name == name)
+            .map_or(&[][..], |f| &f.bytes[..])
+    };
+    let input = ChartInput::from_bytes(
+        bytes("timeseries.csv"),
+        bytes("scaling.csv"),
+        bytes("manifest.json"),
+        bytes("summary.json"),
+    )?;
+    render(&input, opts)
+}
+
 /// Renders the charts `opts` asks for, PNG before SVG for each chart, in the order of
 /// `opts.charts`. Pure: no file is read or written. Charts are rendered in parallel.
 ///

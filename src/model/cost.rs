@@ -73,25 +73,9 @@ impl CostModel {
 mod tests {
     use super::*;
 
+    /// The scenario defaults: these tests also pin them to AWS's list prices.
     fn pricing() -> Pricing {
-        let tier = |up: Option<f64>, usd| PriceTier {
-            up_to_gb_s: up,
-            usd_per_gb_s: usd,
-        };
-        Pricing {
-            request_per_million: 0.20,
-            x86_64: vec![
-                tier(Some(6e9), 0.0000166667),
-                tier(Some(15e9), 0.000015),
-                tier(None, 0.0000133334),
-            ],
-            arm64: vec![
-                tier(Some(7.5e9), 0.0000133334),
-                tier(Some(18.75e9), 0.0000120001),
-                tier(None, 0.0000106667),
-            ],
-            month_to_date_gb_s: 0.0,
-        }
+        crate::scenario::resolve::default_pricing()
     }
 
     #[test]
