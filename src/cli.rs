@@ -36,6 +36,10 @@ pub enum Command {
     Explain(ScenarioArgs),
     /// Redraw the charts of a finished run from its saved files.
     Plot(crate::charts::PlotArgs),
+    /// Run many variants of a scenario in parallel and compare them.
+    Sweep(crate::sweep::SweepArgs),
+    /// Combine the outputs of a sharded sweep into the files one run would have written.
+    Merge(crate::sweep::MergeArgs),
     /// Time the fixed benchmark scenarios (events/s, simulated s per wall s, memory).
     Bench(crate::bench::BenchArgs),
 }
@@ -101,6 +105,8 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             Ok(())
         }
         Command::Plot(args) => crate::charts::plot_command(&args),
+        Command::Sweep(args) => crate::sweep::sweep_command(&args),
+        Command::Merge(args) => crate::sweep::merge_command(&args),
         Command::Bench(args) => crate::bench::bench_command(&args),
     }
 }

@@ -40,8 +40,9 @@ pub fn from_yaml_str(
             message: "the scenario is empty; it needs at least `name`, `duration`, `topic`, `producer` and `function`".to_string(),
         });
     }
-    let raw: RawScenario =
+    let mut raw: RawScenario =
         serde_saphyr::from_str(text).map_err(|e| ScenarioError::from_yaml(&e))?;
+    pin_reference_memory(&mut raw);
     let (raw, applied) = overrides::apply(&raw, overrides)?;
     resolve_with(
         &raw,
@@ -51,6 +52,19 @@ pub fn from_yaml_str(
             base_dir,
         },
     )
+}
+
+/// Durations are measured at some memory size; when the file does not say which, it is
+/// the memory the file gives the function. Pinning it before overrides makes
+/// `--set function.memory=2048` (or a sweep over memory) mean "the same handler with
+/// more memory" instead of silently moving the measurement along.
+fn pin_reference_memory(raw: &mut RawScenario) {
+    if let Some(function) = raw.function.as_mut() {
+        let memory = function.memory.unwrap_or(super::resolve::DEFAULT_MEMORY);
+        if let Some(duration) = function.duration.as_mut() {
+            duration.reference_memory.get_or_insert(memory);
+        }
+    }
 }
 
 /// The resolved scenario as YAML in the scenario format, every default written out.

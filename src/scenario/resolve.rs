@@ -8,7 +8,12 @@
 //!   error. (With `policy: fixed`, `pollers` above the partition count *is* an error.)
 //! - `esm.scaler.scale_out.min_lag`: `batch_size × partitions`;
 //! - `esm.scaler.scale_in.max_lag`: `scale_out.min_lag`;
-//! - `function.duration.reference_memory`: the function's memory.
+//! - `function.duration.reference_memory`: the function's memory as written in the file
+//!   (pinned by [`super::load`] before `--set` overrides, so overriding `function.memory`
+//!   means "the same handler with more memory").
+
+/// Function memory (MB) when the scenario gives none (AWS default).
+pub const DEFAULT_MEMORY: i64 = 128;
 
 use std::fmt::Display;
 use std::path::Path;
@@ -849,7 +854,7 @@ fn resolve_function(raw: &RawScenario, cx: &Context<'_>) -> Result<Function> {
             "a block with at least `duration` (the handler time model)",
         ));
     };
-    let memory = cx.int(&base.key("memory"), f.memory, 128, 128, 10_240)? as u32;
+    let memory = cx.int(&base.key("memory"), f.memory, DEFAULT_MEMORY, 128, 10_240)? as u32;
     let architecture = match f.architecture {
         None | Some(RawArchitecture::X86_64) => Architecture::X86_64,
         Some(RawArchitecture::Arm64) => Architecture::Arm64,

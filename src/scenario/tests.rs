@@ -248,7 +248,19 @@ fn dependent_defaults_follow_their_fields() {
     assert_eq!(a.max_pollers, 7);
     assert_eq!(a.scale_out.min_lag, 70);
     assert_eq!(a.scale_in.max_lag, 70);
-    assert_eq!(s.function.duration.reference_memory, 2048);
+    // Durations stay measured at the file's memory (128 MB here, the default): a memory
+    // override means the same handler with more memory.
+    assert_eq!(s.function.memory, 2048);
+    assert_eq!(s.function.duration.reference_memory, 128);
+    let explicit = with_sets(
+        MINIMAL,
+        &[
+            "function.duration.reference_memory=512",
+            "function.memory=2048",
+        ],
+    )
+    .unwrap();
+    assert_eq!(explicit.function.duration.reference_memory, 512);
     let s = with_sets(MINIMAL, &["esm.scaler.scale_out.min_lag=5"]).unwrap();
     let Scaler::Aws(a) = &s.esm.scaler else {
         panic!()

@@ -139,3 +139,62 @@ fn bad_input_is_a_clear_error_naming_field_value_and_line() {
             .exists()
     );
 }
+
+#[test]
+fn sweep_and_merge_through_the_binary() {
+    let dir = tempfile::tempdir().unwrap();
+    let whole = dir.path().join("whole");
+    let o = esmsim(&[
+        "sweep",
+        "tests/fixtures/sweep/small.yaml",
+        "--out",
+        whole.to_str().unwrap(),
+        "-j",
+        "2",
+        "-q",
+        "--no-charts",
+    ]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let mut shard_dirs = Vec::new();
+    for i in 0..2 {
+        let out = dir.path().join(format!("shard{i}"));
+        let shard = format!("{i}/2");
+        let o = esmsim(&[
+            "sweep",
+            "tests/fixtures/sweep/small.yaml",
+            "--out",
+            out.to_str().unwrap(),
+            "--shard",
+            &shard,
+            "-q",
+            "--no-charts",
+        ]);
+        assert!(o.status.success(), "{}", text(&o.stderr));
+        shard_dirs.push(out.to_str().unwrap().to_string());
+    }
+    let merged = dir.path().join("merged");
+    let mut args = vec!["merge"];
+    args.extend(shard_dirs.iter().map(String::as_str));
+    args.extend(["--out", merged.to_str().unwrap(), "--no-charts"]);
+    let o = esmsim(&args);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    for name in ["sweep.csv", "aggregate.csv", "best.csv"] {
+        let (a, b) = (
+            std::fs::read(whole.join(name)).unwrap(),
+            std::fs::read(merged.join(name)).unwrap(),
+        );
+        assert!(
+            !a.is_empty() && a == b,
+            "{name} differs between the whole sweep and the merged shards"
+        );
+    }
+    let bad = dir.path().join("bad.yaml");
+    std::fs::write(&bad, "name: bad\nbase: ".to_string() + env!("CARGO_MANIFEST_DIR") + "/tests/fixtures/sweep/base.yaml\nzip:\n  esm.batch_size: [50, 100]\n  function.memory: [512]\n").unwrap();
+    let o = esmsim(&["sweep", bad.to_str().unwrap(), "-q"]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = text(&o.stderr);
+    assert!(
+        err.contains("zip") && err.contains("function.memory"),
+        "{err}"
+    );
+}

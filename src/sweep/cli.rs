@@ -1,0 +1,136 @@
+//! The `esmsim sweep` and `esmsim merge` commands: their arguments and what they print.
+
+use std::path::PathBuf;
+
+use anyhow::Context;
+
+use super::merge::merge;
+use super::plan::Shard;
+use super::run::{SweepOptions, run_sweep};
+
+/// Arguments of `esmsim sweep`.
+#[derive(Debug, clap::Args)]
+pub struct SweepArgs {
+    /// The sweep YAML file.
+    pub file: PathBuf,
+    /// Output folder (default `outputs/<sweep name>/`, or
+    /// `outputs/<sweep name>/shard-<i>-of-<n>/` with `--shard`).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Worker threads (default: one per core). The outputs do not depend on it.
+    #[arg(long, short, value_parser = clap::value_parser!(u16).range(1..))]
+    pub jobs: Option<u16>,
+    /// Skip runs already recorded in the output folder's `runs.jsonl` with the same seed
+    /// and scenario hash (after an interrupted sweep).
+    #[arg(long)]
+    pub resume: bool,
+    /// Also write each run's own outputs (time series, summary, manifest) under `runs/`.
+    #[arg(long)]
+    pub keep_runs: bool,
+    /// Run only the variants whose id modulo N is I (shards numbered from 0); combine the
+    /// shards' folders with `esmsim merge`.
+    #[arg(long, value_name = "I/N")]
+    pub shard: Option<Shard>,
+    /// Skip the comparison charts.
+    #[arg(long)]
+    pub no_charts: bool,
+    /// Print neither progress nor the result line.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+/// Arguments of `esmsim merge`.
+#[derive(Debug, clap::Args)]
+pub struct MergeArgs {
+    /// The output folders of the shards (`esmsim sweep --shard i/n`), every shard once.
+    #[arg(required = true)]
+    pub dirs: Vec<PathBuf>,
+    /// Folder to write the merged outputs to.
+    #[arg(long)]
+    pub out: PathBuf,
+    /// Skip the comparison charts.
+    #[arg(long)]
+    pub no_charts: bool,
+}
+
+/// Runs `esmsim sweep`.
+pub fn sweep_command(args: &SweepArgs) -> anyhow::Result<()> {
+    let opts = SweepOptions {
+        out: args.out.clone(),
+        jobs: args.jobs.map(usize::from),
+        resume: args.resume,
+        keep_runs: args.keep_runs,
+        shard: args.shard,
+        charts: !args.no_charts,
+        progress: !args.quiet,
+    };
+    let report =
+        run_sweep(&args.file, &opts).with_context(|| format!("sweep {}", args.file.display()))?;
+    if !args.quiet {
+        let resumed = if report.resumed > 0 {
+            format!(", {} resumed", report.resumed)
+        } else {
+            String::new()
+        };
+        println!(
+            "{}: {} variants, {} runs ({} failed{resumed}) in {:.1}s ({:.1} runs/s) -> {}",
+            report.name,
+            report.variants,
+            report.runs,
+            report.failed,
+            report.wall_s,
+            report.executed as f64 / report.wall_s.max(1e-9),
+            report.out_dir.display()
+        );
+        match (&report.best, report.slo_max_age_s) {
+            (Some(best), Some(_)) => println!("cheapest variant meeting the SLO: {best}"),
+            (Some(best), None) => println!("cheapest variant: {best}"),
+            (None, Some(slo)) => println!("no variant meets the SLO (max age {slo} s)"),
+            (None, None) => println!("no variant ran without errors"),
+        }
+    }
+    Ok(())
+}
+
+/// Runs `esmsim merge`.
+pub fn merge_command(args: &MergeArgs) -> anyhow::Result<()> {
+    let report = merge(&args.dirs, &args.out, !args.no_charts)?;
+    println!(
+        "{}: merged {} shards, {} runs ({} failed) -> {}",
+        report.name,
+        report.shards,
+        report.runs,
+        report.failed,
+        args.out.display()
+    );
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser;
+
+    use super::*;
+
+    #[derive(Parser)]
+    struct Sweep {
+        #[command(flatten)]
+        args: SweepArgs,
+    }
+
+    #[test]
+    fn arguments_parse_and_bad_ones_are_rejected() {
+        let s = Sweep::try_parse_from(["x", "s.yaml", "--jobs", "2", "--shard", "1/4", "--resume"])
+            .unwrap()
+            .args;
+        assert_eq!(s.jobs, Some(2));
+        assert_eq!(s.shard, Some(Shard { index: 1, count: 4 }));
+        assert!(s.resume && !s.keep_runs);
+        for bad in [
+            &["x", "s.yaml", "--jobs", "0"][..],
+            &["x", "s.yaml", "--shard", "4/4"],
+        ] {
+            assert!(Sweep::try_parse_from(bad).is_err());
+        }
+    }
+}

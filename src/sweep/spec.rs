@@ -1,0 +1,568 @@
+//! The sweep file: parsed, checked and expanded into a [`Plan`].
+//!
+//! ```yaml
+//! name: size-the-consumer
+//! base: ../steady-orders.yaml     # relative to this file
+//! replications: 5                 # seeds: first seed, +1, +2 ...
+//! seed: 42                        # optional; default: the base scenario's seed
+//! set: {duration: 1h}             # optional: overrides applied to every run
+//! grid:                           # cartesian product, last key fastest
+//!   topic.partitions: [12, 24, 48]
+//!   function.memory: [512, 1024]
+//! zip:                            # optional: varied together, same length
+//!   esm.batching_window: [0s, 500ms]
+//! random:                         # optional: sampled, seeded
+//!   samples: 20
+//!   method: lhs                   # lhs (default) or uniform
+//!   ranges: {esm.batch_size: [10, 1000]}
+//! slo: {max_age: 60s}             # optional: which variants meet it
+//! charts: {metric: max_record_age_s, x: function.memory, lines: topic.partitions}
+//! ```
+
+use std::fmt;
+use std::marker::PhantomData;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+use serde::de::{MapAccess, Visitor};
+
+use super::error::SweepError;
+use super::plan::{Axis, ChartChoice, Plan, Samples};
+use super::random::{self, Method, Range};
+use super::table::METRICS;
+use crate::scenario::{Scenario, ScenarioError, from_yaml_str};
+
+/// Most runs one sweep may have.
+pub const MAX_RUNS: usize = 1_000_000;
+
+/// Most replications of a variant.
+pub const MAX_REPLICATIONS: u32 = 1000;
+
+/// A map that keeps the order of its keys as written and rejects duplicates.
+#[derive(Debug, Default)]
+struct Ordered<V>(Vec<(String, V)>);
+
+impl<'de, V: Deserialize<'de>> Deserialize<'de> for Ordered<V> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Vis<V>(PhantomData<V>);
+        impl<'de, V: Deserialize<'de>> Visitor<'de> for Vis<V> {
+            type Value = Ordered<V>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a map of scenario paths, e.g. `topic.partitions: [12, 24]`")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+                let mut entries: Vec<(String, V)> = Vec::new();
+                while let Some((key, value)) = map.next_entry::<String, V>()? {
+                    if entries.iter().any(|(k, _)| *k == key) {
+                        return Err(serde::de::Error::custom(format!("`{key}` is given twice")));
+                    }
+                    entries.push((key, value));
+                }
+                Ok(Ordered(entries))
+            }
+        }
+        d.deserialize_map(Vis(PhantomData))
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSweep {
+    name: String,
+    base: String,
+    #[serde(default)]
+    seed: Option<u64>,
+    #[serde(default)]
+    replications: Option<u32>,
+    #[serde(default)]
+    set: Ordered<String>,
+    #[serde(default)]
+    grid: Ordered<Vec<String>>,
+    #[serde(default)]
+    zip: Ordered<Vec<String>>,
+    #[serde(default)]
+    random: Option<RawRandom>,
+    #[serde(default)]
+    slo: Option<RawSlo>,
+    #[serde(default)]
+    charts: Option<RawCharts>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawRandom {
+    samples: u32,
+    #[serde(default)]
+    method: Option<Method>,
+    ranges: Ordered<Vec<String>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSlo {
+    max_age: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCharts {
+    #[serde(default)]
+    metric: Option<String>,
+    #[serde(default)]
+    x: Option<String>,
+    #[serde(default)]
+    lines: Option<String>,
+}
+
+/// The base scenario of a sweep, read once: its text, folder and resolved form.
+#[derive(Clone, Debug)]
+pub struct Base {
+    /// The scenario file (resolved against the sweep file's folder).
+    pub path: PathBuf,
+    text: String,
+    /// The base scenario without any override.
+    pub scenario: Scenario,
+}
+
+impl Base {
+    /// Reads and resolves the scenario at `path`.
+    pub fn load(path: &Path) -> Result<Base, SweepError> {
+        let text = std::fs::read_to_string(path).map_err(|source| {
+            SweepError::Base(Box::new(ScenarioError::Io {
+                path: path.to_path_buf(),
+                source,
+            }))
+        })?;
+        let scenario = resolve_text(path, &text, &[]).map_err(|e| SweepError::Base(Box::new(e)))?;
+        Ok(Base {
+            path: path.to_path_buf(),
+            text,
+            scenario,
+        })
+    }
+
+    /// The base scenario with `overrides` applied (errors name the base file).
+    pub fn resolve(&self, overrides: &[String]) -> Result<Scenario, ScenarioError> {
+        resolve_text(&self.path, &self.text, overrides)
+    }
+}
+
+/// Resolves scenario `text` read from `path` (relative trace files against its folder).
+fn resolve_text(path: &Path, text: &str, overrides: &[String]) -> Result<Scenario, ScenarioError> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    from_yaml_str(text, dir, overrides).map_err(|e| e.in_file(path.to_path_buf()))
+}
+
+/// A parsed and checked sweep file.
+#[derive(Debug)]
+pub struct SweepSpec {
+    /// The expanded sweep.
+    pub plan: Plan,
+    /// The base scenario.
+    pub base: Base,
+}
+
+impl SweepSpec {
+    /// Reads the sweep file at `path`, loads its base scenario and expands the variants.
+    ///
+    /// # Errors
+    ///
+    /// A [`SweepError`] naming the field, the value and what is allowed: bad YAML, an
+    /// unknown key, zip lists of different lengths, a parameter path the scenario does not
+    /// have, a base scenario that does not load, more than [`MAX_RUNS`] runs.
+    pub fn load(path: &Path) -> Result<SweepSpec, SweepError> {
+        let text = std::fs::read_to_string(path).map_err(SweepError::io(path))?;
+        let raw: RawSweep = serde_saphyr::from_str(&text).map_err(|e| SweepError::Yaml {
+            path: path.to_path_buf(),
+            message: yaml_message(&e.to_string()),
+        })?;
+        let dir = path.parent().unwrap_or(Path::new("."));
+        let base = Base::load(&dir.join(&raw.base))?;
+        let plan = expand(raw, &base)?;
+        Ok(SweepSpec { plan, base })
+    }
+}
+
+fn yaml_message(message: &str) -> String {
+    if message.contains("expected string scalar") {
+        format!(
+            "{message}\nparameter values must be scalars (numbers, durations, words); write a map or list value as a quoted string, e.g. \"{{uniform: [30s, 180s]}}\""
+        )
+    } else {
+        message.to_string()
+    }
+}
+
+/// Checks the raw sweep and expands it into a plan.
+fn expand(raw: RawSweep, base: &Base) -> Result<Plan, SweepError> {
+    if raw.name.trim().is_empty() || raw.name.contains(['/', '\\']) || raw.name.starts_with('.') {
+        return Err(SweepError::invalid(
+            "name",
+            format!("`{}`", raw.name),
+            "a non-empty folder name without `/` or `\\` that does not start with `.`",
+        ));
+    }
+    let replications = raw.replications.unwrap_or(1);
+    if !(1..=MAX_REPLICATIONS).contains(&replications) {
+        return Err(SweepError::invalid(
+            "replications",
+            replications,
+            format!("from 1 to {MAX_REPLICATIONS}"),
+        ));
+    }
+    let first_seed = raw.seed.unwrap_or(base.scenario.seed);
+    let seeds = (0..u64::from(replications))
+        .map(|r| first_seed.wrapping_add(r))
+        .collect();
+
+    let mut fixed: Vec<String> = raw.set.0.iter().map(|(k, v)| format!("{k}={v}")).collect();
+    let mut slo_max_age_s = base.scenario.slo.max_age.map(|d| d.as_secs_f64());
+    if let Some(slo) = &raw.slo {
+        let d = crate::scenario::units::parse_duration(&slo.max_age)
+            .map_err(|e| SweepError::invalid("slo.max_age", &slo.max_age, e))?;
+        slo_max_age_s = Some(d.as_secs_f64());
+        fixed.push(format!("slo.max_age={}", slo.max_age));
+    }
+    // The fixed overrides must apply on their own.
+    base.resolve(&fixed)
+        .map_err(|source| SweepError::Parameter {
+            field: "set".into(),
+            value: fixed.join(", "),
+            source: Box::new(source),
+        })?;
+
+    let axes = |section: &str, map: Ordered<Vec<String>>| -> Result<Vec<Axis>, SweepError> {
+        map.0
+            .into_iter()
+            .map(|(key, values)| {
+                if values.is_empty() {
+                    return Err(SweepError::invalid(
+                        format!("{section}.{key}"),
+                        "an empty list",
+                        "a list of at least one value",
+                    ));
+                }
+                Ok(Axis { key, values })
+            })
+            .collect()
+    };
+    let grid = axes("grid", raw.grid)?;
+    let zip = axes("zip", raw.zip)?;
+    if let Some(first) = zip.first()
+        && let Some(other) = zip.iter().find(|a| a.values.len() != first.values.len())
+    {
+        return Err(SweepError::ZipLength {
+            key: other.key.clone(),
+            len: other.values.len(),
+            first_key: first.key.clone(),
+            first_len: first.values.len(),
+        });
+    }
+    let (samples, ranges) = match raw.random {
+        None => (Samples::default(), Vec::new()),
+        Some(r) => sample(r, first_seed)?,
+    };
+
+    // Every key once, never the seed, and every written value applicable to the base.
+    let mut seen: Vec<(&str, &str)> = raw.set.0.iter().map(|(k, _)| (k.as_str(), "set")).collect();
+    let sections = grid
+        .iter()
+        .map(|a| (a, "grid"))
+        .chain(zip.iter().map(|a| (a, "zip")))
+        .chain(ranges.iter().map(|a| (a, "random.ranges")));
+    for (axis, section) in sections {
+        let field = format!("{section}.{}", axis.key);
+        if axis.key == "seed" {
+            return Err(SweepError::invalid(
+                field,
+                "a parameter",
+                "left out: seeds come from `replications` (and `seed`), one per replication",
+            ));
+        }
+        if let Some((_, other)) = seen.iter().find(|(k, _)| *k == axis.key) {
+            return Err(SweepError::invalid(
+                field,
+                format!("also under `{other}`"),
+                "given in one place only (`set`, `grid`, `zip` or `random.ranges`)",
+            ));
+        }
+        seen.push((&axis.key, section));
+        for value in &axis.values {
+            check_applies(base, &fixed, &field, &axis.key, value)?;
+        }
+    }
+
+    let plan = Plan {
+        name: raw.name,
+        base: raw.base,
+        charts: ChartChoice {
+            metric: String::new(),
+            x: None,
+            lines: None,
+        },
+        fixed,
+        grid,
+        zip,
+        samples,
+        seeds,
+        slo_max_age_s,
+    };
+    let runs = plan
+        .grid
+        .iter()
+        .map(|a| a.values.len())
+        .chain([plan.zip.first().map_or(1, |a| a.values.len())])
+        .chain([plan.samples.values.len().max(1), plan.seeds.len()])
+        .try_fold(1usize, |acc, n| acc.checked_mul(n))
+        .filter(|&n| n <= MAX_RUNS);
+    if runs.is_none() {
+        return Err(SweepError::invalid(
+            "grid",
+            "a sweep of more runs than allowed",
+            format!(
+                "at most {MAX_RUNS} runs (variants x replications); use `random` to sample a large space"
+            ),
+        ));
+    }
+    let charts = choose_charts(&plan, raw.charts)?;
+    Ok(Plan { charts, ..plan })
+}
+
+/// Applies `key=value` alone to the base: an unknown path or a value of the wrong type
+/// is an error of the sweep file; a value out of range is left to its variants.
+fn check_applies(
+    base: &Base,
+    fixed: &[String],
+    field: &str,
+    key: &str,
+    value: &str,
+) -> Result<(), SweepError> {
+    let mut sets = fixed.to_vec();
+    sets.push(format!("{key}={value}"));
+    match base.resolve(&sets) {
+        Err(e) if is_override_error(&e) => Err(SweepError::Parameter {
+            field: field.to_string(),
+            value: value.to_string(),
+            source: Box::new(e),
+        }),
+        _ => Ok(()),
+    }
+}
+
+fn is_override_error(e: &ScenarioError) -> bool {
+    match e {
+        ScenarioError::Override { .. } => true,
+        ScenarioError::InFile { error, .. } => is_override_error(error),
+        _ => false,
+    }
+}
+
+/// Draws the `random` samples; returns them and the ranges as axes (for the checks).
+fn sample(raw: RawRandom, seed: u64) -> Result<(Samples, Vec<Axis>), SweepError> {
+    if raw.samples == 0 || raw.samples as usize > MAX_RUNS {
+        return Err(SweepError::invalid(
+            "random.samples",
+            raw.samples,
+            format!("from 1 to {MAX_RUNS}"),
+        ));
+    }
+    if raw.ranges.0.is_empty() {
+        return Err(SweepError::invalid(
+            "random.ranges",
+            "empty",
+            "at least one `path: [low, high]`",
+        ));
+    }
+    let ranges = raw
+        .ranges
+        .0
+        .iter()
+        .map(|(key, bounds)| Range::parse(&format!("random.ranges.{key}"), bounds))
+        .collect::<Result<Vec<_>, _>>()?;
+    let values = random::draw(
+        &ranges,
+        raw.samples as usize,
+        raw.method.unwrap_or_default(),
+        seed,
+    );
+    let keys: Vec<String> = raw.ranges.0.iter().map(|(k, _)| k.clone()).collect();
+    let bounds = raw
+        .ranges
+        .0
+        .into_iter()
+        .map(|(key, values)| Axis { key, values })
+        .collect();
+    Ok((Samples { keys, values }, bounds))
+}
+
+/// The chart choice: the metric, and the x and line parameters among the grid and zip
+/// parameters with at least two values (zip counts once).
+fn choose_charts(plan: &Plan, raw: Option<RawCharts>) -> Result<ChartChoice, SweepError> {
+    let raw = raw.unwrap_or(RawCharts {
+        metric: None,
+        x: None,
+        lines: None,
+    });
+    let metric = raw.metric.unwrap_or_else(|| "max_record_age_s".to_string());
+    if !METRICS.contains(&metric.as_str()) {
+        return Err(SweepError::invalid(
+            "charts.metric",
+            format!("`{metric}`"),
+            format!("one of {}", METRICS.join(", ")),
+        ));
+    }
+    let candidates: Vec<&str> = plan
+        .grid
+        .iter()
+        .filter(|a| a.values.len() >= 2)
+        .chain(plan.zip.iter().filter(|a| a.values.len() >= 2))
+        .map(|a| a.key.as_str())
+        .collect();
+    let pick = |field: &str, given: Option<String>, not: Option<&str>| {
+        let allowed = |c: &str| Some(plan.dim_of(c)) != not.map(|n| plan.dim_of(n));
+        match given {
+            Some(key) if candidates.iter().any(|c| *c == key && allowed(c)) => Ok(Some(key)),
+            Some(key) => Err(SweepError::invalid(
+                format!("charts.{field}"),
+                format!("`{key}`"),
+                format!(
+                    "a `grid` or `zip` parameter with at least two values{}: {}",
+                    not.map_or(String::new(), |n| format!(", varied apart from `{n}`")),
+                    candidates
+                        .iter()
+                        .filter(|c| allowed(c))
+                        .copied()
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            )),
+            None => Ok(candidates
+                .iter()
+                .find(|c| allowed(c))
+                .map(|c| c.to_string())),
+        }
+    };
+    let x = pick("x", raw.x, None)?;
+    let lines = match &x {
+        Some(x) => pick("lines", raw.lines, Some(x))?,
+        None => None,
+    };
+    Ok(ChartChoice { metric, x, lines })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn spec(sweep: &str) -> Result<SweepSpec, SweepError> {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("base.yaml"),
+            "name: b\nseed: 42\nduration: 1m\ntopic: {partitions: 4}\n\
+             producer: {rate: [{constant: 100}]}\nfunction: {duration: {per_batch: 10ms}}\n",
+        )
+        .unwrap();
+        let path = dir.path().join("sweep.yaml");
+        std::fs::write(&path, sweep).unwrap();
+        SweepSpec::load(&path)
+    }
+
+    #[test]
+    fn expands_grid_zip_and_seeds_in_file_order() {
+        let s = spec(
+            "name: s\nbase: base.yaml\nreplications: 3\n\
+             grid: {topic.partitions: [2, 4], function.memory: [512, 1024, 2048]}\n\
+             zip: {esm.batching_window: [0s, 500ms], esm.batch_size: [10, 100]}\n",
+        )
+        .unwrap();
+        let p = &s.plan;
+        assert_eq!(p.variant_count(), 12);
+        assert_eq!(p.seeds, [42, 43, 44]);
+        assert_eq!(p.values(0), ["2", "512", "0s", "10"]);
+        assert_eq!(p.values(1), ["2", "512", "500ms", "100"]);
+        assert_eq!(p.values(2), ["2", "1024", "0s", "10"]);
+        assert_eq!(p.values(11), ["4", "2048", "500ms", "100"]);
+        assert_eq!(p.charts.x.as_deref(), Some("topic.partitions"));
+        assert_eq!(p.charts.lines.as_deref(), Some("function.memory"));
+    }
+
+    #[test]
+    fn zip_lists_of_different_lengths_are_named() {
+        let err = spec(
+            "name: s\nbase: base.yaml\nzip: {esm.batching_window: [0s, 1s], esm.batch_size: [1, 2, 3]}\n",
+        )
+        .unwrap_err();
+        let text = err.to_string();
+        assert!(matches!(
+            err,
+            SweepError::ZipLength {
+                len: 3,
+                first_len: 2,
+                ..
+            }
+        ));
+        assert!(
+            text.contains("`zip.esm.batch_size` has 3 values")
+                && text.contains("`zip.esm.batching_window` has 2"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn bad_sweep_files_name_the_field_the_value_and_what_is_allowed() {
+        let cases = [
+            (
+                "grid: {topic.partition: [1]}",
+                "`grid.topic.partition` value `1`",
+            ),
+            (
+                "grid: {topic.partitions: []}",
+                "`grid.topic.partitions` is an empty list",
+            ),
+            ("grid: {seed: [1, 2]}", "`grid.seed`"),
+            (
+                "replications: 0",
+                "`replications` is 0, but it must be from 1 to 1000",
+            ),
+            (
+                "grid: {function.memory: [512]}\nzip: {function.memory: [1024]}",
+                "`zip.function.memory` is also under `grid`",
+            ),
+            (
+                "charts: {metric: speed}",
+                "`charts.metric` is `speed`, but it must be one of",
+            ),
+            ("grid: {topic.partitions: [{x: 1}]}", "quoted string"),
+            ("grids: {}", "unknown field"),
+            ("slo: {max_age: soon}", "`slo.max_age` is soon"),
+        ];
+        for (extra, expected) in cases {
+            let err = spec(&format!("name: s\nbase: base.yaml\n{extra}\n")).unwrap_err();
+            assert!(err.to_string().contains(expected), "{extra}: {err}");
+        }
+    }
+
+    #[test]
+    fn out_of_range_values_are_left_to_their_variants() {
+        let s = spec("name: s\nbase: base.yaml\ngrid: {topic.partitions: [0, 4]}\n").unwrap();
+        assert!(s.base.resolve(&s.plan.overrides(0, 0)).is_err());
+        assert!(s.base.resolve(&s.plan.overrides(1, 0)).is_ok());
+    }
+
+    #[test]
+    fn random_samples_are_seeded_and_combined_with_the_grid() {
+        let yaml = "name: s\nbase: base.yaml\ngrid: {function.memory: [512, 1024]}\n\
+                    random: {samples: 4, ranges: {esm.batch_size: [10, 100], esm.batching_window: [0s, 1s]}}\n";
+        let a = spec(yaml).unwrap().plan;
+        let b = spec(yaml).unwrap().plan;
+        assert_eq!(a, b);
+        assert_eq!(a.variant_count(), 8);
+        assert_eq!(
+            a.parameters(),
+            ["function.memory", "esm.batch_size", "esm.batching_window"]
+        );
+        assert_eq!(a.values(0)[0], "512");
+        assert_eq!(a.values(4)[0], "1024");
+        assert_eq!(a.values(0)[1..], a.values(4)[1..]);
+    }
+}

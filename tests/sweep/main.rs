@@ -1,0 +1,292 @@
+//! Integration tests of `esmsim sweep` and `esmsim merge`: determinism across thread
+//! counts, shards merged back, resume after an interruption, failing variants, kept runs.
+//! The fixtures in `tests/fixtures/sweep/` simulate a few minutes each, so this is fast.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use esmsim::sweep::{Shard, SweepOptions, SweepReport, merge, run_sweep};
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/sweep")
+        .join(name)
+}
+
+fn sweep(file: &str, out: &Path, opts: SweepOptions) -> SweepReport {
+    let opts = SweepOptions {
+        out: Some(out.to_path_buf()),
+        ..opts
+    };
+    run_sweep(&fixture(file), &opts).unwrap_or_else(|e| panic!("sweep {file} failed: {e}"))
+}
+
+/// Every file under `dir`, by relative path.
+fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    let mut out = BTreeMap::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                let rel = path
+                    .strip_prefix(dir)
+                    .unwrap()
+                    .to_string_lossy()
+                    .into_owned();
+                out.insert(rel, std::fs::read(&path).unwrap());
+            }
+        }
+    }
+    out
+}
+
+fn assert_same_files(a: &Path, b: &Path) {
+    let (fa, fb) = (files(a), files(b));
+    assert_eq!(
+        fa.keys().collect::<Vec<_>>(),
+        fb.keys().collect::<Vec<_>>(),
+        "different file sets"
+    );
+    for (name, bytes) in &fa {
+        assert!(
+            bytes == &fb[name],
+            "{name} differs between {} and {}",
+            a.display(),
+            b.display()
+        );
+    }
+}
+
+fn csv(dir: &Path, name: &str) -> Vec<Vec<String>> {
+    let text = std::fs::read_to_string(dir.join(name)).unwrap();
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(text.as_bytes());
+    reader
+        .records()
+        .map(|r| r.unwrap().iter().map(String::from).collect())
+        .collect()
+}
+
+fn column(table: &[Vec<String>], name: &str) -> Vec<String> {
+    let i = table[0]
+        .iter()
+        .position(|c| c == name)
+        .unwrap_or_else(|| panic!("no column {name}"));
+    table[1..].iter().map(|row| row[i].clone()).collect()
+}
+
+#[test]
+fn outputs_are_identical_for_one_and_two_threads() {
+    let dir = tempfile::tempdir().unwrap();
+    let (one, two) = (dir.path().join("one"), dir.path().join("two"));
+    let report = sweep(
+        "small.yaml",
+        &one,
+        SweepOptions {
+            jobs: Some(1),
+            ..Default::default()
+        },
+    );
+    sweep(
+        "small.yaml",
+        &two,
+        SweepOptions {
+            jobs: Some(2),
+            ..Default::default()
+        },
+    );
+    assert_same_files(&one, &two);
+
+    assert_eq!(
+        (report.variants, report.runs, report.executed, report.failed),
+        (8, 24, 24, 0)
+    );
+    let runs = csv(&one, "sweep.csv");
+    assert_eq!(runs.len(), 25);
+    // Replications use the base seed + r, the same for every variant.
+    assert_eq!(column(&runs, "seed")[..6], ["7", "8", "9", "7", "8", "9"]);
+    assert_eq!(column(&runs, "topic.partitions")[..3], ["2", "2", "2"]);
+    assert_eq!(
+        column(&runs, "esm.batching_window")[..6],
+        ["0s", "0s", "0s", "500ms", "500ms", "500ms"]
+    );
+    // Common random numbers: the same seed means the same produced records, whatever the
+    // consumer does.
+    let produced = column(&runs, "produced_records");
+    assert_eq!(produced[0], produced[3]);
+    assert_ne!(produced[0], produced[1]);
+    let agg = csv(&one, "aggregate.csv");
+    assert_eq!(agg.len(), 9);
+    let meets = column(&agg, "meets_slo");
+    assert!(
+        meets.contains(&"true".to_string()) && meets.contains(&"false".to_string()),
+        "{meets:?}"
+    );
+    let best = csv(&one, "best.csv");
+    assert_eq!(column(&best, "variant"), ["7", "6"]);
+    let costs: Vec<f64> = column(&best, "cost_usd_mean")
+        .iter()
+        .map(|c| c.parse().unwrap())
+        .collect();
+    assert!(!costs.is_empty() && costs.is_sorted(), "{costs:?}");
+    for chart in ["metric-by-parameter", "heatmap", "pareto"] {
+        for ext in ["svg", "png"] {
+            assert!(
+                one.join(format!("{chart}.{ext}")).is_file(),
+                "{chart}.{ext}"
+            );
+        }
+    }
+    assert!(
+        !one.join("runs").exists(),
+        "run folders are only written with --keep-runs"
+    );
+}
+
+#[test]
+fn merged_shards_equal_the_unsharded_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let whole = dir.path().join("whole");
+    sweep(
+        "small.yaml",
+        &whole,
+        SweepOptions {
+            keep_runs: true,
+            ..Default::default()
+        },
+    );
+    let shards: Vec<PathBuf> = (0..3)
+        .map(|index| {
+            let out = dir.path().join(format!("shard{index}"));
+            let shard = Some(Shard { index, count: 3 });
+            let report = sweep(
+                "small.yaml",
+                &out,
+                SweepOptions {
+                    shard,
+                    keep_runs: true,
+                    jobs: Some(1),
+                    ..Default::default()
+                },
+            );
+            assert_eq!(report.variants, if index < 2 { 3 } else { 2 });
+            out
+        })
+        .collect();
+    let merged = dir.path().join("merged");
+    let report = merge(&shards, &merged, true).unwrap();
+    assert_eq!((report.shards, report.runs), (3, 24));
+    assert_same_files(&whole, &merged);
+    assert!(whole.join("runs/v00007-r2/summary.json").is_file());
+
+    let err = merge(&shards[..2], &dir.path().join("partial"), true).unwrap_err();
+    assert!(err.to_string().contains("shard(s) 2/3 missing"), "{err}");
+    let err = merge(
+        &[shards[0].clone(), shards[0].clone()],
+        &dir.path().join("twice"),
+        true,
+    )
+    .unwrap_err();
+    assert!(err.to_string().contains("given twice"), "{err}");
+}
+
+#[test]
+fn resume_runs_only_what_the_journal_lacks() {
+    let dir = tempfile::tempdir().unwrap();
+    let full = dir.path().join("full");
+    sweep("small.yaml", &full, SweepOptions::default());
+
+    // An interrupted sweep: 10 runs journaled, the 11th cut off mid-line, no tables yet;
+    // one journaled run has a stale scenario hash (its scenario changed since).
+    let cut = dir.path().join("cut");
+    std::fs::create_dir(&cut).unwrap();
+    let journal = std::fs::read_to_string(full.join("runs.jsonl")).unwrap();
+    let lines: Vec<&str> = journal.lines().collect();
+    let mut partial: String = lines[..10].iter().map(|l| format!("{l}\n")).collect();
+    partial = partial.replacen("\"hash\":\"", "\"hash\":\"stale", 1);
+    partial.push_str(&lines[10][..lines[10].len() / 2]);
+    std::fs::write(cut.join("runs.jsonl"), partial).unwrap();
+
+    let report = sweep(
+        "small.yaml",
+        &cut,
+        SweepOptions {
+            resume: true,
+            ..Default::default()
+        },
+    );
+    assert_eq!((report.resumed, report.executed), (9, 15));
+    assert_same_files(&full, &cut);
+
+    // Without --resume everything runs again.
+    let again = sweep("small.yaml", &cut, SweepOptions::default());
+    assert_eq!(again.executed, 24);
+}
+
+#[test]
+fn a_failing_variant_is_reported_and_does_not_stop_the_others() {
+    let dir = tempfile::tempdir().unwrap();
+    let report = sweep("failing.yaml", dir.path(), SweepOptions::default());
+    assert_eq!((report.runs, report.failed), (4, 2));
+    let runs = csv(dir.path(), "sweep.csv");
+    let errors = column(&runs, "error");
+    assert!(
+        errors[0].contains("topic.partitions") && errors[1] == errors[0],
+        "{errors:?}"
+    );
+    assert_eq!(errors[2..], ["", ""]);
+    assert_eq!(column(&runs, "max_lag_records")[0], "");
+    assert!(!column(&runs, "max_lag_records")[2].is_empty());
+    let agg = csv(dir.path(), "aggregate.csv");
+    assert_eq!(column(&agg, "failed_runs"), ["2", "0"]);
+    assert_eq!(column(&agg, "max_lag_records_mean")[0], "");
+}
+
+#[test]
+fn random_sweeps_are_seeded_and_repeatable() {
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b) = (dir.path().join("a"), dir.path().join("b"));
+    let report = sweep(
+        "random.yaml",
+        &a,
+        SweepOptions {
+            charts: false,
+            ..Default::default()
+        },
+    );
+    sweep(
+        "random.yaml",
+        &b,
+        SweepOptions {
+            charts: false,
+            jobs: Some(1),
+            ..Default::default()
+        },
+    );
+    assert_same_files(&a, &b);
+    assert_eq!(report.runs, 24);
+    let runs = csv(&a, "sweep.csv");
+    assert_eq!(column(&runs, "seed")[..2], ["100", "101"]);
+    let sizes: Vec<i64> = column(&runs, "esm.batch_size")
+        .iter()
+        .map(|s| s.parse().unwrap())
+        .collect();
+    assert!(sizes.iter().all(|s| (10..=500).contains(s)), "{sizes:?}");
+}
+
+#[test]
+fn the_example_sweep_file_is_valid() {
+    let path =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/sweeps/size-the-consumer.yaml");
+    let spec = esmsim::sweep::SweepSpec::load(&path).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(
+        (spec.plan.variant_count(), spec.plan.run_count()),
+        (72, 360)
+    );
+    assert_eq!(spec.plan.seeds, [42, 43, 44, 45, 46]);
+    assert_eq!(spec.plan.slo_max_age_s, Some(60.0));
+}
