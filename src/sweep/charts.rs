@@ -461,11 +461,13 @@ fn pareto<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, data: &Data<'_>) ->
             .label(if slo.is_some() { label } else { "variant" })
             .legend(move |(px, py)| Circle::new((px + 10, py), 4, color.filled()));
     }
-    let front: Vec<(f64, f64)> = points
+    // Drawn from the youngest to the oldest age, so the line never doubles back.
+    let mut front: Vec<(f64, f64)> = points
         .iter()
         .filter(|p| p.0.pareto)
         .map(|p| (p.1, p.2))
         .collect();
+    front.sort_by(|a, b| a.0.total_cmp(&b.0).then(b.1.total_cmp(&a.1)));
     let red = COLORS[3];
     chart
         .draw_series(LineSeries::new(front.iter().copied(), red.stroke_width(2)))?
