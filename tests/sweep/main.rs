@@ -288,5 +288,5 @@ fn the_example_sweep_file_is_valid() {
         (72, 360)
     );
     assert_eq!(spec.plan.seeds, [42, 43, 44, 45, 46]);
-    assert_eq!(spec.plan.slo_max_age_s, Some(60.0));
+    assert_eq!(spec.plan.slo_max_age_s, Some(120.0));
 }
