@@ -91,6 +91,9 @@ pub struct Simulation<'a> {
     next_token: u64,
     check_invariants: bool,
     violations: Vec<String>,
+    /// Reused buffers (eligible partitions of a dispatch, future runs of a fill search).
+    scratch_eligible: Vec<u32>,
+    scratch_runs: Vec<Run>,
 }
 
 impl<'a> Simulation<'a> {
@@ -151,6 +154,8 @@ impl<'a> Simulation<'a> {
             next_token: 0,
             check_invariants: false,
             violations: Vec::new(),
+            scratch_eligible: Vec::new(),
+            scratch_runs: Vec::new(),
         }
     }
 
@@ -291,17 +296,19 @@ impl<'a> Simulation<'a> {
         }
     }
 
-    /// Partitions of `processor` that can join a batch at `now`.
-    fn eligible(&self, processor: u32, now: SimTime) -> Vec<u32> {
+    /// Puts the partitions of `processor` that can join a batch at `now` into `eligible`.
+    fn collect_eligible(&self, processor: u32, now: SimTime, eligible: &mut Vec<u32>) {
+        eligible.clear();
         if now < self.paused_until {
-            return Vec::new();
+            return;
         }
-        self.processors[processor as usize]
-            .partitions
-            .iter()
-            .copied()
-            .filter(|&p| !self.partitions[p as usize].in_flight())
-            .collect()
+        eligible.extend(
+            self.processors[processor as usize]
+                .partitions
+                .iter()
+                .copied()
+                .filter(|&p| !self.partitions[p as usize].in_flight()),
+        );
     }
 
     /// Invokes the processor's batch if one of the closing rules holds, otherwise
@@ -310,13 +317,19 @@ impl<'a> Simulation<'a> {
         if self.processors[processor as usize].busy {
             return;
         }
-        let eligible = self.eligible(processor, now);
-        if eligible.is_empty() {
-            return;
+        let mut eligible = std::mem::take(&mut self.scratch_eligible);
+        self.collect_eligible(processor, now, &mut eligible);
+        if !eligible.is_empty() {
+            self.dispatch_eligible(processor, now, &eligible);
         }
+        self.scratch_eligible = eligible;
+    }
+
+    /// [`Self::try_dispatch`] once the eligible partitions are known (at least one).
+    fn dispatch_eligible(&mut self, processor: u32, now: SimTime, eligible: &[u32]) {
         let (curve, sizer) = (&self.curve, &self.sizer);
         let (mut ready, mut bytes) = (0, 0);
-        for &p in &eligible {
+        for &p in eligible {
             let partition = &mut self.partitions[p as usize];
             partition.advance(now, curve, sizer);
             ready += partition.ready_count();
@@ -328,12 +341,12 @@ impl<'a> Simulation<'a> {
             let poller = self.processors[processor as usize].poller as usize;
             let bandwidth_ready = self.bandwidth[poller].ready_at(now);
             if bandwidth_ready <= now {
-                self.invoke(processor, now, &eligible);
+                self.invoke(processor, now, eligible);
                 return;
             }
             Some(bandwidth_ready)
         } else if now < deadline {
-            Some(self.fill_time(&eligible, now, deadline).unwrap_or(deadline))
+            Some(self.fill_time(eligible, now, deadline).unwrap_or(deadline))
         } else {
             let horizon = self.end;
             eligible
@@ -360,7 +373,8 @@ impl<'a> Simulation<'a> {
     /// the exact record found, by bisection on time over its few runs.
     fn fill_time(&mut self, eligible: &[u32], now: SimTime, deadline: SimTime) -> Option<SimTime> {
         let (mut count, mut bytes) = (0, 0);
-        let mut runs = Vec::new();
+        let mut runs = std::mem::take(&mut self.scratch_runs);
+        runs.clear();
         for &p in eligible {
             let partition = &mut self.partitions[p as usize];
             partition.generate_until(deadline, &self.curve, &self.sizer);
@@ -393,8 +407,10 @@ impl<'a> Simulation<'a> {
                     lo = mid.0;
                 }
             }
+            self.scratch_runs = runs;
             return Some(SimTime(hi));
         }
+        self.scratch_runs = runs;
         None
     }
 
