@@ -143,12 +143,7 @@ impl<'a> Simulation<'a> {
             pending_change: false,
             previous_lag: 0,
             queue: EventQueue::new(),
-            recorder: Recorder::new(
-                scenario.sample_interval,
-                cost,
-                scenario.function.memory,
-                initial_produced,
-            ),
+            recorder: Recorder::new(cost, scenario.function.memory, initial_produced),
             scaling: Vec::new(),
             end: SimTime::ZERO + scenario.duration,
             next_token: 0,

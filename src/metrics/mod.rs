@@ -135,7 +135,6 @@ impl Interval {
 
 /// Accumulates measurements and closes one [`SampleRow`] per sample.
 pub struct Recorder {
-    interval_len: SimDuration,
     cost: CostModel,
     memory_mb: u64,
     rows: Vec<SampleRow>,
@@ -155,15 +154,11 @@ pub struct Recorder {
 }
 
 impl Recorder {
-    /// A recorder closing rows every `interval_len`, pricing a function of `memory_mb`.
-    pub fn new(
-        interval_len: SimDuration,
-        cost: CostModel,
-        memory_mb: u32,
-        initial_produced: u64,
-    ) -> Self {
+    /// A recorder pricing a function of `memory_mb`, with `initial_produced` records
+    /// (the initial backlog) already produced at t = 0. Rows close when
+    /// [`Recorder::sample`] is called.
+    pub fn new(cost: CostModel, memory_mb: u32, initial_produced: u64) -> Self {
         Recorder {
-            interval_len,
             cost,
             memory_mb: memory_mb as u64,
             rows: Vec::new(),
@@ -266,11 +261,6 @@ impl Recorder {
         self.last_produced = snapshot.produced_total;
         self.last_committed = snapshot.committed_total;
         self.rows.push(row);
-    }
-
-    /// Length of one sample interval.
-    pub fn interval_len(&self) -> SimDuration {
-        self.interval_len
     }
 
     /// Ends the run: the rows and the run totals.
