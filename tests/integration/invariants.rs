@@ -142,3 +142,33 @@ fn same_scenario_and_seed_give_byte_identical_outputs() {
         "a different seed must give a different run"
     );
 }
+
+#[test]
+fn a_poller_fetches_at_most_its_bandwidth() {
+    // 100 KiB records at 100/s are 10.24 MB/s for one poller limited to 5 MB/s: once the
+    // one-second burst is spent, commits settle at 5,000,000 / 102,400 = 48.8 records/s.
+    let result = run_checked(&scenario(
+        "name: bandwidth
+duration: 10m
+topic: {partitions: 1}
+producer: {arrivals: deterministic, rate: [{constant: 100}], record_size: 100KiB}
+esm: {scaler: {policy: fixed, pollers: 1}, poller: {max_bytes_per_s: 5MB}}
+function: {memory: 1024, timeout: 10s, duration: {per_batch: 10ms}}
+",
+    ));
+    let tail = &result.rows[300..];
+    let rate = (tail.last().unwrap().committed_total - result.rows[299].committed_total) as f64
+        / tail.len() as f64;
+    assert!(
+        (rate / 48.83 - 1.0).abs() < 0.02,
+        "committed {rate} records/s"
+    );
+    // The payload limit (6 MiB of base64 plus 200 B per record) caps batches at 46 records.
+    assert!(
+        result
+            .rows
+            .iter()
+            .filter_map(|r| r.mean_batch_records)
+            .all(|b| b <= 46.0)
+    );
+}
