@@ -28,7 +28,7 @@ pub struct Cli {
 /// The subcommands.
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Run a scenario and write time series, scaling decisions, summary and manifest.
+    /// Run a scenario and write time series, scaling decisions, summary, manifest and charts.
     Run(RunArgs),
     /// Validate a scenario without running it.
     Check(ScenarioArgs),
