@@ -392,6 +392,23 @@ impl<'a> Simulation<'a> {
                 bytes += gb;
                 continue;
             }
+            let full_at = |t: SimTime| {
+                let (c, b) = arrived(group, t);
+                self.limits.is_full(count + c, bytes + b)
+            };
+            // One run (a processor with one partition): the batch size usually decides,
+            // so try the record that completes it; keep it only if it is exactly where
+            // the batch becomes full, which is what the bisection below would find.
+            if let [run] = group {
+                let needed = self.limits.batch_size.saturating_sub(count);
+                if needed >= 1 && needed <= run.count {
+                    let t = run.time_of(needed - 1);
+                    if t > now && t <= deadline && full_at(t) && !full_at(SimTime(t.0 - 1)) {
+                        self.scratch_runs = runs;
+                        return Some(t);
+                    }
+                }
+            }
             let (mut lo, mut hi) = (now.0.max(group[0].first.0 - 1), deadline.0);
             while hi - lo > 1 {
                 let mid = SimTime(lo + (hi - lo) / 2);
