@@ -594,71 +594,22 @@ impl<'a> Simulation<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::scenario::*;
+    use crate::scenario::Scenario;
+    use crate::scenario::load::from_yaml_str;
 
-    /// One partition, fluid arrivals at `rate`/s, fixed 100 ms per batch, one fixed poller.
+    /// One partition, fluid arrivals at `rate`/s (10 ms buckets), fixed 100 ms per batch
+    /// at 1 GB, one fixed poller; everything else at its default.
     fn micro(rate: f64, batch_size: u32, window_ms: u64, secs: u64) -> Scenario {
-        let tier = |usd| {
-            vec![PriceTier {
-                up_to_gb_s: None,
-                usd_per_gb_s: usd,
-            }]
-        };
-        Scenario {
-            name: "micro".into(),
-            seed: 1,
-            duration: SimDuration::from_secs(secs),
-            sample_interval: SimDuration::from_secs(1),
-            topic: Topic {
-                partitions: 1,
-                keys: KeyDistribution::Uniform,
-                initial_backlog: 0,
-            },
-            producer: Producer {
-                arrivals: ArrivalProcess::Deterministic,
-                record_size: RecordSize::Fixed(1024),
-                rate: vec![RateShape::Constant(rate)],
-                resolution: SimDuration::from_millis(10),
-            },
-            esm: Esm {
-                batch_size,
-                batching_window: SimDuration::from_millis(window_ms),
-                max_payload_bytes: 6_291_456,
-                payload_encoding_factor: 4.0 / 3.0,
-                record_overhead_bytes: 200,
-                poller: PollerLimits {
-                    max_bytes_per_s: 5_000_000,
-                    max_concurrent_invokes: 5,
-                },
-                scaler: crate::scenario::Scaler::Fixed { pollers: 1 },
-                rebalance_pause: SimDuration::from_secs(5),
-            },
-            function: Function {
-                memory: 1024,
-                architecture: Architecture::X86_64,
-                timeout: SimDuration::from_secs(3),
-                duration: DurationModel {
-                    reference_memory: 1024,
-                    per_batch: SimDuration::from_millis(100),
-                    per_record: SimDuration::ZERO,
-                    per_kib: SimDuration::ZERO,
-                    cpu_bound: 0.0,
-                    threads: 1,
-                    jitter: Jitter::Fixed,
-                },
-            },
-            pricing: Pricing {
-                request_per_million: 0.2,
-                x86_64: tier(0.0000166667),
-                arm64: tier(0.0000133334),
-                month_to_date_gb_s: 0.0,
-            },
-            slo: Slo::default(),
-            outputs: Outputs {
-                partitions_csv: false,
-                charts: false,
-            },
-        }
+        let yaml = format!(
+            "name: micro
+duration: {secs}s
+topic: {{partitions: 1}}
+producer: {{arrivals: deterministic, resolution: 10ms, rate: [{{constant: {rate}}}]}}
+esm: {{batch_size: {batch_size}, batching_window: {window_ms}ms, scaler: {{policy: fixed, pollers: 1}}}}
+function: {{memory: 1024, duration: {{per_batch: 100ms}}}}
+"
+        );
+        from_yaml_str(&yaml, std::path::Path::new("."), &[]).expect("the micro scenario is valid")
     }
 
     fn run(s: &Scenario) -> RunResult {

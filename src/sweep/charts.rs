@@ -304,14 +304,22 @@ fn by_parameter<DB: DrawingBackend>(
         }
     }
     if line_axis.is_some() {
-        chart
-            .configure_series_labels()
-            .background_style(WHITE.mix(0.85))
-            .border_style(BLACK)
-            .label_font(font(15.0))
-            .position(SeriesLabelPosition::UpperRight)
-            .draw()?;
+        legend(&mut chart)?;
     }
+    Ok(())
+}
+
+/// The legend box every sweep chart uses: top right, on a translucent white background.
+fn legend<'a, DB: DrawingBackend + 'a, CT: CoordTranslate>(
+    chart: &mut ChartContext<'a, DB, CT>,
+) -> DrawResult<DB> {
+    chart
+        .configure_series_labels()
+        .background_style(WHITE.mix(0.85))
+        .border_style(BLACK)
+        .label_font(font(15.0))
+        .position(SeriesLabelPosition::UpperRight)
+        .draw()?;
     Ok(())
 }
 
@@ -505,12 +513,6 @@ fn pareto<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, data: &Data<'_>) ->
             + Circle::new((0, 0), 9, BLACK.stroke_width(2))
             + Text::new(label, (12, -22), font(15.0))])?;
     }
-    chart
-        .configure_series_labels()
-        .background_style(WHITE.mix(0.85))
-        .border_style(BLACK)
-        .label_font(font(15.0))
-        .position(SeriesLabelPosition::UpperRight)
-        .draw()?;
+    legend(&mut chart)?;
     Ok(())
 }
