@@ -56,7 +56,8 @@ enum Event {
     InvocationDone {
         generation: u32,
         processor: u32,
-        batch: Batch,
+        /// Index of the batch in [`Simulation::batches`].
+        slot: u32,
         failed: bool,
     },
     /// A scaler decision takes effect.
@@ -94,6 +95,10 @@ pub struct Simulation<'a> {
     /// Reused buffers (eligible partitions of a dispatch, future runs of a fill search).
     scratch_eligible: Vec<u32>,
     scratch_runs: Vec<Run>,
+    /// Batches of the invocations in flight, by slot; freed slots are reused (with their
+    /// allocations) by later invocations.
+    batches: Vec<Batch>,
+    free_slots: Vec<u32>,
 }
 
 impl<'a> Simulation<'a> {
@@ -151,6 +156,8 @@ impl<'a> Simulation<'a> {
             violations: Vec::new(),
             scratch_eligible: Vec::new(),
             scratch_runs: Vec::new(),
+            batches: Vec::new(),
+            free_slots: Vec::new(),
         }
     }
 
@@ -241,10 +248,10 @@ impl<'a> Simulation<'a> {
             Event::InvocationDone {
                 generation,
                 processor,
-                batch,
+                slot,
                 failed,
             } => {
-                self.complete(now, generation, processor, batch, failed);
+                self.complete(now, generation, processor, slot, failed);
             }
             Event::ApplyPollers { target } => {
                 self.pending_change = false;
@@ -427,7 +434,12 @@ impl<'a> Simulation<'a> {
     }
 
     fn invoke(&mut self, processor: u32, now: SimTime, eligible: &[u32]) {
-        let batch = build_batch(&mut self.partitions, eligible, &self.limits);
+        let slot = self.free_slots.pop().unwrap_or_else(|| {
+            self.batches.push(Batch::default());
+            self.batches.len() as u32 - 1
+        });
+        let batch = &mut self.batches[slot as usize];
+        build_batch(&mut self.partitions, eligible, &self.limits, batch);
         let lead = batch.parts[0].partition as usize;
         let retry = batch
             .parts
@@ -435,7 +447,7 @@ impl<'a> Simulation<'a> {
             .any(|part| self.retry_pending[part.partition as usize]);
         for part in &batch.parts {
             self.retry_pending[part.partition as usize] = false;
-            self.partitions[part.partition as usize].start_flight(part.runs[0].first, part.records);
+            self.partitions[part.partition as usize].start_flight(part.oldest, part.records);
         }
         let outcome =
             self.durations
@@ -456,7 +468,7 @@ impl<'a> Simulation<'a> {
             Event::InvocationDone {
                 generation,
                 processor,
-                batch,
+                slot,
                 failed,
             },
         );
@@ -464,37 +476,37 @@ impl<'a> Simulation<'a> {
 
     /// An invocation ended: commit its records (or put them back to be retried), then
     /// let the processor (or, after a rebalance, the partitions' new owners) go on.
-    fn complete(
-        &mut self,
-        now: SimTime,
-        generation: u32,
-        processor: u32,
-        batch: Batch,
-        failed: bool,
-    ) {
+    fn complete(&mut self, now: SimTime, generation: u32, processor: u32, slot: u32, failed: bool) {
         self.recorder.invocation_ended(now, failed);
+        let batch = &self.batches[slot as usize];
         for part in &batch.parts {
             let p = part.partition as usize;
             if failed {
-                self.partitions[p].restore_front(&part.runs);
+                self.partitions[p].restore_front(batch.runs_of(part.partition));
                 self.retry_pending[p] = true;
             } else {
                 self.partitions[p].commit(part.records);
-                for run in &part.runs {
-                    self.recorder.committed(run, now);
-                }
+            }
+        }
+        if !failed {
+            for (_, run) in &batch.runs {
+                self.recorder.committed(run, now);
             }
         }
         if generation == self.generation {
+            self.free_slots.push(slot);
             let state = &mut self.processors[processor as usize];
             state.busy = false;
             state.window_deadline = now + self.scenario.esm.batching_window;
             self.try_dispatch(processor, now);
         } else {
-            for part in &batch.parts {
-                let owner = self.owner[part.partition as usize];
+            // The slot stays taken while its partitions' new owners dispatch.
+            for i in 0..self.batches[slot as usize].parts.len() {
+                let partition = self.batches[slot as usize].parts[i].partition;
+                let owner = self.owner[partition as usize];
                 self.try_dispatch(owner, now);
             }
+            self.free_slots.push(slot);
         }
     }
 

@@ -124,32 +124,54 @@ impl BatchLimits {
 }
 
 /// The records of one partition in a batch.
-#[derive(Clone, Debug)]
+#[derive(Clone, Copy, Debug)]
 pub struct BatchPart {
     /// The partition.
     pub partition: u32,
-    /// Its records, oldest first.
-    pub runs: Vec<Run>,
     /// Number of records.
     pub records: u64,
+    /// Arrival time of its oldest record.
+    pub oldest: SimTime,
 }
 
-/// A batch handed to one invocation.
+/// A batch handed to one invocation. Cleared and refilled by [`build_batch`], so one
+/// value can be reused for many invocations without allocating.
 #[derive(Clone, Debug, Default)]
 pub struct Batch {
-    /// Records per partition.
+    /// Records per partition, in the order the partitions joined the batch.
     pub parts: Vec<BatchPart>,
+    /// The runs taken, in the order they were taken (oldest record first), each with
+    /// its partition; the runs of one partition are in offset order.
+    pub runs: Vec<(u32, Run)>,
     /// Records in total.
     pub records: u64,
     /// Raw record bytes in total.
     pub bytes: u64,
 }
 
-/// Builds a batch from the ready records of `eligible` partitions, oldest record first,
-/// until the batch size or the payload limit is reached. A record too large for the
-/// payload on its own is sent alone.
-pub fn build_batch(partitions: &mut [Partition], eligible: &[u32], limits: &BatchLimits) -> Batch {
-    let mut batch = Batch::default();
+impl Batch {
+    /// The runs of `partition`, in offset order.
+    pub fn runs_of(&self, partition: u32) -> impl DoubleEndedIterator<Item = &Run> {
+        self.runs
+            .iter()
+            .filter(move |(p, _)| *p == partition)
+            .map(|(_, run)| run)
+    }
+}
+
+/// Fills `batch` (cleared first) from the ready records of `eligible` partitions, oldest
+/// record first, until the batch size or the payload limit is reached. A record too
+/// large for the payload on its own is sent alone.
+pub fn build_batch(
+    partitions: &mut [Partition],
+    eligible: &[u32],
+    limits: &BatchLimits,
+    batch: &mut Batch,
+) {
+    batch.parts.clear();
+    batch.runs.clear();
+    batch.records = 0;
+    batch.bytes = 0;
     let mut payload = 0u64;
     while batch.records < limits.batch_size {
         let oldest = eligible
@@ -172,19 +194,16 @@ pub fn build_batch(partitions: &mut [Partition], eligible: &[u32], limits: &Batc
         payload += limits.payload(taken.count, taken.bytes);
         batch.records += taken.count;
         batch.bytes += taken.bytes;
+        batch.runs.push((p, taken));
         match batch.parts.iter_mut().find(|part| part.partition == p) {
-            Some(part) => {
-                part.records += taken.count;
-                part.runs.push(taken);
-            }
+            Some(part) => part.records += taken.count,
             None => batch.parts.push(BatchPart {
                 partition: p,
-                runs: vec![taken],
                 records: taken.count,
+                oldest: taken.first,
             }),
         }
     }
-    batch
 }
 
 #[cfg(test)]

@@ -369,8 +369,8 @@ impl Partition {
     }
 
     /// Puts records of a failed batch back at the front, in their original order.
-    pub fn restore_front(&mut self, runs: &[Run]) {
-        for run in runs.iter().rev() {
+    pub fn restore_front<'r>(&mut self, runs: impl DoubleEndedIterator<Item = &'r Run>) {
+        for run in runs.rev() {
             self.ready_count += run.count;
             self.ready_bytes += run.bytes;
             self.ready.push_front(*run);
