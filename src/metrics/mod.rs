@@ -131,6 +131,18 @@ impl Interval {
             latency,
         }
     }
+
+    /// Starts the next interval with `active` invocations in flight, keeping the
+    /// histogram's allocation.
+    fn restart(&mut self, active: u32) {
+        self.invocations = 0;
+        self.batch_records = 0;
+        self.errors = 0;
+        self.retries = 0;
+        self.busy_ns = 0;
+        self.max_concurrency = active;
+        self.latency.reset();
+    }
 }
 
 /// Accumulates measurements and closes one [`SampleRow`] per sample.
@@ -254,9 +266,7 @@ impl Recorder {
             cost: self.cost.cost(self.invocations, self.billed_mb_ms),
             partition_lags: snapshot.partition_lags,
         };
-        let mut latency = std::mem::take(&mut self.current.latency);
-        latency.reset();
-        self.current = Interval::new(self.active, latency);
+        self.current.restart(self.active);
         self.last_sample = now;
         self.last_produced = snapshot.produced_total;
         self.last_committed = snapshot.committed_total;

@@ -297,21 +297,24 @@ impl Partition {
         }
     }
 
-    /// Merges neighbouring waiting runs in pairs (counts and bytes are kept exactly).
+    /// Merges neighbouring waiting runs in pairs (counts and bytes are kept exactly), in
+    /// place so the queue keeps its allocation.
     fn coalesce_ready(&mut self) {
-        let runs = std::mem::take(&mut self.ready);
-        let mut pairs = runs.into_iter();
-        while let Some(mut run) = pairs.next() {
-            if let Some(next) = pairs.next() {
-                run = Run {
-                    count: run.count + next.count,
-                    bytes: run.bytes + next.bytes,
-                    first: run.first,
+        let runs = self.ready.make_contiguous();
+        let merged = runs.len().div_ceil(2);
+        for i in 0..merged {
+            let run = match runs.get(2 * i + 1) {
+                Some(next) => Run {
+                    count: runs[2 * i].count + next.count,
+                    bytes: runs[2 * i].bytes + next.bytes,
+                    first: runs[2 * i].first,
                     last: next.last,
-                };
-            }
-            self.ready.push_back(run);
+                },
+                None => runs[2 * i],
+            };
+            runs[i] = run;
         }
+        self.ready.truncate(merged);
     }
 
     /// Arrival time of the first record after `now`, generating ahead up to `horizon`.
