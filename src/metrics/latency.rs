@@ -18,6 +18,43 @@ use crate::model::log::Run;
 /// Most histogram updates per committed run.
 const GROUPS_PER_RUN: u64 = 4;
 
+/// The latencies of one committed run, as at most [`GROUPS_PER_RUN`] groups of equal
+/// latency (see the module documentation).
+#[derive(Clone, Copy, Debug)]
+pub struct RunGroups {
+    count: u64,
+    latency_sum_ns: u128,
+    /// `(latency in µs, records)` of each group; the first `len` are used.
+    groups: [(u64, u64); GROUPS_PER_RUN as usize],
+    len: usize,
+}
+
+impl RunGroups {
+    /// The groups of `run` committed at `commit`.
+    pub fn new(run: &Run, commit: SimTime) -> Self {
+        let span = run.last.0 - run.first.0;
+        let smallest = (commit.0 - run.last.0).max(1);
+        let needed = match span.checked_mul(100) {
+            Some(scaled) => scaled.div_ceil(smallest),
+            None => (span as u128 * 100).div_ceil(smallest as u128) as u64,
+        };
+        let groups = run.count.min(GROUPS_PER_RUN).min(needed.max(1));
+        let mut result = RunGroups {
+            count: run.count,
+            latency_sum_ns: commit.0 as u128 * run.count as u128 - run.arrival_sum_ns(),
+            groups: [(0, 0); GROUPS_PER_RUN as usize],
+            len: groups as usize,
+        };
+        for g in 0..groups {
+            let lo = g * run.count / groups;
+            let hi = (g + 1) * run.count / groups;
+            let mid = run.time_of((lo + hi - 1) / 2);
+            result.groups[g as usize] = ((commit.0 - mid.0) / 1_000, hi - lo);
+        }
+        result
+    }
+}
+
 /// Latency statistics of a set of committed records.
 #[derive(Clone, Debug)]
 pub struct LatencyStats {
@@ -46,19 +83,17 @@ impl LatencyStats {
 
     /// Records the records of `run` committed at `commit`.
     pub fn record_run(&mut self, run: &Run, commit: SimTime) {
-        self.count += run.count;
-        self.sum_ns += commit.0 as u128 * run.count as u128 - run.arrival_sum_ns();
-        let span = run.last.0 - run.first.0;
-        let smallest = (commit.0 - run.last.0).max(1);
-        let needed = (span as u128 * 100).div_ceil(smallest as u128).max(1);
-        let groups = run.count.min(GROUPS_PER_RUN).min(needed as u64);
-        for g in 0..groups {
-            let lo = g * run.count / groups;
-            let hi = (g + 1) * run.count / groups;
-            let mid = run.time_of((lo + hi - 1) / 2);
-            let micros = (commit.0 - mid.0) / 1_000;
-            if self.histogram.record_n(micros, hi - lo).is_err() {
-                self.histogram.saturating_record_n(micros, hi - lo);
+        self.record_groups(&RunGroups::new(run, commit));
+    }
+
+    /// Records the groups of a committed run (computed once when the same run goes into
+    /// several statistics).
+    pub fn record_groups(&mut self, groups: &RunGroups) {
+        self.count += groups.count;
+        self.sum_ns += groups.latency_sum_ns;
+        for &(micros, n) in &groups.groups[..groups.len] {
+            if self.histogram.record_n(micros, n).is_err() {
+                self.histogram.saturating_record_n(micros, n);
             }
         }
     }

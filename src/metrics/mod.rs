@@ -9,7 +9,7 @@ pub mod latency;
 pub mod summary;
 
 use crate::engine::time::{SimDuration, SimTime};
-use crate::metrics::latency::LatencyStats;
+use crate::metrics::latency::{LatencyStats, RunGroups};
 use crate::model::cost::{CostBreakdown, CostModel};
 use crate::model::log::Run;
 
@@ -232,8 +232,9 @@ impl Recorder {
 
     /// Records of `run` were committed at `now`.
     pub fn committed(&mut self, run: &Run, now: SimTime) {
-        self.current.latency.record_run(run, now);
-        self.latency.record_run(run, now);
+        let groups = RunGroups::new(run, now);
+        self.current.latency.record_groups(&groups);
+        self.latency.record_groups(&groups);
     }
 
     /// Closes the interval ending at `now` with the model's state at that time.
