@@ -27,7 +27,9 @@ use crate::engine::time::{SimDuration, SimTime};
 use crate::metrics::summary::SummaryContext;
 use crate::metrics::{Recorder, SampleRow, ScalingRecord, Snapshot, Summary};
 use crate::model::cost::CostModel;
-use crate::model::esm::{Bandwidth, Batch, BatchLimits, Processor, assign, build_batch};
+use crate::model::esm::{
+    Bandwidth, Batch, BatchLimits, Processor, assign, build_batch, first_full_time,
+};
 use crate::model::function::DurationCalculator;
 use crate::model::log::{Partition, Run};
 use crate::model::scaler::{self, Action, Observation, Scaler};
@@ -348,7 +350,7 @@ impl<'a> Simulation<'a> {
             }
             Some(bandwidth_ready)
         } else if now < deadline {
-            Some(self.fill_time(eligible, now, deadline).unwrap_or(deadline))
+            Some(self.fill_time(eligible, deadline).unwrap_or(deadline))
         } else {
             let horizon = self.end;
             eligible
@@ -368,12 +370,15 @@ impl<'a> Simulation<'a> {
     }
 
     /// The earliest time in `(now, deadline]` at which the eligible partitions hold a
-    /// full batch, if any.
+    /// full batch, if any (their logs are advanced to `now`, so every future run starts
+    /// after it).
     ///
     /// Runs of different arrival buckets never overlap in time, so the future runs are
     /// taken bucket by bucket until the batch would be full; only within that bucket is
-    /// the exact record found, by bisection on time over its few runs.
-    fn fill_time(&mut self, eligible: &[u32], now: SimTime, deadline: SimTime) -> Option<SimTime> {
+    /// the exact record found: the batch fills at the arrival of some record, so each
+    /// run of the bucket is searched for its first record at whose arrival the batch is
+    /// full, and the earliest of those wins.
+    fn fill_time(&mut self, eligible: &[u32], deadline: SimTime) -> Option<SimTime> {
         let (mut count, mut bytes) = (0, 0);
         let mut runs = std::mem::take(&mut self.scratch_runs);
         runs.clear();
@@ -399,35 +404,9 @@ impl<'a> Simulation<'a> {
                 bytes += gb;
                 continue;
             }
-            let full_at = |t: SimTime| {
-                let (c, b) = arrived(group, t);
-                self.limits.is_full(count + c, bytes + b)
-            };
-            // One run (a processor with one partition): the batch size usually decides,
-            // so try the record that completes it; keep it only if it is exactly where
-            // the batch becomes full, which is what the bisection below would find.
-            if let [run] = group {
-                let needed = self.limits.batch_size.saturating_sub(count);
-                if needed >= 1 && needed <= run.count {
-                    let t = run.time_of(needed - 1);
-                    if t > now && t <= deadline && full_at(t) && !full_at(SimTime(t.0 - 1)) {
-                        self.scratch_runs = runs;
-                        return Some(t);
-                    }
-                }
-            }
-            let (mut lo, mut hi) = (now.0.max(group[0].first.0 - 1), deadline.0);
-            while hi - lo > 1 {
-                let mid = SimTime(lo + (hi - lo) / 2);
-                let (c, b) = arrived(group, mid);
-                if self.limits.is_full(count + c, bytes + b) {
-                    hi = mid.0;
-                } else {
-                    lo = mid.0;
-                }
-            }
+            let earliest = first_full_time(group, count, bytes, &self.limits, deadline);
             self.scratch_runs = runs;
-            return Some(SimTime(hi));
+            return Some(earliest);
         }
         self.scratch_runs = runs;
         None

@@ -119,8 +119,72 @@ impl BatchLimits {
 
     /// Whether `count` records of `bytes` raw bytes fill a batch.
     pub fn is_full(&self, count: u64, bytes: u64) -> bool {
-        count >= self.batch_size || self.payload(count, bytes) >= self.max_payload
+        count >= self.batch_size || self.payload_full(count, bytes)
     }
+
+    /// Whether `count` records of `bytes` raw bytes reach the payload limit.
+    pub fn payload_full(&self, count: u64, bytes: u64) -> bool {
+        self.payload(count, bytes) >= self.max_payload
+    }
+}
+
+/// The arrival time of the record that fills a batch, given `count` records of `bytes`
+/// raw bytes already waiting and the future runs of one arrival bucket (`group`), which
+/// do fill it by `deadline`. Equal to the least time `t` at which the waiting records
+/// plus those of `group` arrived by `t` are full, but found without bisecting on time:
+/// the batch fills when some record arrives, so each run is searched (on the record
+/// index, first trying the record that completes the batch size on its own) for its
+/// first record whose arrival fills the batch, and the earliest of those wins.
+pub fn first_full_time(
+    group: &[Run],
+    count: u64,
+    bytes: u64,
+    limits: &BatchLimits,
+    deadline: SimTime,
+) -> SimTime {
+    let group_bytes: u64 = group
+        .iter()
+        .map(|run| run.arrived_with_bytes_by(deadline).1)
+        .sum();
+    let group_count: u64 = group.iter().map(|run| run.arrived_by(deadline)).sum();
+    // The payload only needs checking if it is reached by the deadline.
+    let payload_matters = limits.payload_full(count + group_count, bytes + group_bytes);
+    let full_at = |t: SimTime| {
+        let c: u64 = group.iter().map(|run| run.arrived_by(t)).sum();
+        if count + c >= limits.batch_size {
+            return true;
+        }
+        payload_matters && {
+            let b: u64 = group.iter().map(|run| run.arrived_with_bytes_by(t).1).sum();
+            limits.payload_full(count + c, bytes + b)
+        }
+    };
+    let mut earliest = deadline;
+    for run in group {
+        // Records before `from` do not fill the batch; record `to` does (or none of the
+        // run does when `to == run.count`).
+        let (mut from, mut to) = (0, run.count);
+        let guess = limits.batch_size.saturating_sub(count + 1);
+        if guess < run.count {
+            if full_at(run.arrival_step(guess)) {
+                to = guess;
+            } else {
+                from = guess + 1;
+            }
+        }
+        while from < to {
+            let mid = from + (to - from) / 2;
+            if full_at(run.arrival_step(mid)) {
+                to = mid;
+            } else {
+                from = mid + 1;
+            }
+        }
+        if to < run.count {
+            earliest = earliest.min(run.arrival_step(to));
+        }
+    }
+    earliest
 }
 
 /// The records of one partition in a batch.
@@ -252,6 +316,66 @@ mod tests {
         assert_eq!(bw.ready_at(now), now);
         bw.consume(now, 10_000_000, 5_000_000); // two seconds of bandwidth
         assert_eq!(bw.ready_at(now), SimTime(1_000_000_000));
+    }
+
+    /// Bisection on time: the definition [`first_full_time`] must agree with.
+    fn first_full_time_by_bisection(
+        group: &[Run],
+        count: u64,
+        bytes: u64,
+        limits: &BatchLimits,
+        after: SimTime,
+        deadline: SimTime,
+    ) -> SimTime {
+        let full_at = |t: SimTime| {
+            let (c, b) = group.iter().fold((count, bytes), |(c, b), run| {
+                let (rc, rb) = run.arrived_with_bytes_by(t);
+                (c + rc, b + rb)
+            });
+            limits.is_full(c, b)
+        };
+        let (mut lo, mut hi) = (after.0, deadline.0);
+        while hi - lo > 1 {
+            let mid = lo + (hi - lo) / 2;
+            if full_at(SimTime(mid)) {
+                hi = mid;
+            } else {
+                lo = mid;
+            }
+        }
+        SimTime(hi)
+    }
+
+    proptest::proptest! {
+        /// Overlapping runs of one bucket, batch size or payload deciding.
+        #[test]
+        fn first_full_time_agrees_with_bisection_on_time(
+            runs in proptest::collection::vec((1u64..60, 1u64..100_000_000, 0u64..5_000, 1u64..3_000), 1..6),
+            count in 0u64..120,
+            batch_size in 1u64..150,
+            max_payload in 10_000u64..400_000,
+        ) {
+            let start = 1_000_000_000u64;
+            let group: Vec<Run> = runs
+                .iter()
+                .map(|&(n, span, offset, size)| Run {
+                    count: n,
+                    bytes: n * size,
+                    first: SimTime(start + offset),
+                    last: SimTime(start + offset + if n == 1 { 0 } else { span }),
+                })
+                .collect();
+            let limits = BatchLimits { batch_size, max_payload, encoding_factor: 4.0 / 3.0, record_overhead: 200 };
+            let bytes = count * 500;
+            let deadline = SimTime(start + 200_000_000);
+            let (gc, gb) = group.iter().fold((count, bytes), |(c, b), run| {
+                let (rc, rb) = run.arrived_with_bytes_by(deadline);
+                (c + rc, b + rb)
+            });
+            proptest::prop_assume!(!limits.is_full(count, bytes) && limits.is_full(gc, gb));
+            let expected = first_full_time_by_bisection(&group, count, bytes, &limits, SimTime(start - 1), deadline);
+            proptest::prop_assert_eq!(first_full_time(&group, count, bytes, &limits, deadline), expected);
+        }
     }
 
     #[test]

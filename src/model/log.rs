@@ -73,6 +73,17 @@ impl Run {
         }
     }
 
+    /// The earliest time by which [`Run::arrived_by`] counts `k + 1` records
+    /// (`k < count`): where the arrived count steps up for record `k`.
+    pub fn arrival_step(&self, k: u64) -> SimTime {
+        if k == 0 || self.count <= 1 {
+            return self.first;
+        }
+        let span = self.last.0 - self.first.0;
+        let scaled = span as u128 * k as u128;
+        SimTime(self.first.0 + scaled.div_ceil((self.count - 1) as u128) as u64)
+    }
+
     /// Records and raw bytes of the run that have arrived by `t` (inclusive).
     pub fn arrived_with_bytes_by(&self, t: SimTime) -> (u64, u64) {
         let k = self.arrived_by(t);
@@ -500,6 +511,46 @@ mod tests {
             }
         );
         assert_eq!(run.arrival_sum_ns(), 900);
+    }
+
+    #[test]
+    fn arrival_steps_are_where_the_arrived_count_steps_up() {
+        let runs = [
+            Run {
+                count: 7,
+                bytes: 7,
+                first: SimTime(1_000),
+                last: SimTime(1_997),
+            },
+            Run {
+                count: 3,
+                bytes: 3,
+                first: SimTime(50),
+                last: SimTime(50),
+            },
+            Run {
+                count: 1,
+                bytes: 1,
+                first: SimTime(9),
+                last: SimTime(9),
+            },
+            Run {
+                count: 5,
+                bytes: 5,
+                first: SimTime(0),
+                last: SimTime(4),
+            },
+        ];
+        for run in runs {
+            for k in 0..run.count {
+                let t = run.arrival_step(k);
+                assert!(run.arrived_by(t) > k, "{run:?} k={k}");
+                assert!(
+                    t.0 == 0 || run.arrived_by(SimTime(t.0 - 1)) <= k,
+                    "{run:?} k={k}"
+                );
+            }
+        }
     }
 
     #[test]
