@@ -1,9 +1,10 @@
-//! Sweep throughput: runs per second of a sweep of the standard 1-hour, 24-partition
-//! scenario (`steady-orders` cut to 1 h), with 1 and 2 worker threads.
+//! Sweep throughput: runs per second of a sweep of 64 variants of the `medium` benchmark
+//! scenario (24 partitions, 20k records/s; cut to 15 min so that one sweep takes seconds),
+//! with 1 and 2 worker threads.
 //!
-//! `cargo bench --bench sweep_throughput`. Each iteration runs the whole sweep (8 runs:
-//! 4 memory sizes x 2 seeds, journal and tables included, charts off) into a temporary
-//! folder; criterion reports the throughput in runs per second.
+//! `cargo bench --bench sweep_throughput`. Each iteration runs the whole sweep (64 runs:
+//! 4 memory sizes x 4 batch sizes x 4 seeds, journal and tables included, charts off)
+//! into a temporary folder; criterion reports the throughput in runs per second.
 
 use std::path::Path;
 use std::time::Duration;
@@ -13,22 +14,23 @@ use esmsim::sweep::{SweepOptions, SweepSpec, run_spec};
 
 const SWEEP: &str = "\
 name: bench
-base: steady-orders.yaml
-replications: 2
-set: {duration: 1h}
+base: medium.yaml
+replications: 4
+set: {duration: 15m}
 grid:
-  function.memory: [512, 1024, 2048, 4096]
+  function.memory: [512, 1024, 1536, 2048]
+  esm.batch_size: [50, 100, 200, 400]
 ";
 
 fn sweep_throughput(c: &mut Criterion) {
     let dir = tempfile::tempdir().expect("a temporary folder");
-    let scenarios = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios");
+    let scenarios = Path::new(env!("CARGO_MANIFEST_DIR")).join("benches/scenarios");
     let file = dir.path().join("bench.yaml");
     std::fs::write(
         &file,
         SWEEP.replace(
-            "steady-orders.yaml",
-            &scenarios.join("steady-orders.yaml").to_string_lossy(),
+            "medium.yaml",
+            &scenarios.join("medium.yaml").to_string_lossy(),
         ),
     )
     .expect("the sweep file is written");

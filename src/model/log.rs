@@ -301,6 +301,11 @@ impl Partition {
             self.ready_count += moved.count;
             self.ready_bytes += moved.bytes;
             self.produced += moved.count;
+            if self.ready.len() == MAX_READY_RUNS {
+                // Room for exactly one more run before it is coalesced, instead of the
+                // doubling a plain push would do (which coalescing in place would keep).
+                self.ready.reserve_exact(1);
+            }
             self.ready.push_back(moved);
             if self.ready.len() > MAX_READY_RUNS {
                 self.coalesce_ready();
