@@ -80,8 +80,12 @@ impl Run {
             return self.first;
         }
         let span = self.last.0 - self.first.0;
-        let scaled = span as u128 * k as u128;
-        SimTime(self.first.0 + scaled.div_ceil((self.count - 1) as u128) as u64)
+        let steps = self.count - 1;
+        let offset = match span.checked_mul(k) {
+            Some(scaled) => scaled.div_ceil(steps),
+            None => (span as u128 * k as u128).div_ceil(steps as u128) as u64,
+        };
+        SimTime(self.first.0 + offset)
     }
 
     /// Records and raw bytes of the run that have arrived by `t` (inclusive).
