@@ -404,7 +404,14 @@ impl<'a> Simulation<'a> {
                 bytes += gb;
                 continue;
             }
-            let earliest = first_full_time(group, count, bytes, &self.limits, deadline);
+            let earliest = first_full_time(
+                group,
+                count,
+                bytes,
+                (count + gc, bytes + gb),
+                &self.limits,
+                deadline,
+            );
             self.scratch_runs = runs;
             return Some(earliest);
         }

@@ -130,7 +130,8 @@ impl BatchLimits {
 
 /// The arrival time of the record that fills a batch, given `count` records of `bytes`
 /// raw bytes already waiting and the future runs of one arrival bucket (`group`), which
-/// do fill it by `deadline`. Equal to the least time `t` at which the waiting records
+/// do fill it by `deadline`; `at_deadline` is the records and bytes (waiting plus
+/// `group`'s) arrived by then, which the caller has already summed. Equal to the least time `t` at which the waiting records
 /// plus those of `group` arrived by `t` are full, but found without bisecting on time:
 /// the batch fills when some record arrives, so each run is searched (on the record
 /// index, first trying the record that completes the batch size on its own) for its
@@ -139,16 +140,12 @@ pub fn first_full_time(
     group: &[Run],
     count: u64,
     bytes: u64,
+    at_deadline: (u64, u64),
     limits: &BatchLimits,
     deadline: SimTime,
 ) -> SimTime {
-    let group_bytes: u64 = group
-        .iter()
-        .map(|run| run.arrived_with_bytes_by(deadline).1)
-        .sum();
-    let group_count: u64 = group.iter().map(|run| run.arrived_by(deadline)).sum();
     // The payload only needs checking if it is reached by the deadline.
-    let payload_matters = limits.payload_full(count + group_count, bytes + group_bytes);
+    let payload_matters = limits.payload_full(at_deadline.0, at_deadline.1);
     let full_at = |t: SimTime| {
         let c: u64 = group.iter().map(|run| run.arrived_by(t)).sum();
         if count + c >= limits.batch_size {
@@ -374,7 +371,7 @@ mod tests {
             });
             proptest::prop_assume!(!limits.is_full(count, bytes) && limits.is_full(gc, gb));
             let expected = first_full_time_by_bisection(&group, count, bytes, &limits, SimTime(start - 1), deadline);
-            proptest::prop_assert_eq!(first_full_time(&group, count, bytes, &limits, deadline), expected);
+            proptest::prop_assert_eq!(first_full_time(&group, count, bytes, (gc, gb), &limits, deadline), expected);
         }
     }
 
