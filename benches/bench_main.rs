@@ -5,6 +5,7 @@ use criterion::criterion_main;
 mod benchmarks;
 
 criterion_main! {
+    benchmarks::arrivals::benches,
     benchmarks::charts::benches,
     benchmarks::engine::benches,
     benchmarks::scenarios::benches,

@@ -1,5 +1,6 @@
 //! Benchmark groups.
 
+pub mod arrivals;
 pub mod charts;
 pub mod engine;
 pub mod scenarios;

@@ -21,7 +21,7 @@ use std::collections::VecDeque;
 
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
-use rand_distr::{Distribution, Poisson};
+use rand_distr::Distribution;
 
 use crate::engine::rng::{Purpose, stream};
 use crate::engine::time::{SimDuration, SimTime};
@@ -159,8 +159,9 @@ impl Producer {
                 if expected <= 0.0 {
                     return None;
                 }
-                let count = Poisson::new(expected).map(|p| p.sample(&mut self.arrival_rng) as u64);
-                let count = count.unwrap_or(0);
+                let count = curve
+                    .bucket_poisson(bucket, expected)
+                    .map_or(0, |law| law.sample(&mut self.arrival_rng) as u64);
                 if count == 0 {
                     return None;
                 }

@@ -7,7 +7,7 @@
 use std::cell::Cell;
 
 use rand::Rng;
-use rand_distr::{Distribution, Normal};
+use rand_distr::{Distribution, Normal, Poisson};
 
 use crate::engine::time::{NANOS_PER_SEC, SimTime};
 use crate::scenario::{KeyDistribution, RateShape, RecordSize};
@@ -19,14 +19,28 @@ use crate::scenario::{KeyDistribution, RateShape, RecordSize};
 /// time, so [`RateCurve::bucket_rate`] keeps recent buckets' rates in a small
 /// direct-mapped cache: the curve is evaluated about once per bucket, not once per
 /// bucket and partition. The cached value is the same number, so results do not change.
+/// Likewise [`RateCurve::bucket_poisson`] keeps the Poisson law of a bucket's expected
+/// count, which partitions with equal shares all draw from.
 #[derive(Clone, Debug)]
 pub struct RateCurve {
     shapes: Vec<RateShape>,
     cache: Vec<Cell<(u64, f64)>>,
+    laws: Vec<Cell<CachedLaw>>,
 }
 
 /// Slots of the bucket-rate cache.
 const RATE_CACHE_SLOTS: usize = 4096;
+
+/// Slots of the Poisson-law cache: partitions draw buckets close together in time, so
+/// few recent buckets are live at once.
+const LAW_CACHE_SLOTS: usize = 256;
+
+/// The Poisson law of one expected count (`None`: no valid law).
+#[derive(Clone, Copy, Debug)]
+struct CachedLaw {
+    expected_bits: u64,
+    law: Option<Poisson<f64>>,
+}
 
 impl RateCurve {
     /// A curve from the scenario's shapes.
@@ -34,10 +48,33 @@ impl RateCurve {
         let cache = (0..RATE_CACHE_SLOTS)
             .map(|_| Cell::new((u64::MAX, 0.0)))
             .collect();
+        let empty = CachedLaw {
+            expected_bits: f64::NAN.to_bits(),
+            law: None,
+        };
         RateCurve {
             shapes: shapes.to_vec(),
             cache,
+            laws: vec![Cell::new(empty); LAW_CACHE_SLOTS],
         }
+    }
+
+    /// The Poisson law with mean `expected`, for a draw in arrival bucket `bucket`
+    /// (`None` when `expected` is not a valid Poisson mean). Setting a law up costs
+    /// square roots and divisions, and with equal shares every partition asks for the
+    /// same one, so each bucket's slot keeps the last law built for it.
+    pub fn bucket_poisson(&self, bucket: u64, expected: f64) -> Option<Poisson<f64>> {
+        let slot = &self.laws[bucket as usize % LAW_CACHE_SLOTS];
+        let cached = slot.get();
+        if cached.expected_bits == expected.to_bits() {
+            return cached.law;
+        }
+        let law = Poisson::new(expected).ok();
+        slot.set(CachedLaw {
+            expected_bits: expected.to_bits(),
+            law,
+        });
+        law
     }
 
     /// The rate at `mid`, the middle of arrival bucket number `bucket` (cached).
@@ -280,6 +317,32 @@ mod tests {
         ]);
         assert!((curve.rate_at(SimTime::from_secs_f64(50_400.0)) - 1500.0).abs() < 1e-9);
         assert!((curve.rate_at(SimTime::from_secs_f64(7_200.0)) - 500.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn bucket_poisson_returns_the_law_of_the_mean_on_hits_and_misses() {
+        let curve = RateCurve::new(&[RateShape::Constant(1.0)]);
+        let slot_mate = 3 + LAW_CACHE_SLOTS as u64;
+        let queries = [
+            (3, 20.0),
+            (3, 20.0),
+            (slot_mate, 20.0),
+            (slot_mate, 0.5),
+            (3, 0.5),
+            (3, 20.0),
+            (3, 0.0),
+            (3, 0.0),
+            (3, f64::NAN),
+            (4, f64::NAN),
+            (4, 7.0),
+        ];
+        for (bucket, expected) in queries {
+            assert_eq!(
+                curve.bucket_poisson(bucket, expected),
+                Poisson::new(expected).ok(),
+                "bucket {bucket}, mean {expected}"
+            );
+        }
     }
 
     #[test]
