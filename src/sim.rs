@@ -598,13 +598,25 @@ mod tests {
     /// One partition, fluid arrivals at `rate`/s (10 ms buckets), fixed 100 ms per batch
     /// at 1 GB, one fixed poller; everything else at its default.
     fn micro(rate: f64, batch_size: u32, window_ms: u64, secs: u64) -> Scenario {
+        let function = "{memory: 1024, duration: {per_batch: 100ms}}";
+        micro_with(rate, batch_size, window_ms, secs, function)
+    }
+
+    /// [`micro`] with another `function` block.
+    fn micro_with(
+        rate: f64,
+        batch_size: u32,
+        window_ms: u64,
+        secs: u64,
+        function: &str,
+    ) -> Scenario {
         let yaml = format!(
             "name: micro
 duration: {secs}s
 topic: {{partitions: 1}}
 producer: {{arrivals: deterministic, resolution: 10ms, rate: [{{constant: {rate}}}]}}
 esm: {{batch_size: {batch_size}, batching_window: {window_ms}ms, scaler: {{policy: fixed, pollers: 1}}}}
-function: {{memory: 1024, duration: {{per_batch: 100ms}}}}
+function: {function}
 "
         );
         from_yaml_str(&yaml, std::path::Path::new("."), &[]).expect("the micro scenario is valid")
@@ -666,6 +678,27 @@ function: {{memory: 1024, duration: {{per_batch: 100ms}}}}
         assert_eq!(result.summary.max_concurrency, 1);
         // Busy 100 ms of every 500 ms.
         assert!((result.rows[1].concurrency_mean - 0.2).abs() < 1e-12);
+    }
+
+    #[test]
+    fn a_failing_batch_is_retried_whole_and_blocks_its_partition() {
+        // Five records take 100 ms + 5 × 30 ms = 250 ms, over the 200 ms timeout: the
+        // batch of the records of 0.1 .. 0.5 s fails at 0.7 s and is retried at once
+        // (it is still full), with the same five records, failing every 200 ms.
+        let function =
+            "{memory: 1024, timeout: 200ms, duration: {per_batch: 100ms, per_record: 30ms}}";
+        let result = run(&micro_with(10.0, 5, 1000, 2, function));
+        assert_eq!(counts(&result), vec![(10, 0, 10), (20, 0, 20)]);
+        let s = &result.summary;
+        // Starts at 0.5, 0.7, ..., 1.9 s; the one of 1.9 s is still running at 2 s.
+        assert_eq!(s.invocations, 8);
+        assert_eq!(s.errors, 7);
+        assert_eq!(s.retries, 7);
+        // Retried batches hold the same five records, not the newer ones waiting.
+        assert_eq!(s.mean_batch_records, Some(5.0));
+        assert_eq!(s.latency_mean_s, None);
+        // Each start is billed at the timeout: 8 × 0.2 s × 1 GB.
+        assert!((s.gb_s - 1.6).abs() < 1e-12, "{}", s.gb_s);
     }
 
     #[test]

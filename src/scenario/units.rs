@@ -33,7 +33,9 @@ fn unit_nanos(unit: &str) -> Option<u128> {
 /// Accepts everything [`humantime::parse_duration`] accepts (`"500ms"`, `"3m"`, `"24h"`,
 /// `"1h30m"`, `"1h 30m"`), decimal numbers with a unit (`"0.5ms"`, `"1.5s"`,
 /// `"500us"`, `"500µs"`, `"250ns"`), and a bare `"0"`. Results are rounded to the
-/// nanosecond. Negative durations and numbers without a unit (other than 0) are errors.
+/// nanosecond. Negative durations, numbers without a unit (other than 0) and calendar
+/// units (months and years, which `humantime` would take as 30.44 and 365.25 days, and
+/// whose `M` is one letter away from minutes) are errors.
 pub fn parse_duration(text: &str) -> Result<SimDuration, String> {
     let t = text.trim();
     if t.is_empty() {
@@ -41,6 +43,12 @@ pub fn parse_duration(text: &str) -> Result<SimDuration, String> {
     }
     if t.starts_with('-') {
         return Err(format!("`{t}` is negative; durations must be >= 0"));
+    }
+    if let Some(unit) = calendar_unit(t) {
+        return Err(format!(
+            "`{t}` uses `{unit}` (months or years), which has no fixed length; write days \
+             or weeks (e.g. `30d`, `52w`), or `m` for minutes"
+        ));
     }
     if is_zero_number(t) {
         return Ok(SimDuration::ZERO);
@@ -61,6 +69,13 @@ pub fn parse_duration(text: &str) -> Result<SimDuration, String> {
              `30s`, `1h30m` (units: ns, us, ms, s, m, h, d)"
         )
     })
+}
+
+/// The first month or year unit written in `t`, if any.
+fn calendar_unit(t: &str) -> Option<&str> {
+    const CALENDAR: [&str; 8] = ["M", "month", "months", "y", "yr", "yrs", "year", "years"];
+    t.split(|c: char| !c.is_alphabetic())
+        .find(|word| CALENDAR.contains(word))
 }
 
 fn is_zero_number(t: &str) -> bool {
@@ -119,11 +134,18 @@ fn parse_decimal_duration(t: &str) -> Option<SimDuration> {
 
 /// Parses a size in bytes: `"1KiB"` = 1,024, `"5MB"` = 5,000,000, `"6MiB"` =
 /// 6,291,456, a bare integer = bytes (see the `parse-size` crate; units are
-/// case-insensitive and the `B` is optional).
+/// case-insensitive and the `B` is optional). A fraction with a unit is rounded to the
+/// nearest byte (`"0.5KiB"` = 512); a fractional byte count without one is an error.
 pub fn parse_size(text: &str) -> Result<u64, String> {
     let t = text.trim();
     if t.starts_with('-') {
         return Err(format!("`{t}` is negative; sizes must be >= 0"));
+    }
+    if t.parse::<f64>().is_ok_and(|v| v.fract() != 0.0) {
+        return Err(format!(
+            "`{t}` is a fractional byte count; sizes are whole bytes (write e.g. `{}`)",
+            t.parse::<f64>().map_or(0.0, f64::round)
+        ));
     }
     parse_size::parse_size(t).map_err(|e| {
         format!("`{t}` is not a size ({e}); write e.g. `1024`, `1KiB`, `6MiB` or `5MB`")
@@ -364,6 +386,11 @@ mod tests {
         }
         assert!(parse_duration("30").unwrap_err().contains("no unit"));
         assert!(parse_duration("-5s").unwrap_err().contains("negative"));
+        for calendar in ["1M", "2months", "1y", "1yr", "1 year", "1d 1M"] {
+            let err = parse_duration(calendar).unwrap_err();
+            assert!(err.contains("no fixed length"), "{calendar}: {err}");
+        }
+        assert_eq!(parse_duration("1m").unwrap(), SimDuration::from_secs(60));
     }
 
     #[test]
@@ -373,8 +400,11 @@ mod tests {
         assert_eq!(parse_size("5MB").unwrap(), 5_000_000);
         assert_eq!(parse_size("5MiB").unwrap(), 5_242_880);
         assert_eq!(parse_size("200").unwrap(), 200);
+        assert_eq!(parse_size("0.5KiB").unwrap(), 512);
         assert!(parse_size("-1").is_err());
         assert!(parse_size("lots").is_err());
+        let err = parse_size("200.4").unwrap_err();
+        assert!(err.contains("fractional") && err.contains("`200`"), "{err}");
     }
 
     #[test]
