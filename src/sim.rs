@@ -702,6 +702,50 @@ function: {function}
     }
 
     #[test]
+    fn a_rebalance_pauses_every_partition_and_commits_the_batch_that_spans_it() {
+        // Two partitions at 5 records/s each (arrivals 0.2, 0.4, ... s), each its own
+        // processor under one poller. Both windows close at 1 s: two batches of 5
+        // records, 1.5 s each. The evaluation at 1 s sees lag 10 >= min_lag and scales
+        // out to 2 pollers at 2 s: partitions pause until 4 s and windows restart at 5 s.
+        // The old batches end at 2.5 s, during the pause, and still commit.
+        let yaml = "name: rebalance
+duration: 7s
+topic: {partitions: 2}
+producer: {arrivals: deterministic, resolution: 10ms, rate: [{constant: 10}]}
+esm:
+  batch_size: 100
+  batching_window: 1s
+  rebalance_pause: 2s
+  scaler: {policy: aws, initial_pollers: 1, max_pollers: 2, evaluation_interval: 1s,
+           actuation_delay: 1s, scale_out: {min_lag: 1}}
+function: {memory: 1024, timeout: 10s, duration: {per_batch: 1500ms}}
+";
+        let scenario = from_yaml_str(yaml, std::path::Path::new("."), &[]).expect("valid");
+        let result = Simulation::new(&scenario)
+            .with_invariant_checks()
+            .run(&mut |_| {});
+        assert_eq!(result.violations, Vec::<String>::new());
+        let column = |f: fn(&SampleRow) -> f64| result.rows.iter().map(f).collect::<Vec<_>>();
+        assert_eq!(
+            column(|r| r.pollers as f64),
+            vec![1.0, 2.0, 2.0, 2.0, 2.0, 2.0, 2.0]
+        );
+        // Nothing starts during the pause (2 .. 4 s) nor before the new windows end (5 s).
+        assert_eq!(
+            column(|r| r.invocations_per_s),
+            vec![2.0, 0.0, 0.0, 0.0, 2.0, 0.0, 0.0]
+        );
+        // 10 records commit at 2.5 s; the 2 × 20 records of 1.2 .. 5.0 s at 6.5 s.
+        assert_eq!(
+            column(|r| r.committed_total as f64),
+            vec![0.0, 0.0, 10.0, 10.0, 10.0, 10.0, 50.0]
+        );
+        assert_eq!(result.summary.invocations, 4);
+        assert_eq!(result.summary.mean_batch_records, Some(12.5));
+        assert_eq!(result.summary.scaling_changes, 1);
+    }
+
+    #[test]
     fn cost_of_fixed_duration_invocations_to_the_cent_fraction() {
         let result = run(&micro(10.0, 5, 1000, 3));
         // 6 invocations × 100 ms × 1 GB = 0.6 GB-s.

@@ -167,3 +167,162 @@ impl Summary {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::metrics::latency::LatencyStats;
+    use crate::model::cost::CostBreakdown;
+
+    fn secs(s: u64) -> SimTime {
+        SimTime(s * 1_000_000_000)
+    }
+
+    /// A row at `t` seconds with the given total lag and oldest-record age; the other
+    /// fields are neutral.
+    fn row(t: u64, lag: u64, age_s: f64) -> SampleRow {
+        SampleRow {
+            time: secs(t),
+            produced_per_s: 0.0,
+            committed_per_s: 0.0,
+            produced_total: 0,
+            committed_total: 0,
+            lag,
+            max_partition_lag: lag,
+            oldest_age_s: age_s,
+            pollers: 1,
+            processors: 1,
+            concurrency_mean: 0.0,
+            concurrency_max: 0,
+            invocations_per_s: 0.0,
+            mean_batch_records: None,
+            errors: 0,
+            retries: 0,
+            latency_p50_s: None,
+            latency_p99_s: None,
+            cost: CostBreakdown::default(),
+            partition_lags: None,
+        }
+    }
+
+    fn totals() -> RunTotals {
+        RunTotals {
+            invocations: 0,
+            batch_records: 0,
+            errors: 0,
+            retries: 0,
+            billed_mb_ms: 0,
+            max_concurrency: 0,
+            cost: CostBreakdown::default(),
+            latency: LatencyStats::default(),
+        }
+    }
+
+    fn ctx(duration_s: u64, drained_lag: u64, slo_s: Option<u64>) -> SummaryContext<'static> {
+        SummaryContext {
+            scenario: "hand-made",
+            seed: 7,
+            duration: SimDuration::from_secs(duration_s),
+            drained_lag,
+            slo_max_age: slo_s.map(SimDuration::from_secs),
+            events: 0,
+        }
+    }
+
+    fn decision(at_s: u64, action: &'static str, effective_at: Option<SimTime>) -> ScalingRecord {
+        ScalingRecord {
+            time: secs(at_s),
+            total_lag: 0,
+            previous_lag: 0,
+            max_partition_lag: 0,
+            pollers: 1,
+            target: 1,
+            action,
+            reason: String::new(),
+            effective_at,
+        }
+    }
+
+    /// Peak lag 900 at t = 3 and again at t = 4, peak age 7.5 at t = 5 and again at
+    /// t = 7; the lag is 50 (drained) before the peak, first back to the threshold 100
+    /// at t = 6, then rises again to 600 at t = 7.
+    fn peaks() -> Vec<SampleRow> {
+        vec![
+            row(1, 50, 1.0),
+            row(2, 400, 3.0),
+            row(3, 900, 5.0),
+            row(4, 900, 5.0),
+            row(5, 300, 7.5),
+            row(6, 100, 0.5),
+            row(7, 600, 7.5),
+            row(8, 0, 0.0),
+        ]
+    }
+
+    #[test]
+    fn ties_keep_the_first_maximum_for_lag_and_age() {
+        let s = Summary::compute(&ctx(8, 100, None), &peaks(), &[], &totals());
+        assert_eq!(s.max_lag_records, 900);
+        // 900 is seen at t = 3 and t = 4: the first one wins.
+        assert_eq!(s.max_lag_at_s, 3.0);
+        assert_eq!(s.max_record_age_s, 7.5);
+        // 7.5 is seen at t = 5 and t = 7: the first one wins.
+        assert_eq!(s.max_record_age_at_s, 5.0);
+        assert_eq!(s.final_lag_records, 0);
+    }
+
+    #[test]
+    fn time_to_drain_runs_from_the_first_peak_to_the_first_drained_row_after_it() {
+        let s = Summary::compute(&ctx(8, 100, None), &peaks(), &[], &totals());
+        // From the first peak row (t = 3) to the first row at or after it with lag <= 100
+        // (t = 6, lag exactly 100). The drained row before the peak (t = 1) does not
+        // count, and the lag need not stay drained (600 at t = 7).
+        assert_eq!(s.time_to_drain_s, Some(3.0));
+
+        // Drained only before the peak: never drains.
+        let rows = [row(1, 10, 0.0), row(2, 500, 0.0), row(3, 101, 0.0)];
+        let s = Summary::compute(&ctx(3, 100, None), &rows, &[], &totals());
+        assert_eq!(s.time_to_drain_s, None);
+
+        // A lag that never exceeds the threshold: the peak is the first row (all tie),
+        // which is itself drained.
+        let rows = [row(1, 0, 0.0), row(2, 0, 0.0)];
+        let s = Summary::compute(&ctx(2, 100, None), &rows, &[], &totals());
+        assert_eq!(s.max_lag_at_s, 1.0);
+        assert_eq!(s.time_to_drain_s, Some(0.0));
+    }
+
+    #[test]
+    fn time_over_slo_sums_the_widths_of_rows_strictly_over_the_age() {
+        // Rows every 2 s and a last, shorter row at the 7 s end.
+        let rows = [
+            row(2, 0, 10.0), // over: width 2 (from t = 0)
+            row(4, 0, 5.0),  // exactly the SLO: not over
+            row(6, 0, 6.0),  // over: width 2
+            row(7, 0, 8.0),  // over: width 1
+        ];
+        let s = Summary::compute(&ctx(7, 100, Some(5)), &rows, &[], &totals());
+        assert_eq!(s.time_over_slo_s, Some(5.0));
+        let s = Summary::compute(&ctx(7, 100, Some(10)), &rows, &[], &totals());
+        assert_eq!(s.time_over_slo_s, Some(0.0));
+        let s = Summary::compute(&ctx(7, 100, None), &rows, &[], &totals());
+        assert_eq!(s.time_over_slo_s, None);
+    }
+
+    #[test]
+    fn scaling_changes_count_only_changes_effective_by_the_end() {
+        let end = secs(10);
+        let scaling = [
+            decision(1, "hold", None),
+            decision(2, "scale_out", Some(secs(4))),
+            // Takes effect exactly at the end: within the run.
+            decision(7, "scale_in", Some(end)),
+            // One nanosecond after the end: never happens.
+            decision(8, "scale_out", Some(SimTime(end.0 + 1))),
+            decision(9, "scale_out", Some(secs(12))),
+        ];
+        let rows = [row(10, 0, 0.0)];
+        let s = Summary::compute(&ctx(10, 100, None), &rows, &scaling, &totals());
+        assert_eq!(s.scaling_changes, 2);
+    }
+}

@@ -91,13 +91,18 @@ impl Run {
     /// Records and raw bytes of the run that have arrived by `t` (inclusive).
     pub fn arrived_with_bytes_by(&self, t: SimTime) -> (u64, u64) {
         let k = self.arrived_by(t);
-        (k, mul_div(self.bytes, k, self.count))
+        (k, self.front_bytes(k))
+    }
+
+    /// Raw bytes of the first `k` records (`k <= count`), as [`Run::split_front`] splits.
+    pub fn front_bytes(&self, k: u64) -> u64 {
+        mul_div(self.bytes, k, self.count)
     }
 
     /// Splits off the first `k` records (0 < k < count); `self` keeps the rest.
     pub fn split_front(&mut self, k: u64) -> Run {
         debug_assert!(k > 0 && k < self.count);
-        let front_bytes = mul_div(self.bytes, k, self.count);
+        let front_bytes = self.front_bytes(k);
         let front = Run {
             count: k,
             bytes: front_bytes,
