@@ -255,13 +255,83 @@ fn overview_svg_structure_snapshot() {
     insta::assert_snapshot!("overview_svg_excerpt", excerpt);
 }
 
+/// The points, in pixels, of every `<polyline>` stroked with `colour` at `width`, in
+/// document order.
+fn polylines_stroked(svg: &str, colour: &str, width: u32) -> Vec<Vec<(i32, i32)>> {
+    let stroke = format!("stroke=\"{colour}\" stroke-width=\"{width}\"");
+    svg.split("<polyline")
+        .skip(1)
+        .map(|rest| &rest[..rest.find("/>").expect("polyline is closed")])
+        .filter(|element| element.contains(&stroke))
+        .map(|element| {
+            let points = element.split("points=\"").nth(1).expect("points attribute");
+            let points = &points[..points.find('"').unwrap()];
+            points
+                .split_whitespace()
+                .map(|p| {
+                    let (x, y) = p.split_once(',').unwrap();
+                    (x.parse().unwrap(), y.parse().unwrap())
+                })
+                .collect()
+        })
+        .collect()
+}
+
 #[test]
 fn latency_has_gaps_where_nothing_was_committed() {
     let input = synthetic_input(600, 1.0);
+    // The synthetic outage (samples 360..378, times 361 s..378 s) commits nothing, so p50
+    // is missing there: two committed stretches, 1 s..360 s and 379 s..600 s.
+    let s = &input.series;
+    let mut stretches: Vec<(f64, f64)> = Vec::new();
+    let mut open: Option<f64> = None;
+    for (i, (&t, &v)) in s.time_s.iter().zip(&s.latency_p50_s).enumerate() {
+        if v.is_finite() {
+            open.get_or_insert(t);
+        } else if let Some(start) = open.take() {
+            stretches.push((start, s.time_s[i - 1]));
+        }
+    }
+    stretches.extend(open.map(|start| (start, *s.time_s.last().unwrap())));
+    assert_eq!(stretches, [(1.0, 360.0), (379.0, 600.0)]);
+
+    // p50 is the only solid blue (#0072B2, width 2) line of the chart; p99 is dashed in
+    // another colour, so its per-dash polylines do not count here. The last blue polyline
+    // is the legend glyph, a 20 px horizontal stroke.
     let svg = svg_of(&input, ChartKind::Latency);
-    // p50 and p99 are each drawn as two runs around the outage.
-    let lines = svg.matches("<polyline").count();
-    assert!(lines >= 4, "expected broken lines, found {lines} polylines");
+    let mut runs = polylines_stroked(&svg, "#0072B2", 2);
+    let legend = runs.pop().expect("p50 legend glyph");
+    assert_eq!(legend.len(), 2, "legend glyph: {legend:?}");
+    assert_eq!(
+        (legend[1].0 - legend[0].0, legend[1].1 - legend[0].1),
+        (20, 0),
+        "legend glyph: {legend:?}"
+    );
+    // A line is also split where it turns back sharply; such runs share their vertex, so
+    // runs that continue each other are one drawn stretch.
+    let mut drawn: Vec<Vec<(i32, i32)>> = Vec::new();
+    for run in runs {
+        match drawn.last_mut() {
+            Some(line) if line.last() == run.first() => line.extend_from_slice(&run[1..]),
+            _ => drawn.push(run),
+        }
+    }
+    assert_eq!(
+        drawn.len(),
+        stretches.len(),
+        "one drawn p50 line per committed stretch"
+    );
+    // The gap is where the outage is: map pixels back to seconds with the ends of the
+    // line (1 s and 600 s) and compare every stretch's ends, to within a second.
+    let (x_first, x_last) = (drawn[0][0].0, drawn[1].last().unwrap().0);
+    let seconds = |x: i32| 1.0 + f64::from(x - x_first) * 599.0 / f64::from(x_last - x_first);
+    for (line, &(start, end)) in drawn.iter().zip(&stretches) {
+        let (from, to) = (seconds(line[0].0), seconds(line.last().unwrap().0));
+        assert!(
+            (from - start).abs() <= 1.0 && (to - end).abs() <= 1.0,
+            "drawn {from:.1} s..{to:.1} s, committed {start} s..{end} s"
+        );
+    }
 }
 
 #[test]

@@ -142,10 +142,22 @@ impl AwsLikeScaler {
         let wanted = match self.config.scale_out.step {
             ScaleStep::Double => current.saturating_mul(2),
             ScaleStep::Add(n) => current.saturating_add(n),
-            ScaleStep::Multiply(f) => ((current as f64 * f).ceil() as u32).max(current + 1),
+            ScaleStep::Multiply(f) => ceil_of_decimal_product(current, f).max(current + 1),
             ScaleStep::ToMax => self.max_pollers,
         };
         wanted.min(self.max_pollers)
+    }
+}
+
+/// `ceil(count × factor)` as a planner computes it by hand: a product within a relative
+/// 1e-9 of a whole number is that number (`50 × 1.1` is 55.00000000000001 in binary).
+fn ceil_of_decimal_product(count: u32, factor: f64) -> u32 {
+    let product = count as f64 * factor;
+    let nearest = product.round();
+    if (product - nearest).abs() <= 1e-9 * nearest.max(1.0) {
+        nearest as u32
+    } else {
+        product.ceil() as u32
     }
 }
 
@@ -300,16 +312,210 @@ mod tests {
         assert_eq!(d.action, Action::Hold, "needs three new quiet evaluations");
     }
 
-    #[test]
-    fn uniform_delay_stays_within_bounds() {
+    /// The AWS-like scaler with `step`, `max_pollers` and a topic of `partitions`.
+    fn with_step(step: &ScaleStep, max_pollers: u32, partitions: u32) -> AwsLikeScaler {
         let mut c = config();
-        c.actuation_delay =
-            DelayDistribution::Uniform(SimDuration::from_secs(30), SimDuration::from_secs(180));
+        c.scale_out.step = step.clone();
+        c.max_pollers = max_pollers;
+        AwsLikeScaler::new(c, partitions, 1)
+    }
+
+    /// The decision of a fresh scaler at high, rising lag (a scale-out unless capped).
+    fn first_decision(
+        step: &ScaleStep,
+        max_pollers: u32,
+        partitions: u32,
+        pollers: u32,
+    ) -> Decision {
+        with_step(step, max_pollers, partitions).evaluate(&obs(1, 5000, pollers))
+    }
+
+    /// `(from, to)` pairs of scale-outs with `step`, under a cap of 100 pollers.
+    fn assert_scale_outs(step: &ScaleStep, cases: &[(u32, u32)]) {
+        for &(from, to) in cases {
+            let d = first_decision(step, 100, 100, from);
+            assert_eq!(
+                (d.action, d.target, d.delay),
+                (Action::ScaleOut, to, SimDuration::from_secs(180)),
+                "{step:?} from {from}"
+            );
+        }
+    }
+
+    #[test]
+    fn add_step_adds_n_pollers() {
+        // p + n.
+        assert_scale_outs(&ScaleStep::Add(3), &[(1, 4), (10, 13), (96, 99), (97, 100)]);
+        assert_scale_outs(&ScaleStep::Add(1), &[(1, 2), (50, 51)]);
+    }
+
+    #[test]
+    fn double_step_doubles() {
+        assert_scale_outs(&ScaleStep::Double, &[(1, 2), (3, 6), (50, 100)]);
+    }
+
+    #[test]
+    fn multiply_step_rounds_up() {
+        // ceil(p * 1.5): 1.5 -> 2, 3 -> 3, 4.5 -> 5, 6 -> 6, 15 -> 15, 99 -> 99.
+        assert_scale_outs(
+            &ScaleStep::Multiply(1.5),
+            &[(1, 2), (2, 3), (3, 5), (4, 6), (10, 15), (66, 99)],
+        );
+        // ceil(p * 2.5): 2.5 -> 3, 10 -> 10.
+        assert_scale_outs(&ScaleStep::Multiply(2.5), &[(1, 3), (4, 10)]);
+    }
+
+    #[test]
+    fn multiply_step_always_adds_at_least_one_poller() {
+        // A factor barely above 1 still adds one poller: ceil(p * 1.001) = p + 1 for p < 1000.
+        assert_scale_outs(
+            &ScaleStep::Multiply(1.001),
+            &[(1, 2), (2, 3), (7, 8), (50, 51), (99, 100)],
+        );
+        // For p >= 1 the ceiling already exceeds p; the `max(p + 1)` floor is what makes a
+        // count of 0 grow (ceil(0 * f) = 0).
+        let d = first_decision(&ScaleStep::Multiply(1.5), 100, 100, 0);
+        assert_eq!((d.action, d.target), (Action::ScaleOut, 1));
+        let d = first_decision(&ScaleStep::Add(2), 100, 100, 0);
+        assert_eq!((d.action, d.target), (Action::ScaleOut, 2));
+    }
+
+    #[test]
+    fn multiply_step_rounds_the_decimal_product() {
+        // 50.0 * 1.1_f64 is 55.00000000000001: the planner's 55, not 56.
+        assert_scale_outs(&ScaleStep::Multiply(1.1), &[(50, 55), (90, 99), (51, 57)]);
+        assert_scale_outs(&ScaleStep::Multiply(1.3), &[(10, 13), (11, 15)]);
+    }
+
+    #[test]
+    fn to_max_step_jumps_to_max_pollers() {
+        // max_pollers under the partition count: the configured max.
+        let d = first_decision(&ScaleStep::ToMax, 8, 100, 1);
+        assert_eq!((d.action, d.target), (Action::ScaleOut, 8));
+        let d = first_decision(&ScaleStep::ToMax, 8, 100, 7);
+        assert_eq!((d.action, d.target), (Action::ScaleOut, 8));
+        // max_pollers over the partition count: the partition count.
+        let d = first_decision(&ScaleStep::ToMax, 100, 6, 2);
+        assert_eq!((d.action, d.target), (Action::ScaleOut, 6));
+    }
+
+    #[test]
+    fn every_step_is_capped_at_max_pollers_and_partitions() {
+        for step in [
+            ScaleStep::Double,
+            ScaleStep::Add(5),
+            ScaleStep::Multiply(3.0),
+            ScaleStep::ToMax,
+        ] {
+            // Capped by max_pollers (8 < 100 partitions): 5 -> 10 / 10 / 15 / 8, all 8.
+            let d = first_decision(&step, 8, 100, 5);
+            assert_eq!((d.action, d.target), (Action::ScaleOut, 8), "{step:?}");
+            // Capped by the partitions (6 < max_pollers 100): 4 -> 8 / 9 / 12 / 6, all 6.
+            let d = first_decision(&step, 100, 6, 4);
+            assert_eq!((d.action, d.target), (Action::ScaleOut, 6), "{step:?}");
+            // At the cap: hold, with no delay and the cap in the reason.
+            let d = first_decision(&step, 100, 6, 6);
+            assert_eq!(
+                d,
+                Decision {
+                    action: Action::Hold,
+                    target: 6,
+                    delay: SimDuration::ZERO,
+                    reason: "lag 5000 >= 1000 but at max_pollers 6".to_string(),
+                },
+                "{step:?}"
+            );
+        }
+        // initial_pollers is capped too.
+        let mut c = config();
+        c.initial_pollers = 50;
+        assert_eq!(AwsLikeScaler::new(c, 6, 1).initial_pollers(), 6);
+    }
+
+    #[test]
+    fn holds_while_a_change_is_pending() {
+        let mut s = AwsLikeScaler::new(config(), 100, 1);
+        let d = s.evaluate(&obs(1, 5000, 1));
+        assert_eq!((d.action, d.target), (Action::ScaleOut, 2)); // effect at minute 4
+        // High and rising lag, but the scale-out to 2 has not taken effect: hold at 1.
+        for (m, lag) in [(2, 6000), (3, 6500)] {
+            let pending = Observation {
+                change_pending: true,
+                ..obs(m, lag, 1)
+            };
+            assert_eq!(
+                s.evaluate(&pending),
+                Decision {
+                    action: Action::Hold,
+                    target: 1,
+                    delay: SimDuration::ZERO,
+                    reason: "a change is pending".to_string(),
+                },
+                "minute {m}"
+            );
+        }
+        // Once it took effect, the next rise (6500 -> 7000) scales out again: 2 -> 4,
+        // effect at minute 7.
+        let d = s.evaluate(&obs(4, 7000, 2));
+        assert_eq!((d.action, d.target), (Action::ScaleOut, 4));
+        // A pending change also blocks a scale-in that would otherwise be due from minute
+        // 17 (quiet from minute 5, cooldown until 7 + 10).
+        for m in 5..=20 {
+            let quiet_pending = Observation {
+                change_pending: true,
+                ..obs(m, 10, 4)
+            };
+            assert_eq!(
+                s.evaluate(&quiet_pending).action,
+                Action::Hold,
+                "minute {m}"
+            );
+        }
+        let d = s.evaluate(&obs(21, 10, 4));
+        assert_eq!((d.action, d.target), (Action::ScaleIn, 3));
+    }
+
+    #[test]
+    fn uniform_delay_is_uniform_within_bounds() {
+        let (lo, hi) = (SimDuration::from_secs(30), SimDuration::from_secs(180));
+        let mut c = config();
+        c.actuation_delay = DelayDistribution::Uniform(lo, hi);
         let mut s = AwsLikeScaler::new(c, 1000, 9);
-        for m in 1..200 {
-            let d = s.evaluate(&obs(m, 10_000 * m, 1));
+        const N: u64 = 10_000;
+        let delays: Vec<u64> = (1..=N)
+            .map(|m| {
+                let d = s.evaluate(&obs(m, 10_000 * m, 1));
+                assert_eq!(d.action, Action::ScaleOut);
+                d.delay.0
+            })
+            .collect();
+        assert!(delays.iter().all(|&d| (lo.0..=hi.0).contains(&d)));
+        let secs: Vec<f64> = delays.iter().map(|&d| d as f64 / 1e9).collect();
+        // U(30 s, 180 s): mean 105 s, standard deviation 150 / sqrt(12) = 43.3 s, so the
+        // mean of N draws is within 4 standard errors (1.73 s) of 105 s.
+        let mean = secs.iter().sum::<f64>() / N as f64;
+        let sd = 150.0 / 12f64.sqrt();
+        let tolerance = 4.0 * sd / (N as f64).sqrt();
+        assert!(
+            (mean - 105.0).abs() < tolerance,
+            "mean {mean:.3} s, expected 105 ± {tolerance:.3} s"
+        );
+        // The extremes reach the bounds: P(no draw within 2 s of a bound) = (148/150)^N.
+        let min = secs.iter().copied().fold(f64::INFINITY, f64::min);
+        let max = secs.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+        assert!(min < 32.0 && max > 178.0, "min {min:.3} s, max {max:.3} s");
+        // Flat, not lumped at a few values: each tenth of the range holds 10 % of the draws
+        // to within 4 standard errors (sqrt(0.1 * 0.9 / N) = 0.3 %).
+        let mut bins = [0u64; 10];
+        for &d in &delays {
+            bins[((d - lo.0) as u128 * 10 / (hi.0 - lo.0 + 1) as u128) as usize] += 1;
+        }
+        let share_tolerance = 4.0 * (0.1f64 * 0.9 / N as f64).sqrt();
+        for (i, &count) in bins.iter().enumerate() {
+            let share = count as f64 / N as f64;
             assert!(
-                d.delay >= SimDuration::from_secs(30) && d.delay <= SimDuration::from_secs(180)
+                (share - 0.1).abs() < share_tolerance,
+                "bin {i} holds {share:.4} of the draws: {bins:?}"
             );
         }
     }

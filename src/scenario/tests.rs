@@ -213,10 +213,38 @@ fn fixed_policy_and_other_variants_round_trip() {
     )
     .unwrap();
     assert_eq!(s.esm.scaler, Scaler::Fixed { pollers: 3 });
+    assert_eq!(
+        s.topic.keys,
+        KeyDistribution::Hot {
+            partitions: 2,
+            factor: 5.0
+        }
+    );
+    assert_eq!(s.producer.record_size, RecordSize::Fixed(2048));
+    assert_eq!(s.function.duration.jitter, Jitter::Exponential);
     assert_eq!(s.esm.batching_window, SimDuration::ZERO);
+    assert_eq!(
+        s.producer.rate,
+        [
+            RateShape::Constant(1000.0),
+            RateShape::Points(vec![
+                (SimDuration::ZERO, 1.0),
+                (SimDuration::from_secs(60), 2.0)
+            ]),
+        ]
+    );
     assert_round_trip(&s, &fixtures());
-    for step in ["to_max", "{add: 2}", "double"] {
-        let s = with_sets(MINIMAL, &[&format!("esm.scaler.scale_out.step={step}")]).unwrap();
+    for (text, step) in [
+        ("to_max", ScaleStep::ToMax),
+        ("{add: 2}", ScaleStep::Add(2)),
+        ("{multiply: 1.5}", ScaleStep::Multiply(1.5)),
+        ("double", ScaleStep::Double),
+    ] {
+        let s = with_sets(MINIMAL, &[&format!("esm.scaler.scale_out.step={text}")]).unwrap();
+        let Scaler::Aws(a) = &s.esm.scaler else {
+            panic!("aws expected")
+        };
+        assert_eq!(a.scale_out.step, step, "{text}");
         assert_round_trip(&s, &fixtures());
     }
     let s = with_sets(
@@ -228,6 +256,13 @@ fn fixed_policy_and_other_variants_round_trip() {
     )
     .unwrap();
     assert_eq!(s.topic.keys, KeyDistribution::Zipf(1.1));
+    let Scaler::Aws(a) = &s.esm.scaler else {
+        panic!("aws expected")
+    };
+    assert_eq!(
+        a.actuation_delay,
+        DelayDistribution::Fixed(SimDuration::from_secs(30))
+    );
     assert_round_trip(&s, &fixtures());
 }
 
@@ -411,7 +446,15 @@ fn empty_and_malformed_yaml_are_errors() {
     assert_has(&err("name: [x\n"), &["line 1"]);
     assert_has(&err("- a\n- b\n"), &["line 1"]);
     assert_has(&err("name: x\nname: y\n"), &["duplicate"]);
-    assert_has(&err("just a string"), &[""]);
+    // A bare scalar is not a scenario: the error says a map is expected, where, and quotes
+    // the line.
+    assert_has(
+        &err("just a string"),
+        &[
+            "line 1 column 1: expected a map (`key: value` entries)",
+            "1 | just a string",
+        ],
+    );
 }
 
 #[test]
