@@ -310,3 +310,151 @@ pub struct RunTotals {
     /// Latency of every committed record.
     pub latency: LatencyStats,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::{Architecture, PriceTier, Pricing};
+    use crate::sim::Simulation;
+
+    fn secs(s: f64) -> SimTime {
+        SimTime::from_secs_f64(s)
+    }
+
+    fn recorder() -> Recorder {
+        let pricing = Pricing {
+            request_per_million: 0.2,
+            x86_64: vec![PriceTier {
+                up_to_gb_s: None,
+                usd_per_gb_s: 0.0000166667,
+            }],
+            arm64: vec![PriceTier {
+                up_to_gb_s: None,
+                usd_per_gb_s: 0.0000133334,
+            }],
+            month_to_date_gb_s: 0.0,
+        };
+        Recorder::new(CostModel::new(&pricing, Architecture::X86_64), 1024, 0)
+    }
+
+    fn snapshot(produced: u64, committed: u64) -> Snapshot {
+        Snapshot {
+            produced_total: produced,
+            committed_total: committed,
+            lag: produced - committed,
+            max_partition_lag: produced - committed,
+            pollers: 1,
+            processors: 1,
+            ..Snapshot::default()
+        }
+    }
+
+    /// The rows of a run of 2.5 s sampled every 1 s: 1, 2 and a last one at 2.5 s whose
+    /// rates and mean concurrency are over its real width, 0.5 s.
+    #[test]
+    fn a_short_last_row_divides_by_its_own_width() {
+        let mut r = recorder();
+        // (0, 1]: one invocation 0.2 -> 0.5 s; 10 produced, 4 committed.
+        r.invocation_started(secs(0.2), 4, SimDuration::from_millis(300), false);
+        r.invocation_ended(secs(0.5), false);
+        r.sample(secs(1.0), snapshot(10, 4));
+        // (1, 2]: one invocation 1.5 -> 2.25 s, still in flight at 2 s; 10 more
+        // produced, 6 more committed.
+        r.invocation_started(secs(1.5), 6, SimDuration::from_millis(750), false);
+        r.sample(secs(2.0), snapshot(20, 10));
+        // (2, 2.5]: a second invocation 2.1 -> 2.4 s overlaps the first until 2.25 s;
+        // 3 more produced and 3 more committed (a run arrived at 2.2 s, committed at 2.4 s).
+        r.invocation_started(secs(2.1), 3, SimDuration::from_millis(300), false);
+        r.invocation_ended(secs(2.25), false);
+        let run = Run {
+            count: 3,
+            bytes: 300,
+            first: secs(2.2),
+            last: secs(2.2),
+        };
+        r.committed(&run, secs(2.4));
+        r.invocation_ended(secs(2.4), false);
+        r.sample(secs(2.5), snapshot(23, 13));
+        let (rows, totals) = r.finish();
+
+        let got: Vec<_> = rows
+            .iter()
+            .map(|row| {
+                (
+                    row.time,
+                    row.produced_per_s,
+                    row.committed_per_s,
+                    row.invocations_per_s,
+                    row.concurrency_mean,
+                    row.concurrency_max,
+                )
+            })
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                // 10/1, 4/1, 1/1; busy 0.3 s of 1 s.
+                (secs(1.0), 10.0, 4.0, 1.0, 0.3, 1),
+                // 10/1, 6/1, 1/1; busy 1.5 -> 2.0 s.
+                (secs(2.0), 10.0, 6.0, 1.0, 0.5, 1),
+                // 3/0.5, 3/0.5, 1/0.5; busy 0.25 s (2.0 -> 2.25) + 0.3 s (2.1 -> 2.4)
+                // = 0.55 s of 0.5 s. Dividing by the 1 s interval would give 3, 3, 1, 0.55.
+                (secs(2.5), 6.0, 6.0, 2.0, 1.1, 2),
+            ]
+        );
+        let last = &rows[2];
+        assert_eq!(last.mean_batch_records, Some(3.0));
+        // Latency 0.2 s, within the 1 % of a 2-digit histogram.
+        let p50 = last.latency_p50_s.expect("a commit in the last row");
+        assert!((p50 - 0.2).abs() <= 0.2 * 0.01, "p50 {p50}");
+        // Billed at start: 300 + 750 + 300 ms at 1 GB = 1.35 GB-s.
+        assert_eq!(last.cost.gb_s, 1.35);
+        assert_eq!((totals.invocations, totals.max_concurrency), (3, 2));
+    }
+
+    /// The same through a whole simulation: fluid arrivals every 0.1 s, batches of 5 sent
+    /// when the fifth record arrives (0.5, 1.0, ... s), 100 ms each.
+    #[test]
+    fn a_run_not_a_multiple_of_the_sample_interval_ends_with_a_short_row() {
+        let yaml = "name: micro
+duration: 2500ms
+sample_interval: 1s
+topic: {partitions: 1}
+producer: {arrivals: deterministic, resolution: 10ms, rate: [{constant: 10}]}
+esm: {batch_size: 5, batching_window: 1000ms, scaler: {policy: fixed, pollers: 1}}
+function: {memory: 1024, duration: {per_batch: 100ms}}
+";
+        let scenario =
+            crate::scenario::load::from_yaml_str(yaml, std::path::Path::new("."), &[]).unwrap();
+        let result = Simulation::new(&scenario).run(&mut |_| {});
+        let got: Vec<_> = result
+            .rows
+            .iter()
+            .map(|row| {
+                (
+                    row.time,
+                    row.produced_total,
+                    row.committed_total,
+                    row.produced_per_s,
+                    row.committed_per_s,
+                    row.invocations_per_s,
+                    row.concurrency_mean,
+                    row.concurrency_max,
+                )
+            })
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                // Invocations at 0.5 and 1.0 s; the one at 0.5 s committed 5 records.
+                (secs(1.0), 10, 5, 10.0, 5.0, 2.0, 0.1, 1),
+                // At 1.5 and 2.0 s; those at 1.0 and 1.5 s committed; busy 1.0 -> 1.1,
+                // 1.5 -> 1.6, 2.0 -> 2.0.
+                (secs(2.0), 20, 15, 10.0, 10.0, 2.0, 0.2, 1),
+                // (2, 2.5]: 5 produced, the batch of 2.0 s committed at 2.1 s, one
+                // invocation started at 2.5 s; busy 2.0 -> 2.1 s. All over 0.5 s.
+                (secs(2.5), 25, 20, 10.0, 10.0, 2.0, 0.2, 1),
+            ]
+        );
+    }
+}

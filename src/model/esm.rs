@@ -336,6 +336,45 @@ mod tests {
         assert_eq!(bw.ready_at(now), SimTime(1_000_000_000));
     }
 
+    #[test]
+    fn bandwidth_idle_time_banks_no_credit_beyond_the_burst() {
+        let secs = |s: f64| SimTime::from_secs_f64(s);
+        let rate = 5_000_000; // 5 MB/s: 2.5 MB costs 0.5 s, 5 MB costs 1 s.
+        let mut bw = Bandwidth::default();
+        // 7.5 MB at t = 0: paid for at 1.5 s, so the next batch may start at 0.5 s.
+        bw.consume(SimTime::ZERO, 7_500_000, rate);
+        assert_eq!(bw.ready_at(SimTime::ZERO), secs(0.5));
+        assert_eq!(bw.ready_at(secs(0.7)), secs(0.7));
+        // Idle until t = 10 s: ready at once, and the 8.5 s of idle time are not credit.
+        let t = secs(10.0);
+        assert_eq!(bw.ready_at(t), t);
+        // Two 2.5 MB batches at 10 s reach exactly one second of debt: still allowed.
+        bw.consume(t, 2_500_000, rate);
+        assert_eq!(bw.ready_at(t), t);
+        bw.consume(t, 2_500_000, rate);
+        assert_eq!(bw.ready_at(t), t);
+        // A third is 1.5 s in debt: the next waits 0.5 s (with banked credit it would not).
+        bw.consume(t, 2_500_000, rate);
+        assert_eq!(bw.ready_at(t), secs(10.5));
+        // From then on batches are paced at the bandwidth.
+        bw.consume(secs(10.5), 2_500_000, rate);
+        assert_eq!(bw.ready_at(secs(10.5)), secs(11.0));
+        bw.consume(secs(11.0), 5_000_000, rate);
+        assert_eq!(bw.ready_at(secs(11.0)), secs(12.0));
+        assert_eq!(bw.ready_at(secs(11.9)), secs(12.0));
+        bw.consume(secs(12.0), 5_000_000, rate);
+        assert_eq!(bw.ready_at(secs(12.0)), secs(13.0));
+        // Starting 0.4 s late while still in debt loses nothing: paid for at 15 s.
+        bw.consume(secs(13.4), 5_000_000, rate);
+        assert_eq!(bw.ready_at(secs(13.4)), secs(14.0));
+        // Half a second idle after that (to 15.5 s) is not credit either: one 5 MB batch
+        // at once, the next one second later.
+        bw.consume(secs(15.5), 5_000_000, rate);
+        assert_eq!(bw.ready_at(secs(15.5)), secs(15.5));
+        bw.consume(secs(15.5), 5_000_000, rate);
+        assert_eq!(bw.ready_at(secs(15.5)), secs(16.5));
+    }
+
     /// Bisection on time: the definition [`first_full_time`] must agree with.
     fn first_full_time_by_bisection(
         group: &[Run],

@@ -627,4 +627,126 @@ mod tests {
             a.produced()
         );
     }
+
+    /// A Poisson partition whose buckets of `resolution` expect `lambda` records each.
+    fn poisson_producer(
+        lambda: f64,
+        resolution: SimDuration,
+    ) -> (Producer, RateCurve, RecordSizer) {
+        let rate = lambda / resolution.as_secs_f64();
+        let curve = RateCurve::new(&[RateShape::Constant(rate)]);
+        let sizer = RecordSizer::new(&RecordSize::Fixed(100));
+        let p = Partition::new(7, 0, 1.0, ArrivalProcess::Poisson, resolution, 0, &sizer);
+        assert_eq!(
+            curve.rate_at(SimTime::ZERO) * resolution.as_secs_f64(),
+            lambda,
+            "the bucket mean is exactly lambda"
+        );
+        (p.producer, curve, sizer)
+    }
+
+    /// Draws `buckets` buckets: the count of each (0 when it is empty) and its runs with
+    /// the bucket's start.
+    fn draw(
+        producer: &mut Producer,
+        curve: &RateCurve,
+        sizer: &RecordSizer,
+        buckets: u64,
+    ) -> (Vec<u64>, Vec<(u64, Run)>) {
+        let width = producer.resolution.0;
+        let mut counts = Vec::new();
+        let mut runs = Vec::new();
+        for bucket in 0..buckets {
+            assert_eq!(producer.next_bucket, bucket);
+            match producer.next_run(curve, sizer) {
+                Some(run) => {
+                    counts.push(run.count);
+                    runs.push((bucket * width, run));
+                }
+                None => counts.push(0),
+            }
+        }
+        (counts, runs)
+    }
+
+    #[test]
+    fn busy_buckets_put_first_and_last_at_their_expected_positions() {
+        // 10 ms buckets expecting 24 records: almost every bucket has more than 8.
+        let width = 10_000_000u64;
+        let (mut producer, curve, sizer) = poisson_producer(24.0, SimDuration(width));
+        let (_, runs) = draw(&mut producer, &curve, &sizer, 20_000);
+        let mut busy = 0;
+        let mut exact = [0u32; 2];
+        for (start, run) in runs {
+            let n = run.count;
+            if n <= EXACT_ORDER_STATISTICS {
+                assert!(run.first >= SimTime(start) && run.first <= run.last);
+                assert!(run.last < SimTime(start + width), "{run:?}");
+                continue;
+            }
+            busy += 1;
+            // width / (n + 1) and width * n / (n + 1), truncated to the nanosecond. The
+            // float product could in principle land 1 ns under an exact quotient; it
+            // does not here, where n + 1 = 10, 16, 20, 25, 32 and 40 divide 10^7.
+            for (got, num) in [(run.first.0 - start, 1), (run.last.0 - start, n)] {
+                let floor = width * num / (n + 1);
+                assert_eq!(got, floor, "n={n}: offset of record {num} ({run:?})");
+            }
+            // n + 1 a power of two: 1/(n+1) and the products are exact in binary.
+            match n {
+                15 => {
+                    assert_eq!(
+                        (run.first.0 - start, run.last.0 - start),
+                        (625_000, 9_375_000)
+                    );
+                    exact[0] += 1;
+                }
+                31 => {
+                    assert_eq!(
+                        (run.first.0 - start, run.last.0 - start),
+                        (312_500, 9_687_500)
+                    );
+                    exact[1] += 1;
+                }
+                _ => {}
+            }
+        }
+        // P(N > 8) is 0.9998 at a mean of 24; P(15) = 0.0146, P(31) = 0.0281
+        // (about 290 and 560 of 20,000 buckets).
+        assert!(busy > 19_000, "{busy} busy buckets");
+        assert!(exact[0] > 100 && exact[1] > 400, "{exact:?}");
+    }
+
+    #[test]
+    fn poisson_counts_have_mean_and_variance_lambda_above_the_knuth_threshold() {
+        // rand_distr draws by Knuth's method below a mean of 12 and by rejection from 12
+        // on: the existing mean test runs at 10, these at 12 (the switch) and 40.
+        const BUCKETS: u64 = 100_000;
+        for lambda in [12.0, 40.0] {
+            let (mut producer, curve, sizer) = poisson_producer(lambda, SimDuration::from_secs(1));
+            let (counts, _) = draw(&mut producer, &curve, &sizer, BUCKETS);
+            let n = BUCKETS as f64;
+            let mean = counts.iter().sum::<u64>() as f64 / n;
+            let variance = counts
+                .iter()
+                .map(|&c| (c as f64 - mean).powi(2))
+                .sum::<f64>()
+                / (n - 1.0);
+            // Standard errors: sqrt(lambda / n) for the mean; for the sample variance
+            // sqrt((mu4 - sigma^4) / n) with the Poisson mu4 = lambda + 3 lambda^2, so
+            // sqrt((lambda + 2 lambda^2) / n). At 12: 0.011 and 0.055; at 40: 0.020 and 0.18.
+            let mean_se = (lambda / n).sqrt();
+            let variance_se = ((lambda + 2.0 * lambda * lambda) / n).sqrt();
+            assert!(
+                (mean - lambda).abs() < 4.0 * mean_se,
+                "lambda {lambda}: mean {mean} (4 SE = {})",
+                4.0 * mean_se
+            );
+            assert!(
+                (variance - lambda).abs() < 4.0 * variance_se,
+                "lambda {lambda}: variance {variance} (4 SE = {})",
+                4.0 * variance_se
+            );
+        }
+    }
 }

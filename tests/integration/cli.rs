@@ -198,3 +198,103 @@ fn sweep_and_merge_through_the_binary() {
         "{err}"
     );
 }
+
+/// Rows of a CSV file as its header and the cells of each row.
+fn read_csv(path: &Path) -> (Vec<String>, Vec<Vec<String>>) {
+    let mut reader = csv::Reader::from_path(path).unwrap_or_else(|e| panic!("{path:?}: {e}"));
+    let header = reader
+        .headers()
+        .unwrap()
+        .iter()
+        .map(str::to_string)
+        .collect();
+    let rows = reader
+        .records()
+        .map(|r| r.unwrap().iter().map(str::to_string).collect())
+        .collect();
+    (header, rows)
+}
+
+#[test]
+fn partitions_csv_holds_the_lag_of_each_partition_of_every_sample() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("o");
+    // 12 min of the quick start (6 partitions, the spike from 10 min piles up uneven
+    // lag) sampled every 7 s: rows at 7, 14, ..., 714 s and a short one at 720 s.
+    let o = esmsim(&[
+        "run",
+        "scenarios/quickstart.yaml",
+        "-q",
+        "--no-charts",
+        "--out",
+        out.to_str().unwrap(),
+        "--set",
+        "duration=12m",
+        "--set",
+        "sample_interval=7s",
+        "--set",
+        "outputs.partitions_csv=true",
+    ]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let (header, partitions) = read_csv(&out.join("partitions.csv"));
+    assert_eq!(header, ["time_s", "p0", "p1", "p2", "p3", "p4", "p5"]);
+    let (ts_header, timeseries) = read_csv(&out.join("timeseries.csv"));
+    let column = |name: &str| ts_header.iter().position(|h| h == name).unwrap();
+    let (lag, max_lag) = (column("lag_records"), column("max_partition_lag_records"));
+    assert_eq!(
+        partitions.len(),
+        103,
+        "720 / 7 = 102 full rows and a short one"
+    );
+    assert_eq!(timeseries.len(), partitions.len());
+    assert_eq!(partitions[0][0], "7.000");
+    assert_eq!(partitions[101][0], "714.000");
+    assert_eq!(partitions[102][0], "720.000");
+    let mut overall_max = 0;
+    for (p, t) in partitions.iter().zip(&timeseries) {
+        assert_eq!(p.len(), 7, "{p:?}");
+        assert_eq!(p[0], t[0], "same sample times");
+        let lags: Vec<u64> = p[1..].iter().map(|c| c.parse().unwrap()).collect();
+        let sum: u64 = lags.iter().sum();
+        let max = *lags.iter().max().unwrap();
+        assert_eq!(
+            sum.to_string(),
+            t[lag],
+            "row sum is lag_records at {}",
+            p[0]
+        );
+        assert_eq!(
+            max.to_string(),
+            t[max_lag],
+            "row max is max_partition_lag_records at {}",
+            p[0]
+        );
+        overall_max = overall_max.max(max);
+    }
+    let summary: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("summary.json")).unwrap()).unwrap();
+    assert_eq!(summary["max_partition_lag_records"], overall_max);
+    // The spike leaves thousands of records of lag by 12 min, not evenly spread.
+    let last: Vec<u64> = partitions[102][1..]
+        .iter()
+        .map(|c| c.parse().unwrap())
+        .collect();
+    assert!(last.iter().sum::<u64>() > 10_000, "{last:?}");
+    assert!(last.iter().min() < last.iter().max(), "{last:?}");
+
+    // Off by default.
+    let plain = dir.path().join("plain");
+    let o = esmsim(&[
+        "run",
+        "scenarios/quickstart.yaml",
+        "-q",
+        "--no-charts",
+        "--out",
+        plain.to_str().unwrap(),
+        "--set",
+        "duration=1m",
+    ]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    assert!(plain.join("timeseries.csv").exists());
+    assert!(!plain.join("partitions.csv").exists());
+}
