@@ -13,7 +13,7 @@ pub const ASSUMPTIONS: [&str; 8] = [
     "esm.scaler.scale_in: cooldown 10 min, 3 quiet evaluations, one poller at a time are not published",
     "esm.rebalance_pause: 5 s pause of every partition on each poller change (eager assignor) is not published",
     "esm.record_overhead: 200 JSON bytes per record in the invocation payload",
-    "producer.resolution: records arriving in one bucket (default 100 ms) of one partition are kept as one run with evenly spaced arrival times between the exact first and last",
+    "producer.resolution: records arriving in one bucket (default 100 ms) of one partition are kept as one run with evenly spaced arrival times between its first and last, which are exact for buckets of up to 8 records and at their expected positions in busier ones",
     "esm.poller.max_bytes_per_s: enforced as a rate with one second of burst per poller",
     "function.duration: handler time model (per batch, per record, per KiB, CPU-bound share scaling with vCPUs) is the user's measurement",
 ];
