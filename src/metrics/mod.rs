@@ -113,14 +113,15 @@ struct Interval {
     retries: u64,
     busy_ns: u128,
     max_concurrency: u32,
-    latency: LatencyStats,
+    /// `None` when the rows' latency percentiles are not wanted.
+    latency: Option<LatencyStats>,
 }
 
 /// Significant digits of the per-interval latency percentiles.
 const INTERVAL_LATENCY_DIGITS: u8 = 2;
 
 impl Interval {
-    fn new(max_concurrency: u32, latency: LatencyStats) -> Self {
+    fn new(max_concurrency: u32, latency: Option<LatencyStats>) -> Self {
         Interval {
             invocations: 0,
             batch_records: 0,
@@ -141,7 +142,9 @@ impl Interval {
         self.retries = 0;
         self.busy_ns = 0;
         self.max_concurrency = active;
-        self.latency.reset();
+        if let Some(latency) = &mut self.latency {
+            latency.reset();
+        }
     }
 }
 
@@ -174,7 +177,10 @@ impl Recorder {
             cost,
             memory_mb: memory_mb as u64,
             rows: Vec::new(),
-            current: Interval::new(0, LatencyStats::with_precision(INTERVAL_LATENCY_DIGITS)),
+            current: Interval::new(
+                0,
+                Some(LatencyStats::with_precision(INTERVAL_LATENCY_DIGITS)),
+            ),
             active: 0,
             last_change: SimTime::ZERO,
             last_sample: SimTime::ZERO,
@@ -188,6 +194,13 @@ impl Recorder {
             max_concurrency: 0,
             latency: LatencyStats::default(),
         }
+    }
+
+    /// Leaves the rows' latency percentiles empty, which halves the latency-histogram
+    /// updates; for callers that use only the run's totals (the summary), as sweeps do.
+    pub fn without_interval_latency(mut self) -> Self {
+        self.current.latency = None;
+        self
     }
 
     fn integrate(&mut self, now: SimTime) {
@@ -233,7 +246,9 @@ impl Recorder {
     /// Records of `run` were committed at `now`.
     pub fn committed(&mut self, run: &Run, now: SimTime) {
         let groups = RunGroups::new(run, now);
-        self.current.latency.record_groups(&groups);
+        if let Some(latency) = &mut self.current.latency {
+            latency.record_groups(&groups);
+        }
         self.latency.record_groups(&groups);
     }
 
@@ -262,8 +277,11 @@ impl Recorder {
                 .then(|| interval.batch_records as f64 / interval.invocations as f64),
             errors: interval.errors,
             retries: interval.retries,
-            latency_p50_s: interval.latency.quantile_secs(0.5),
-            latency_p99_s: interval.latency.quantile_secs(0.99),
+            latency_p50_s: interval.latency.as_ref().and_then(|l| l.quantile_secs(0.5)),
+            latency_p99_s: interval
+                .latency
+                .as_ref()
+                .and_then(|l| l.quantile_secs(0.99)),
             cost: self.cost.cost(self.invocations, self.billed_mb_ms),
             partition_lags: snapshot.partition_lags,
         };

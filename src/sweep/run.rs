@@ -288,7 +288,13 @@ fn execute(
         return Ok(Outcome::Resumed(record.clone()));
     }
     let result = catch_unwind(AssertUnwindSafe(|| {
-        Simulation::new(&scenario).run(&mut |_| {})
+        let simulation = Simulation::new(&scenario);
+        // Only kept runs write rows; the sweep's tables come from the summary.
+        let simulation = match keep {
+            Some(_) => simulation,
+            None => simulation.without_interval_latency(),
+        };
+        simulation.run(&mut |_| {})
     }));
     let result = match result {
         Ok(result) => result,
