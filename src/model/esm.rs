@@ -275,7 +275,8 @@ fn records_that_fit(run: &Run, batch: &Batch, limits: &BatchLimits) -> u64 {
     if fits(room) {
         return room;
     }
-    // The payload grows with k: the largest k in [0, room) that fits.
+    // The payload grows with k: the largest k in [0, room) that fits, or 0 if none does
+    // (a batch already over the limit: an oversized record sent alone).
     let (mut fit, mut over) = (0, room);
     while over - fit > 1 {
         let mid = fit + (over - fit) / 2;
@@ -285,7 +286,7 @@ fn records_that_fit(run: &Run, batch: &Batch, limits: &BatchLimits) -> u64 {
             over = mid;
         }
     }
-    if fits(fit) { fit } else { 0 }
+    fit
 }
 
 #[cfg(test)]
