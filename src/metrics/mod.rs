@@ -8,9 +8,9 @@
 pub mod latency;
 pub mod summary;
 
-use crate::engine::time::{SimDuration, SimTime};
+use crate::engine::time::SimTime;
 use crate::metrics::latency::{LatencyStats, RunGroups};
-use crate::model::cost::{CostBreakdown, CostModel};
+use crate::model::cost::{Billing, CostBreakdown};
 use crate::model::log::Run;
 
 pub use summary::Summary;
@@ -103,6 +103,8 @@ pub struct Snapshot {
     pub processors: u32,
     /// Lag per partition, when requested.
     pub partition_lags: Option<Vec<u64>>,
+    /// Cost billed so far.
+    pub cost: CostBreakdown,
 }
 
 #[derive(Clone, Debug)]
@@ -150,8 +152,6 @@ impl Interval {
 
 /// Accumulates measurements and closes one [`SampleRow`] per sample.
 pub struct Recorder {
-    cost: CostModel,
-    memory_mb: u64,
     rows: Vec<SampleRow>,
     current: Interval,
     active: u32,
@@ -160,7 +160,6 @@ pub struct Recorder {
     last_produced: u64,
     last_committed: u64,
     invocations: u64,
-    billed_mb_ms: u128,
     errors: u64,
     retries: u64,
     batch_records: u64,
@@ -169,13 +168,10 @@ pub struct Recorder {
 }
 
 impl Recorder {
-    /// A recorder pricing a function of `memory_mb`, with `initial_produced` records
-    /// (the initial backlog) already produced at t = 0. Rows close when
-    /// [`Recorder::sample`] is called.
-    pub fn new(cost: CostModel, memory_mb: u32, initial_produced: u64) -> Self {
+    /// A recorder with `initial_produced` records (the initial backlog) already produced
+    /// at t = 0. Rows close when [`Recorder::sample`] is called.
+    pub fn new(initial_produced: u64) -> Self {
         Recorder {
-            cost,
-            memory_mb: memory_mb as u64,
             rows: Vec::new(),
             current: Interval::new(
                 0,
@@ -187,7 +183,6 @@ impl Recorder {
             last_produced: initial_produced,
             last_committed: 0,
             invocations: 0,
-            billed_mb_ms: 0,
             errors: 0,
             retries: 0,
             batch_records: 0,
@@ -208,19 +203,11 @@ impl Recorder {
         self.last_change = now;
     }
 
-    /// An invocation of `records` records started at `now` and will take `duration`;
-    /// `retry` if it re-sends a failed batch. The invocation is billed now, since its
-    /// duration is known (rounded up to the millisecond).
-    pub fn invocation_started(
-        &mut self,
-        now: SimTime,
-        records: u64,
-        duration: SimDuration,
-        retry: bool,
-    ) {
-        self.billed_mb_ms += duration.as_millis_ceil() as u128 * self.memory_mb as u128;
+    /// An invocation of `records` records started at `now`, `retry` if it re-sends a
+    /// failed batch; `in_flight` invocations are running now, this one included.
+    pub fn invocation_started(&mut self, now: SimTime, records: u64, retry: bool, in_flight: u32) {
         self.integrate(now);
-        self.active += 1;
+        self.active = in_flight;
         self.current.max_concurrency = self.current.max_concurrency.max(self.active);
         self.max_concurrency = self.max_concurrency.max(self.active);
         self.current.invocations += 1;
@@ -233,10 +220,11 @@ impl Recorder {
         }
     }
 
-    /// An invocation ended at `now`; `failed` if it ran into the timeout.
-    pub fn invocation_ended(&mut self, now: SimTime, failed: bool) {
+    /// An invocation ended at `now`, `failed` if it was a function error; `in_flight`
+    /// invocations are still running.
+    pub fn invocation_ended(&mut self, now: SimTime, failed: bool, in_flight: u32) {
         self.integrate(now);
-        self.active -= 1;
+        self.active = in_flight;
         if failed {
             self.current.errors += 1;
             self.errors += 1;
@@ -282,7 +270,7 @@ impl Recorder {
                 .latency
                 .as_ref()
                 .and_then(|l| l.quantile_secs(0.99)),
-            cost: self.cost.cost(self.invocations, self.billed_mb_ms),
+            cost: snapshot.cost,
             partition_lags: snapshot.partition_lags,
         };
         self.current.restart(self.active);
@@ -292,16 +280,16 @@ impl Recorder {
         self.rows.push(row);
     }
 
-    /// Ends the run: the rows and the run totals.
-    pub fn finish(self) -> (Vec<SampleRow>, RunTotals) {
+    /// Ends the run: the rows and the run totals, with what `billing` billed.
+    pub fn finish(self, billing: &Billing) -> (Vec<SampleRow>, RunTotals) {
         let totals = RunTotals {
             invocations: self.invocations,
             batch_records: self.batch_records,
             errors: self.errors,
             retries: self.retries,
-            billed_mb_ms: self.billed_mb_ms,
+            billed_mb_ms: billing.billed_mb_ms(),
             max_concurrency: self.max_concurrency,
-            cost: self.cost.cost(self.invocations, self.billed_mb_ms),
+            cost: billing.cost(),
             latency: self.latency,
         };
         (self.rows, totals)
@@ -332,7 +320,6 @@ pub struct RunTotals {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::scenario::{Architecture, PriceTier, Pricing};
     use crate::sim::Simulation;
 
     fn secs(s: f64) -> SimTime {
@@ -340,19 +327,20 @@ mod tests {
     }
 
     fn recorder() -> Recorder {
-        let pricing = Pricing {
-            request_per_million: 0.2,
-            x86_64: vec![PriceTier {
-                up_to_gb_s: None,
-                usd_per_gb_s: 0.0000166667,
-            }],
-            arm64: vec![PriceTier {
-                up_to_gb_s: None,
-                usd_per_gb_s: 0.0000133334,
-            }],
-            month_to_date_gb_s: 0.0,
-        };
-        Recorder::new(CostModel::new(&pricing, Architecture::X86_64), 1024, 0)
+        Recorder::new(0)
+    }
+
+    /// Billing for a 1 GB function with nothing billed.
+    fn billing() -> Billing {
+        let yaml = "name: b
+duration: 1m
+topic: {partitions: 1}
+producer: {rate: [{constant: 1}]}
+function: {memory: 1024, duration: {per_batch: 1ms}}
+";
+        let scenario =
+            crate::scenario::load::from_yaml_str(yaml, std::path::Path::new("."), &[]).unwrap();
+        Billing::new(&scenario)
     }
 
     fn snapshot(produced: u64, committed: u64) -> Snapshot {
@@ -373,17 +361,17 @@ mod tests {
     fn a_short_last_row_divides_by_its_own_width() {
         let mut r = recorder();
         // (0, 1]: one invocation 0.2 -> 0.5 s; 10 produced, 4 committed.
-        r.invocation_started(secs(0.2), 4, SimDuration::from_millis(300), false);
-        r.invocation_ended(secs(0.5), false);
+        r.invocation_started(secs(0.2), 4, false, 1);
+        r.invocation_ended(secs(0.5), false, 0);
         r.sample(secs(1.0), snapshot(10, 4));
         // (1, 2]: one invocation 1.5 -> 2.25 s, still in flight at 2 s; 10 more
         // produced, 6 more committed.
-        r.invocation_started(secs(1.5), 6, SimDuration::from_millis(750), false);
+        r.invocation_started(secs(1.5), 6, false, 1);
         r.sample(secs(2.0), snapshot(20, 10));
         // (2, 2.5]: a second invocation 2.1 -> 2.4 s overlaps the first until 2.25 s;
         // 3 more produced and 3 more committed (a run arrived at 2.2 s, committed at 2.4 s).
-        r.invocation_started(secs(2.1), 3, SimDuration::from_millis(300), false);
-        r.invocation_ended(secs(2.25), false);
+        r.invocation_started(secs(2.1), 3, false, 2);
+        r.invocation_ended(secs(2.25), false, 1);
         let run = Run {
             count: 3,
             bytes: 300,
@@ -391,9 +379,9 @@ mod tests {
             last: secs(2.2),
         };
         r.committed(&run, secs(2.4));
-        r.invocation_ended(secs(2.4), false);
+        r.invocation_ended(secs(2.4), false, 0);
         r.sample(secs(2.5), snapshot(23, 13));
-        let (rows, totals) = r.finish();
+        let (rows, totals) = r.finish(&billing());
 
         let got: Vec<_> = rows
             .iter()
@@ -425,8 +413,6 @@ mod tests {
         // Latency 0.2 s, within the 1 % of a 2-digit histogram.
         let p50 = last.latency_p50_s.expect("a commit in the last row");
         assert!((p50 - 0.2).abs() <= 0.2 * 0.01, "p50 {p50}");
-        // Billed at start: 300 + 750 + 300 ms at 1 GB = 1.35 GB-s.
-        assert_eq!(last.cost.gb_s, 1.35);
         assert_eq!((totals.invocations, totals.max_concurrency), (3, 2));
     }
 

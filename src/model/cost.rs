@@ -1,9 +1,52 @@
 //! Lambda cost: requests plus GB-seconds billed per millisecond, with monthly tiers.
 //!
-//! The engine accumulates integers only (invocations and billed MB·ms), so the cost at
-//! any sample is exact and independent of summation order; prices are applied here.
+//! [`Billing`] accumulates integers only (invocations and billed MB·ms), so the cost at
+//! any sample is exact and independent of summation order; [`CostModel`] applies the
+//! prices.
 
-use crate::scenario::{Architecture, PriceTier, Pricing};
+use crate::model::function::{Invocation, Outcome};
+use crate::scenario::{Architecture, PriceTier, Pricing, Scenario};
+
+/// What the function has been billed so far.
+#[derive(Clone, Debug)]
+pub struct Billing {
+    prices: CostModel,
+    memory_mb: u64,
+    requests: u64,
+    billed_mb_ms: u128,
+}
+
+impl Billing {
+    /// Nothing billed yet, at the prices and memory of `scenario`'s function.
+    pub fn new(scenario: &Scenario) -> Self {
+        Billing {
+            prices: CostModel::new(&scenario.pricing, scenario.function.architecture),
+            memory_mb: scenario.function.memory as u64,
+            requests: 0,
+            billed_mb_ms: 0,
+        }
+    }
+
+    /// Bills an invocation as it starts (its duration is known then): one request and
+    /// its duration rounded up to the millisecond. A throttled invoke is not billed.
+    pub fn bill(&mut self, invocation: &Invocation) {
+        if invocation.outcome == Outcome::Throttled {
+            return;
+        }
+        self.requests += 1;
+        self.billed_mb_ms += invocation.duration.as_millis_ceil() as u128 * self.memory_mb as u128;
+    }
+
+    /// MB·ms billed so far.
+    pub fn billed_mb_ms(&self) -> u128 {
+        self.billed_mb_ms
+    }
+
+    /// The cost of everything billed so far.
+    pub fn cost(&self) -> CostBreakdown {
+        self.prices.cost(self.requests, self.billed_mb_ms)
+    }
+}
 
 /// Cost so far, in USD, broken down.
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
@@ -101,5 +144,36 @@ mod tests {
             "{}",
             cost.duration_usd
         );
+    }
+
+    #[test]
+    fn billing_rounds_each_invocation_up_to_the_millisecond_and_skips_throttles() {
+        use crate::engine::time::SimDuration;
+        let yaml = "name: b
+duration: 1m
+topic: {partitions: 1}
+producer: {rate: [{constant: 1}]}
+function: {memory: 1024, duration: {per_batch: 1ms}}
+";
+        let scenario =
+            crate::scenario::load::from_yaml_str(yaml, std::path::Path::new("."), &[]).unwrap();
+        let mut billing = Billing::new(&scenario);
+        // 300 ms, 750 ms and 299.000001 ms (billed 300 ms) at 1 GB: 1.35 GB-s.
+        for ns in [300_000_000, 750_000_000, 299_000_001] {
+            billing.bill(&Invocation::finished(SimDuration(ns), Outcome::Ok));
+        }
+        // A timeout is billed like any invocation; a throttled invoke is not billed.
+        billing.bill(&Invocation::finished(
+            SimDuration::from_millis(100),
+            Outcome::Timeout,
+        ));
+        billing.bill(&Invocation::finished(
+            SimDuration::from_secs(9),
+            Outcome::Throttled,
+        ));
+        assert_eq!(billing.billed_mb_ms(), 1024 * 1_450);
+        let cost = billing.cost();
+        assert_eq!(cost.gb_s, 1.45);
+        assert!((cost.requests_usd - 4.0 * 0.2e-6).abs() < 1e-18);
     }
 }

@@ -1,108 +1,15 @@
-//! Poller scalers: how many pollers the ESM holds over time.
-//!
-//! A scaler is consulted at fixed evaluation times with what it can observe (the offset
-//! lag of every partition) and answers with a [`Decision`]; the simulation applies a
-//! change after the decision's actuation delay and logs every decision with its inputs
-//! in `scaling.csv`. New policies (legacy, KEDA, provisioned mode, throttle reaction)
-//! implement [`Scaler`] too.
+//! The `aws` policy: an on-demand scaler shaped after what AWS publishes (evaluate every
+//! minute, act within three minutes) with the unpublished parts as settings.
 
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
 
 use crate::engine::rng::{Purpose, stream};
 use crate::engine::time::{SimDuration, SimTime};
-use crate::scenario::{AwsScaler, DelayDistribution, ScaleStep, Scaler as ScalerConfig};
+use crate::model::scaler::{Action, Decision, Observation, Scaler, hold};
+use crate::scenario::{AwsScaler, DelayDistribution, ScaleStep};
 
-/// What a scaler sees at an evaluation.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Observation {
-    /// Time of the evaluation.
-    pub now: SimTime,
-    /// Sum of the offset lag of all partitions.
-    pub total_lag: u64,
-    /// Largest offset lag of one partition.
-    pub max_partition_lag: u64,
-    /// Pollers currently active.
-    pub pollers: u32,
-    /// Whether an earlier decision has not taken effect yet.
-    pub change_pending: bool,
-}
-
-/// What a scaler decided.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Action {
-    /// Add pollers.
-    ScaleOut,
-    /// Remove pollers.
-    ScaleIn,
-    /// Keep the current count.
-    Hold,
-}
-
-impl Action {
-    /// The name used in `scaling.csv`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Action::ScaleOut => "scale_out",
-            Action::ScaleIn => "scale_in",
-            Action::Hold => "hold",
-        }
-    }
-}
-
-/// A scaler's answer at one evaluation.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Decision {
-    /// Scale out, in, or hold.
-    pub action: Action,
-    /// The poller count wanted (the current count when holding).
-    pub target: u32,
-    /// Delay until the change takes effect (zero when holding).
-    pub delay: SimDuration,
-    /// Why, in words, for `scaling.csv`.
-    pub reason: String,
-}
-
-/// A poller scaling policy.
-pub trait Scaler {
-    /// Pollers at t = 0.
-    fn initial_pollers(&self) -> u32;
-    /// Time between evaluations, or `None` for a policy that never changes.
-    fn evaluation_interval(&self) -> Option<SimDuration>;
-    /// Decides at one evaluation.
-    fn evaluate(&mut self, observation: &Observation) -> Decision;
-}
-
-/// Builds the scaler configured in the scenario, capped at `partitions` pollers.
-pub fn build(config: &ScalerConfig, partitions: u32, seed: u64) -> Box<dyn Scaler> {
-    match config {
-        ScalerConfig::Fixed { pollers } => Box::new(FixedScaler {
-            pollers: (*pollers).min(partitions),
-        }),
-        ScalerConfig::Aws(aws) => Box::new(AwsLikeScaler::new(aws.clone(), partitions, seed)),
-    }
-}
-
-/// A fixed number of pollers, never evaluated.
-pub struct FixedScaler {
-    pollers: u32,
-}
-
-impl Scaler for FixedScaler {
-    fn initial_pollers(&self) -> u32 {
-        self.pollers
-    }
-
-    fn evaluation_interval(&self) -> Option<SimDuration> {
-        None
-    }
-
-    fn evaluate(&mut self, observation: &Observation) -> Decision {
-        hold(observation.pollers, "fixed policy".to_string())
-    }
-}
-
-/// The AWS-like on-demand scaler (MODEL.md §3.1).
+/// The AWS-like on-demand scaler.
 ///
 /// Scale out when the total lag is at least `scale_out.min_lag` and did not fall since
 /// the previous evaluation; scale in by one poller when the lag stayed under
@@ -161,22 +68,13 @@ fn ceil_of_decimal_product(count: u32, factor: f64) -> u32 {
     }
 }
 
-fn hold(pollers: u32, reason: String) -> Decision {
-    Decision {
-        action: Action::Hold,
-        target: pollers,
-        delay: SimDuration::ZERO,
-        reason,
-    }
-}
-
 impl Scaler for AwsLikeScaler {
     fn initial_pollers(&self) -> u32 {
         self.config.initial_pollers.min(self.max_pollers)
     }
 
-    fn evaluation_interval(&self) -> Option<SimDuration> {
-        Some(self.config.evaluation_interval)
+    fn next_evaluation(&self, after: SimTime) -> Option<SimTime> {
+        Some(after + self.config.evaluation_interval)
     }
 
     fn evaluate(&mut self, obs: &Observation) -> Decision {

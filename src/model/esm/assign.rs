@@ -1,0 +1,57 @@
+//! Partition assignment: a range assignor spreads partitions over pollers (poller `i`
+//! gets a contiguous block, the first `partitions % pollers` pollers one more), and each
+//! poller splits its block over at most `max_concurrent_invokes` processors the same way.
+
+use crate::engine::time::SimTime;
+
+/// One processor of the current assignment.
+#[derive(Clone, Debug)]
+pub struct Processor {
+    /// Index of the poller it belongs to.
+    pub poller: u32,
+    /// Partitions it owns, in increasing order.
+    pub partitions: Vec<u32>,
+    /// Whether its batch is in flight.
+    pub busy: bool,
+    /// When the current batching window ends.
+    pub window_deadline: SimTime,
+    /// Token of the only wake-up event that is still valid.
+    pub wake_token: u64,
+}
+
+/// Splits `items` into `groups` contiguous blocks, the first `items % groups` one larger.
+fn range_blocks(items: u32, groups: u32) -> impl Iterator<Item = std::ops::Range<u32>> {
+    let base = items / groups;
+    let extra = items % groups;
+    (0..groups).scan(0, move |start, g| {
+        let len = base + u32::from(g < extra);
+        let block = *start..*start + len;
+        *start += len;
+        Some(block)
+    })
+}
+
+/// The processors of `pollers` pollers over `partitions` partitions (range assignor),
+/// each poller with at most `per_poller` processors.
+pub fn assign(
+    partitions: u32,
+    pollers: u32,
+    per_poller: u32,
+    window_start: SimTime,
+) -> Vec<Processor> {
+    let pollers = pollers.clamp(1, partitions);
+    let mut processors = Vec::new();
+    for (poller, block) in range_blocks(partitions, pollers).enumerate() {
+        let count = block.len() as u32;
+        for sub in range_blocks(count, per_poller.min(count)) {
+            processors.push(Processor {
+                poller: poller as u32,
+                partitions: (block.start + sub.start..block.start + sub.end).collect(),
+                busy: false,
+                window_deadline: window_start,
+                wake_token: 0,
+            });
+        }
+    }
+    processors
+}

@@ -1,0 +1,156 @@
+//! Batches: the limits that close one (batch size, payload), and building one from the
+//! ready records of a processor's partitions, oldest record first.
+
+use crate::engine::time::SimTime;
+use crate::model::log::{Partition, Run};
+use crate::scenario::Esm;
+
+/// Limits that close a batch.
+#[derive(Clone, Copy, Debug)]
+pub struct BatchLimits {
+    /// Most records per batch.
+    pub batch_size: u64,
+    /// Invocation payload limit in bytes.
+    pub max_payload: u64,
+    /// Payload bytes per raw record byte.
+    pub encoding_factor: f64,
+    /// Payload bytes added per record.
+    pub record_overhead: u64,
+}
+
+impl BatchLimits {
+    /// The limits configured for the ESM.
+    pub fn new(esm: &Esm) -> Self {
+        BatchLimits {
+            batch_size: esm.batch_size as u64,
+            max_payload: esm.max_payload_bytes,
+            encoding_factor: esm.payload_encoding_factor,
+            record_overhead: esm.record_overhead_bytes,
+        }
+    }
+
+    /// Payload bytes of `count` records with `bytes` raw bytes in total.
+    pub fn payload(&self, count: u64, bytes: u64) -> u64 {
+        (bytes as f64 * self.encoding_factor).ceil() as u64 + count * self.record_overhead
+    }
+
+    /// Whether `count` records of `bytes` raw bytes fill a batch.
+    pub fn is_full(&self, count: u64, bytes: u64) -> bool {
+        count >= self.batch_size || self.payload_full(count, bytes)
+    }
+
+    /// Whether `count` records of `bytes` raw bytes reach the payload limit.
+    pub fn payload_full(&self, count: u64, bytes: u64) -> bool {
+        self.payload(count, bytes) >= self.max_payload
+    }
+}
+
+/// The records of one partition in a batch.
+#[derive(Clone, Copy, Debug)]
+pub struct BatchPart {
+    /// The partition.
+    pub partition: u32,
+    /// Number of records.
+    pub records: u64,
+    /// Arrival time of its oldest record.
+    pub oldest: SimTime,
+}
+
+/// A batch handed to one invocation. Cleared and refilled by [`build_batch`], so one
+/// value can be reused for many invocations without allocating; the dispatcher sets its
+/// attempt number.
+#[derive(Clone, Debug, Default)]
+pub struct Batch {
+    /// Records per partition, in the order the partitions joined the batch.
+    pub parts: Vec<BatchPart>,
+    /// The runs taken, in the order they were taken (oldest record first), each with
+    /// its partition; the runs of one partition are in offset order.
+    pub runs: Vec<(u32, Run)>,
+    /// Records in total.
+    pub records: u64,
+    /// Raw record bytes in total.
+    pub bytes: u64,
+    /// Which attempt at these records this is: 1 for the first invocation, one more for
+    /// each failed invocation of them before (a throttled invocation is not an attempt).
+    pub attempt: u32,
+}
+
+impl Batch {
+    /// The runs of `partition`, in offset order.
+    pub fn runs_of(&self, partition: u32) -> impl DoubleEndedIterator<Item = &Run> {
+        self.runs
+            .iter()
+            .filter(move |(p, _)| *p == partition)
+            .map(|(_, run)| run)
+    }
+}
+
+/// Fills `batch` (cleared first) from the ready records of `eligible` partitions, oldest
+/// record first, until the batch size or the payload limit is reached. A record too
+/// large for the payload on its own is sent alone.
+pub fn build_batch(
+    partitions: &mut [Partition],
+    eligible: &[u32],
+    limits: &BatchLimits,
+    batch: &mut Batch,
+) {
+    batch.parts.clear();
+    batch.runs.clear();
+    batch.records = 0;
+    batch.bytes = 0;
+    batch.attempt = 1;
+    while batch.records < limits.batch_size {
+        let oldest = eligible
+            .iter()
+            .filter_map(|&p| partitions[p as usize].oldest_ready().map(|t| (t, p)))
+            .min();
+        let Some((_, p)) = oldest else { break };
+        let partition = &mut partitions[p as usize];
+        let run = *partition
+            .front_ready()
+            .expect("partition has a ready record");
+        let k = records_that_fit(&run, batch, limits);
+        let k = if k == 0 && batch.records == 0 { 1 } else { k };
+        if k == 0 {
+            break;
+        }
+        let taken = partition.take_front(k);
+        batch.records += taken.count;
+        batch.bytes += taken.bytes;
+        batch.runs.push((p, taken));
+        match batch.parts.iter_mut().find(|part| part.partition == p) {
+            Some(part) => part.records += taken.count,
+            None => batch.parts.push(BatchPart {
+                partition: p,
+                records: taken.count,
+                oldest: taken.first,
+            }),
+        }
+    }
+}
+
+/// How many records from the front of `run` can join `batch`: at most the batch size,
+/// and as many as keep the whole batch's payload (rounded once, as
+/// [`BatchLimits::payload`] does) within the limit.
+fn records_that_fit(run: &Run, batch: &Batch, limits: &BatchLimits) -> u64 {
+    let fits = |k: u64| {
+        let payload = limits.payload(batch.records + k, batch.bytes + run.front_bytes(k));
+        payload <= limits.max_payload
+    };
+    let room = run.count.min(limits.batch_size - batch.records);
+    if fits(room) {
+        return room;
+    }
+    // The payload grows with k: the largest k in [0, room) that fits, or 0 if none does
+    // (a batch already over the limit: an oversized record sent alone).
+    let (mut fit, mut over) = (0, room);
+    while over - fit > 1 {
+        let mid = fit + (over - fit) / 2;
+        if fits(mid) {
+            fit = mid;
+        } else {
+            over = mid;
+        }
+    }
+    fit
+}

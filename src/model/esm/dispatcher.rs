@@ -1,0 +1,336 @@
+//! The dispatcher: the ESM's state between events (assignment, processors, bandwidth,
+//! batches in flight, failed attempts) and its two decisions.
+//!
+//! * [`Dispatcher::try_dispatch`]: a processor invokes its batch when one of the closing
+//!   rules holds (the batch is full, or the window has ended with records waiting) and
+//!   its poller's bandwidth allows, otherwise it names the earliest time to look again.
+//! * [`Dispatcher::settle`] and [`Dispatcher::release`]: an invocation ended; its records
+//!   are committed or go back to the front of their partitions, and the processor (or,
+//!   after a rebalance, the partitions' new owners) may go on.
+//!
+//! It schedules nothing itself: it answers with [`Dispatch`] and [`Rebalance`] values
+//! that the simulation turns into events, so the order of events stays the simulation's.
+
+use std::mem;
+
+use crate::engine::time::{SimDuration, SimTime};
+use crate::model::esm::{
+    Bandwidth, Batch, BatchLimits, Processor, assign, build_batch, fill::fill_time,
+};
+use crate::model::function::Outcome;
+use crate::model::log::{Run, TopicLog};
+use crate::scenario::Scenario;
+
+/// What a processor does after [`Dispatcher::try_dispatch`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Dispatch {
+    /// Nothing to do until something else happens (no record will arrive in the run).
+    Idle,
+    /// Look again at `at`, if `token` is still the processor's wake token then.
+    WakeAt {
+        /// When.
+        at: SimTime,
+        /// Identifies this wake-up; an older one is stale.
+        token: u64,
+    },
+    /// The batch in `slot` was built and is in flight: invoke it.
+    Invoke {
+        /// Slot of the batch, see [`Dispatcher::batch`].
+        slot: u32,
+    },
+}
+
+/// A pause of every partition after a change of the poller count.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Rebalance {
+    /// When partitions resume.
+    pub until: SimTime,
+    /// The assignment generation that resumes then.
+    pub generation: u32,
+}
+
+/// The event source mapping's state and its dispatch rules.
+pub struct Dispatcher {
+    limits: BatchLimits,
+    partitions: u32,
+    per_poller: u32,
+    max_bytes_per_s: u64,
+    batching_window: SimDuration,
+    rebalance_pause: SimDuration,
+    /// No wake-up is scheduled for an arrival after this time (the end of the run).
+    horizon: SimTime,
+    processors: Vec<Processor>,
+    /// Processor that owns each partition in the current assignment.
+    owner: Vec<u32>,
+    generation: u32,
+    pollers: u32,
+    paused_until: SimTime,
+    bandwidth: Vec<Bandwidth>,
+    /// Failed attempts at the records at the front of each partition.
+    failed_attempts: Vec<u32>,
+    /// Batches of the invocations in flight, by slot; freed slots are reused (with their
+    /// allocations) by later invocations.
+    batches: Vec<Batch>,
+    free_slots: Vec<u32>,
+    next_token: u64,
+    /// Reused buffers: eligible partitions of a dispatch, future runs of a fill search.
+    scratch_eligible: Vec<u32>,
+    scratch_runs: Vec<Run>,
+}
+
+impl Dispatcher {
+    /// The ESM of `scenario`, with no pollers until [`Dispatcher::reassign`].
+    pub fn new(scenario: &Scenario) -> Self {
+        let esm = &scenario.esm;
+        let partitions = scenario.topic.partitions;
+        Dispatcher {
+            limits: BatchLimits::new(esm),
+            partitions,
+            per_poller: esm.poller.max_concurrent_invokes,
+            max_bytes_per_s: esm.poller.max_bytes_per_s,
+            batching_window: esm.batching_window,
+            rebalance_pause: esm.rebalance_pause,
+            horizon: SimTime::ZERO + scenario.duration,
+            processors: Vec::new(),
+            owner: vec![0; partitions as usize],
+            generation: 0,
+            pollers: 0,
+            paused_until: SimTime::ZERO,
+            bandwidth: Vec::new(),
+            failed_attempts: vec![0; partitions as usize],
+            batches: Vec::new(),
+            free_slots: Vec::new(),
+            next_token: 0,
+            scratch_eligible: Vec::new(),
+            scratch_runs: Vec::new(),
+        }
+    }
+
+    /// Active pollers.
+    pub fn pollers(&self) -> u32 {
+        self.pollers
+    }
+
+    /// Processors of the current assignment.
+    pub fn processor_count(&self) -> u32 {
+        self.processors.len() as u32
+    }
+
+    /// Processors with a batch in flight.
+    pub fn busy_processors(&self) -> usize {
+        self.processors.iter().filter(|p| p.busy).count()
+    }
+
+    /// The current assignment generation (one more at every poller change).
+    pub fn generation(&self) -> u32 {
+        self.generation
+    }
+
+    /// Whether `token` is the only valid wake-up of `processor`.
+    pub fn is_current_wake(&self, processor: u32, token: u64) -> bool {
+        self.processors
+            .get(processor as usize)
+            .is_some_and(|p| p.wake_token == token)
+    }
+
+    /// The batch in `slot`.
+    pub fn batch(&self, slot: u32) -> &Batch {
+        &self.batches[slot as usize]
+    }
+
+    /// Replaces the processors with those of `pollers` pollers (at least one, at most one
+    /// per partition). Every partition pauses for the rebalance (eager assignor), except
+    /// at t = 0; the pause to wait for is returned.
+    pub fn reassign(&mut self, now: SimTime, pollers: u32) -> Option<Rebalance> {
+        self.pollers = pollers.clamp(1, self.partitions);
+        self.generation += 1;
+        let pause = if now == SimTime::ZERO {
+            SimDuration::ZERO
+        } else {
+            self.rebalance_pause
+        };
+        self.paused_until = now + pause;
+        let start = self.paused_until + self.batching_window;
+        self.processors = assign(self.partitions, self.pollers, self.per_poller, start);
+        self.bandwidth = vec![Bandwidth::default(); self.pollers as usize];
+        for (i, processor) in self.processors.iter().enumerate() {
+            for &p in &processor.partitions {
+                self.owner[p as usize] = i as u32;
+            }
+        }
+        (pause > SimDuration::ZERO).then_some(Rebalance {
+            until: self.paused_until,
+            generation: self.generation,
+        })
+    }
+
+    /// Builds and starts the processor's batch if one of the closing rules holds,
+    /// otherwise says when to look again.
+    pub fn try_dispatch(&mut self, processor: u32, now: SimTime, log: &mut TopicLog) -> Dispatch {
+        if self.processors[processor as usize].busy {
+            return Dispatch::Idle;
+        }
+        let mut eligible = mem::take(&mut self.scratch_eligible);
+        self.collect_eligible(processor, now, log, &mut eligible);
+        let dispatch = if eligible.is_empty() {
+            Dispatch::Idle
+        } else {
+            self.dispatch_eligible(processor, now, &eligible, log)
+        };
+        self.scratch_eligible = eligible;
+        dispatch
+    }
+
+    /// Puts the partitions of `processor` that can join a batch at `now` into `eligible`.
+    fn collect_eligible(
+        &self,
+        processor: u32,
+        now: SimTime,
+        log: &TopicLog,
+        eligible: &mut Vec<u32>,
+    ) {
+        eligible.clear();
+        if now < self.paused_until {
+            return;
+        }
+        eligible.extend(
+            self.processors[processor as usize]
+                .partitions
+                .iter()
+                .copied()
+                .filter(|&p| !log.partition(p).in_flight()),
+        );
+    }
+
+    /// [`Self::try_dispatch`] once the eligible partitions are known (at least one).
+    fn dispatch_eligible(
+        &mut self,
+        processor: u32,
+        now: SimTime,
+        eligible: &[u32],
+        log: &mut TopicLog,
+    ) -> Dispatch {
+        let (mut ready, mut bytes) = (0, 0);
+        for &p in eligible {
+            let partition = log.advance(p, now);
+            ready += partition.ready_count();
+            bytes += partition.ready_bytes();
+        }
+        let deadline = self.processors[processor as usize].window_deadline;
+        let can_send = self.limits.is_full(ready, bytes) || (now >= deadline && ready > 0);
+        let wake_at = if can_send {
+            let poller = self.processors[processor as usize].poller as usize;
+            let bandwidth_ready = self.bandwidth[poller].ready_at(now);
+            if bandwidth_ready <= now {
+                let slot = self.start_batch(processor, now, eligible, log);
+                return Dispatch::Invoke { slot };
+            }
+            Some(bandwidth_ready)
+        } else if now < deadline {
+            let mut runs = mem::take(&mut self.scratch_runs);
+            let full_at = fill_time(log, eligible, deadline, &self.limits, &mut runs);
+            self.scratch_runs = runs;
+            Some(full_at.unwrap_or(deadline))
+        } else {
+            let horizon = self.horizon;
+            eligible
+                .iter()
+                .filter_map(|&p| log.next_arrival(p, now, horizon))
+                .min()
+                .filter(|&t| t <= horizon)
+        };
+        match wake_at {
+            Some(at) => {
+                self.next_token += 1;
+                let token = self.next_token;
+                self.processors[processor as usize].wake_token = token;
+                Dispatch::WakeAt { at, token }
+            }
+            None => Dispatch::Idle,
+        }
+    }
+
+    /// Builds the processor's batch into a free slot, puts its records in flight and
+    /// charges the poller's bandwidth.
+    fn start_batch(
+        &mut self,
+        processor: u32,
+        now: SimTime,
+        eligible: &[u32],
+        log: &mut TopicLog,
+    ) -> u32 {
+        let slot = self.free_slots.pop().unwrap_or_else(|| {
+            self.batches.push(Batch::default());
+            self.batches.len() as u32 - 1
+        });
+        let batch = &mut self.batches[slot as usize];
+        build_batch(log.partitions_mut(), eligible, &self.limits, batch);
+        let failed_before = batch
+            .parts
+            .iter()
+            .map(|part| self.failed_attempts[part.partition as usize])
+            .max()
+            .unwrap_or(0);
+        batch.attempt = failed_before + 1;
+        for part in &batch.parts {
+            self.failed_attempts[part.partition as usize] = 0;
+            log.partition_mut(part.partition)
+                .start_flight(part.oldest, part.records);
+        }
+        let state = &mut self.processors[processor as usize];
+        state.busy = true;
+        self.bandwidth[state.poller as usize].consume(now, batch.bytes, self.max_bytes_per_s);
+        slot
+    }
+
+    /// Applies the `outcome` of the invocation of the batch in `slot` to its partitions:
+    /// committed when it succeeded, otherwise put back at the front to be retried whole
+    /// (a failed attempt unless it was throttled).
+    pub fn settle(&mut self, slot: u32, outcome: Outcome, log: &mut TopicLog) {
+        let batch = &self.batches[slot as usize];
+        for part in &batch.parts {
+            let p = part.partition;
+            let partition = log.partition_mut(p);
+            match outcome {
+                Outcome::Ok => partition.commit(part.records),
+                Outcome::Error | Outcome::Timeout | Outcome::Throttled => {
+                    partition.restore_front(batch.runs_of(p));
+                    self.failed_attempts[p as usize] = if outcome.is_error() {
+                        batch.attempt
+                    } else {
+                        batch.attempt - 1
+                    };
+                }
+            }
+        }
+    }
+
+    /// Frees the slot of a settled batch and puts into `next` the processors that may
+    /// dispatch now: the invoking processor, whose window restarts, if its assignment is
+    /// still current; otherwise the new owners of the batch's partitions.
+    pub fn release(
+        &mut self,
+        now: SimTime,
+        generation: u32,
+        processor: u32,
+        slot: u32,
+        next: &mut Vec<u32>,
+    ) {
+        next.clear();
+        if generation == self.generation {
+            let state = &mut self.processors[processor as usize];
+            state.busy = false;
+            state.window_deadline = now + self.batching_window;
+            next.push(processor);
+        } else {
+            let owner = &self.owner;
+            next.extend(
+                self.batches[slot as usize]
+                    .parts
+                    .iter()
+                    .map(|part| owner[part.partition as usize]),
+            );
+        }
+        self.free_slots.push(slot);
+    }
+}

@@ -1,0 +1,111 @@
+//! When a batch will fill: the arrival time of the record that completes it, found from
+//! the partitions' future runs without simulating records one by one.
+
+use crate::engine::time::SimTime;
+use crate::model::esm::BatchLimits;
+use crate::model::log::{Run, TopicLog};
+
+/// The arrival time of the record that fills a batch, given `count` records of `bytes`
+/// raw bytes already waiting and the future runs of one arrival bucket (`group`), which
+/// do fill it by `deadline`; `at_deadline` is the records and bytes (waiting plus
+/// `group`'s) arrived by then, which the caller has already summed. Equal to the least time `t` at which the waiting records
+/// plus those of `group` arrived by `t` are full, but found without bisecting on time:
+/// the batch fills when some record arrives, so each run is searched (on the record
+/// index, first trying the record that completes the batch size on its own) for its
+/// first record whose arrival fills the batch, and the earliest of those wins.
+pub fn first_full_time(
+    group: &[Run],
+    count: u64,
+    bytes: u64,
+    at_deadline: (u64, u64),
+    limits: &BatchLimits,
+    deadline: SimTime,
+) -> SimTime {
+    // The payload only needs checking if it is reached by the deadline.
+    let payload_matters = limits.payload_full(at_deadline.0, at_deadline.1);
+    let full_at = |t: SimTime| {
+        let c: u64 = group.iter().map(|run| run.arrived_by(t)).sum();
+        if count + c >= limits.batch_size {
+            return true;
+        }
+        payload_matters && {
+            let b: u64 = group.iter().map(|run| run.arrived_with_bytes_by(t).1).sum();
+            limits.payload_full(count + c, bytes + b)
+        }
+    };
+    let mut earliest = deadline;
+    for run in group {
+        // Records before `from` do not fill the batch; record `to` does (or none of the
+        // run does when `to == run.count`).
+        let (mut from, mut to) = (0, run.count);
+        let guess = limits.batch_size.saturating_sub(count + 1);
+        if guess < run.count {
+            if full_at(run.arrival_step(guess)) {
+                to = guess;
+            } else {
+                from = guess + 1;
+            }
+        }
+        while from < to {
+            let mid = from + (to - from) / 2;
+            if full_at(run.arrival_step(mid)) {
+                to = mid;
+            } else {
+                from = mid + 1;
+            }
+        }
+        if to < run.count {
+            earliest = earliest.min(run.arrival_step(to));
+        }
+    }
+    earliest
+}
+
+/// The earliest time in `(now, deadline]` at which the `eligible` partitions hold a full
+/// batch, if any (their logs must be advanced to `now`, so every future run starts after
+/// it). `runs` is scratch space, kept by the caller to reuse its allocation.
+///
+/// Runs of different arrival buckets never overlap in time, so the future runs are taken
+/// bucket by bucket until the batch would be full; only within that bucket is the exact
+/// record found, by [`first_full_time`].
+pub fn fill_time(
+    log: &mut TopicLog,
+    eligible: &[u32],
+    deadline: SimTime,
+    limits: &BatchLimits,
+    runs: &mut Vec<Run>,
+) -> Option<SimTime> {
+    let (mut count, mut bytes) = (0, 0);
+    runs.clear();
+    for &p in eligible {
+        let partition = log.generate_until(p, deadline);
+        count += partition.ready_count();
+        bytes += partition.ready_bytes();
+        runs.extend(partition.future_until(deadline).copied());
+    }
+    runs.sort_unstable_by_key(|run| run.first);
+    let width = log.resolution().0;
+    let arrived = |group: &[Run], t: SimTime| {
+        group.iter().fold((0, 0), |(c, b), run| {
+            let (rc, rb) = run.arrived_with_bytes_by(t);
+            (c + rc, b + rb)
+        })
+    };
+    for group in runs.chunk_by(|a, b| a.first.0 / width == b.first.0 / width) {
+        let (gc, gb) = arrived(group, deadline);
+        if !limits.is_full(count + gc, bytes + gb) {
+            count += gc;
+            bytes += gb;
+            continue;
+        }
+        return Some(first_full_time(
+            group,
+            count,
+            bytes,
+            (count + gc, bytes + gb),
+            limits,
+            deadline,
+        ));
+    }
+    None
+}

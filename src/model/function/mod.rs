@@ -1,0 +1,102 @@
+//! The Lambda function: what one invocation of a batch takes and how it ends.
+//!
+//! [`FunctionModel`] is what the simulation invokes: it draws each invocation's handler
+//! time from the duration model ([`duration`]) with the random stream of the batch's
+//! first partition, and keeps the count of invocations in flight (the function's
+//! concurrency). An invocation ends with an [`Outcome`]; execution environments, cold
+//! starts and concurrency limits add their effects here (the [`Invocation::init`] time,
+//! [`Outcome::Throttled`]).
+
+pub mod duration;
+#[cfg(test)]
+mod tests;
+
+use rand_chacha::ChaCha8Rng;
+
+use crate::engine::rng::{Purpose, stream};
+use crate::engine::time::SimDuration;
+use crate::scenario::Scenario;
+
+pub use duration::{DurationCalculator, MAX_VCPUS, MB_PER_VCPU, vcpus};
+
+/// How an invocation ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    /// The handler returned: the batch's records are committed.
+    Ok,
+    /// The handler returned an error: the batch is retried.
+    Error,
+    /// The handler ran into the timeout: an error at the timeout, the batch is retried.
+    Timeout,
+    /// Lambda refused the invocation (HTTP 429): the batch goes back without being an
+    /// attempt, nothing is billed.
+    Throttled,
+}
+
+impl Outcome {
+    /// Whether the invocation counts as a function error (a failed attempt).
+    pub fn is_error(self) -> bool {
+        matches!(self, Outcome::Error | Outcome::Timeout)
+    }
+}
+
+/// One invocation: how long it lasts and how it ends.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Invocation {
+    /// Wall time from the invoke to the end (capped at the timeout), init included.
+    pub duration: SimDuration,
+    /// Part of `duration` spent starting an execution environment (a cold start).
+    pub init: SimDuration,
+    /// How it ended.
+    pub outcome: Outcome,
+}
+
+impl Invocation {
+    /// An invocation on a warm environment that lasts `duration` and ends with `outcome`.
+    pub fn finished(duration: SimDuration, outcome: Outcome) -> Self {
+        Invocation {
+            duration,
+            init: SimDuration::ZERO,
+            outcome,
+        }
+    }
+}
+
+/// The function as the ESM sees it: invocations and their concurrency.
+pub struct FunctionModel {
+    durations: DurationCalculator,
+    /// Handler-time streams, one per partition (the batch's first partition draws).
+    rngs: Vec<ChaCha8Rng>,
+    in_flight: u32,
+}
+
+impl FunctionModel {
+    /// The function of `scenario`.
+    pub fn new(scenario: &Scenario) -> Self {
+        FunctionModel {
+            durations: DurationCalculator::new(&scenario.function),
+            rngs: (0..scenario.topic.partitions)
+                .map(|p| stream(scenario.seed, Purpose::Durations, p as u64))
+                .collect(),
+            in_flight: 0,
+        }
+    }
+
+    /// Invokes a batch of `records` records of `bytes` raw bytes whose first partition is
+    /// `lead`; the invocation is in flight until [`FunctionModel::finished`].
+    pub fn invoke(&mut self, lead: u32, records: u64, bytes: u64) -> Invocation {
+        self.in_flight += 1;
+        self.durations
+            .invoke(records, bytes, &mut self.rngs[lead as usize])
+    }
+
+    /// An invocation ended.
+    pub fn finished(&mut self) {
+        self.in_flight -= 1;
+    }
+
+    /// Invocations in flight (the function's concurrency).
+    pub fn in_flight(&self) -> u32 {
+        self.in_flight
+    }
+}

@@ -1,0 +1,311 @@
+//! One partition of the topic: its producer and its log, kept as runs of records.
+//!
+//! Records are never simulated one by one. The producer draws, per partition and per
+//! arrival bucket of width `producer.resolution`, how many records arrive, and stores
+//! them as one [`Run`]: a count, total bytes, and the arrival times of the first and the
+//! last record, with the records in between taken as evenly spaced. The first and last
+//! times are exact draws (order statistics of the bucket's uniform arrival times) for
+//! buckets of up to 8 records, so a bucket with one record holds its exact arrival time;
+//! busier buckets put them at their expected positions. Every interpolated time is
+//! within one bucket width of the truth. Work therefore grows with buckets and batches,
+//! not with records.
+//!
+//! The producer of a partition draws from its own streams in bucket order, whoever asks
+//! and whenever, so the traffic realisation depends only on the seed and the producer
+//! settings. Buckets are generated lazily, a little ahead of the clock when a processor
+//! needs to know when its batch will fill; records whose arrival time is still in the
+//! future wait in a separate queue and become visible (produced) when the clock passes
+//! them.
+
+mod producer;
+mod run;
+#[cfg(test)]
+mod tests;
+mod topic;
+
+use std::collections::VecDeque;
+
+use crate::engine::time::{SimDuration, SimTime};
+use crate::model::traffic::{RateCurve, RecordSizer};
+use crate::scenario::ArrivalProcess;
+
+use producer::Producer;
+pub use run::Run;
+pub use topic::TopicLog;
+
+/// Most runs a partition keeps waiting; beyond this, neighbouring runs are merged in
+/// pairs, so memory stays bounded however large the backlog grows. A merged run spans at
+/// most about 1/2,048 of the backlog's arrival-time range, which bounds the error of the
+/// evenly-spaced assumption for the records in it.
+pub const MAX_READY_RUNS: usize = 4096;
+
+/// A partition: its producer, its records and its offsets.
+pub struct Partition {
+    producer: Producer,
+    /// Generated records whose arrival time is still in the future, oldest first.
+    future: VecDeque<Run>,
+    /// Arrived records not yet taken into a batch, oldest first.
+    ready: VecDeque<Run>,
+    ready_count: u64,
+    ready_bytes: u64,
+    /// Records that have arrived (the log end offset).
+    produced: u64,
+    /// Records committed (the committed offset).
+    committed: u64,
+    /// Committed records that were not processed successfully (part of `committed`).
+    skipped: u64,
+    /// Arrival time of the oldest record of the batch in flight, if one is.
+    in_flight_oldest: Option<SimTime>,
+    /// Records of the batch in flight.
+    in_flight_records: u64,
+}
+
+impl Partition {
+    /// A partition with the given share of the topic's traffic and `backlog` records
+    /// already waiting at t = 0.
+    pub fn new(
+        seed: u64,
+        index: u32,
+        share: f64,
+        arrivals: ArrivalProcess,
+        resolution: SimDuration,
+        backlog: u64,
+        sizer: &RecordSizer,
+    ) -> Self {
+        let mut producer = Producer::new(seed, index, share, arrivals, resolution);
+        let mut ready = VecDeque::new();
+        let mut ready_bytes = 0;
+        if backlog > 0 {
+            let bytes = sizer.run_bytes(backlog, &mut producer.size_rng);
+            ready.push_back(Run {
+                count: backlog,
+                bytes,
+                first: SimTime::ZERO,
+                last: SimTime::ZERO,
+            });
+            ready_bytes = bytes;
+        }
+        Partition {
+            producer,
+            future: VecDeque::new(),
+            ready,
+            ready_count: backlog,
+            ready_bytes,
+            produced: backlog,
+            committed: 0,
+            skipped: 0,
+            in_flight_oldest: None,
+            in_flight_records: 0,
+        }
+    }
+
+    /// Generates buckets until every arrival before `t` is known.
+    pub fn generate_until(&mut self, t: SimTime, curve: &RateCurve, sizer: &RecordSizer) {
+        while self.producer.generated_until() <= t {
+            if let Some(run) = self.producer.next_run(curve, sizer) {
+                self.future.push_back(run);
+            }
+        }
+    }
+
+    /// Moves every record that has arrived by `now` (inclusive) into the ready queue.
+    pub fn advance(&mut self, now: SimTime, curve: &RateCurve, sizer: &RecordSizer) {
+        self.generate_until(now, curve, sizer);
+        while let Some(run) = self.future.front_mut() {
+            let arrived = run.arrived_by(now);
+            if arrived == 0 {
+                break;
+            }
+            let moved = if arrived == run.count {
+                self.future.pop_front().expect("front exists")
+            } else {
+                run.split_front(arrived)
+            };
+            self.ready_count += moved.count;
+            self.ready_bytes += moved.bytes;
+            self.produced += moved.count;
+            if self.ready.len() == MAX_READY_RUNS {
+                // Room for exactly one more run before it is coalesced, instead of the
+                // doubling a plain push would do (which coalescing in place would keep).
+                self.ready.reserve_exact(1);
+            }
+            self.ready.push_back(moved);
+            if self.ready.len() > MAX_READY_RUNS {
+                self.coalesce_ready();
+            }
+        }
+    }
+
+    /// Merges neighbouring waiting runs in pairs (counts and bytes are kept exactly), in
+    /// place so the queue keeps its allocation.
+    fn coalesce_ready(&mut self) {
+        let runs = self.ready.make_contiguous();
+        let merged = runs.len().div_ceil(2);
+        for i in 0..merged {
+            let run = match runs.get(2 * i + 1) {
+                Some(next) => Run {
+                    count: runs[2 * i].count + next.count,
+                    bytes: runs[2 * i].bytes + next.bytes,
+                    first: runs[2 * i].first,
+                    last: next.last,
+                },
+                None => runs[2 * i],
+            };
+            runs[i] = run;
+        }
+        self.ready.truncate(merged);
+    }
+
+    /// Arrival time of the first record after `now`, generating ahead up to `horizon`.
+    pub fn next_arrival(
+        &mut self,
+        now: SimTime,
+        horizon: SimTime,
+        curve: &RateCurve,
+        sizer: &RecordSizer,
+    ) -> Option<SimTime> {
+        loop {
+            if let Some(run) = self.future.front() {
+                let k = run.arrived_by(now);
+                return Some(run.time_of(k));
+            }
+            if self.producer.generated_until() > horizon {
+                return None;
+            }
+            if let Some(run) = self.producer.next_run(curve, sizer) {
+                self.future.push_back(run);
+            }
+        }
+    }
+
+    /// Generated runs whose first record arrives after the clock and at or before `t`,
+    /// oldest first; the caller must have generated up to `t`.
+    pub fn future_until(&self, t: SimTime) -> impl Iterator<Item = &Run> {
+        self.future.iter().take_while(move |run| run.first <= t)
+    }
+
+    /// Arrival time of the oldest ready record.
+    pub fn oldest_ready(&self) -> Option<SimTime> {
+        self.ready.front().map(|r| r.first)
+    }
+
+    /// The oldest ready run (for batch building).
+    pub fn front_ready(&self) -> Option<&Run> {
+        self.ready.front()
+    }
+
+    /// Takes up to `k` records from the front of the ready queue as one run.
+    pub fn take_front(&mut self, k: u64) -> Run {
+        let front = self
+            .ready
+            .front_mut()
+            .expect("take_front on an empty ready queue");
+        let taken = if k >= front.count {
+            self.ready.pop_front().expect("front exists")
+        } else {
+            front.split_front(k)
+        };
+        self.ready_count -= taken.count;
+        self.ready_bytes -= taken.bytes;
+        taken
+    }
+
+    /// Puts records of a failed batch back at the front, in their original order.
+    pub fn restore_front<'r>(&mut self, runs: impl DoubleEndedIterator<Item = &'r Run>) {
+        for run in runs.rev() {
+            self.ready_count += run.count;
+            self.ready_bytes += run.bytes;
+            self.ready.push_front(*run);
+        }
+        self.in_flight_oldest = None;
+        self.in_flight_records = 0;
+    }
+
+    /// Marks a batch of `records` records in flight whose oldest record arrived at
+    /// `oldest`.
+    pub fn start_flight(&mut self, oldest: SimTime, records: u64) {
+        self.in_flight_oldest = Some(oldest);
+        self.in_flight_records = records;
+    }
+
+    /// Whether a batch of this partition is in flight.
+    pub fn in_flight(&self) -> bool {
+        self.in_flight_oldest.is_some()
+    }
+
+    /// Commits `count` records (the batch in flight succeeded).
+    pub fn commit(&mut self, count: u64) {
+        debug_assert_eq!(
+            count, self.in_flight_records,
+            "commit of a batch that is not in flight"
+        );
+        self.committed += count;
+        self.in_flight_oldest = None;
+        self.in_flight_records = 0;
+    }
+
+    /// Commits the `count` records in flight although they were not processed
+    /// successfully (sent to an on-failure destination, filtered out or dropped): the
+    /// committed offset moves past them and they count as [`Partition::skipped`].
+    pub fn commit_unprocessed(&mut self, count: u64) {
+        self.commit(count);
+        self.skipped += count;
+    }
+
+    /// Checks conservation: every produced record is committed, in flight, or waiting,
+    /// and the cached counters match the runs. Returns what does not add up.
+    pub fn check_conservation(&self) -> Result<(), String> {
+        let ready: u64 = self.ready.iter().map(|r| r.count).sum();
+        let ready_bytes: u64 = self.ready.iter().map(|r| r.bytes).sum();
+        if ready != self.ready_count || ready_bytes != self.ready_bytes {
+            return Err(format!(
+                "ready runs hold {ready} records / {ready_bytes} bytes but the counters say {} / {}",
+                self.ready_count, self.ready_bytes
+            ));
+        }
+        let accounted = self.committed + self.in_flight_records + self.ready_count;
+        if accounted != self.produced {
+            return Err(format!(
+                "produced {} != committed {} + in flight {} + waiting {}",
+                self.produced, self.committed, self.in_flight_records, self.ready_count
+            ));
+        }
+        Ok(())
+    }
+
+    /// Records arrived so far (log end offset).
+    pub fn produced(&self) -> u64 {
+        self.produced
+    }
+
+    /// Records committed so far.
+    pub fn committed(&self) -> u64 {
+        self.committed
+    }
+
+    /// Records committed without a successful invocation (part of
+    /// [`Partition::committed`]).
+    pub fn skipped(&self) -> u64 {
+        self.skipped
+    }
+
+    /// Offset lag: produced minus committed (records in flight count as lag).
+    pub fn lag(&self) -> u64 {
+        self.produced - self.committed
+    }
+
+    /// Arrived records waiting to be taken into a batch.
+    pub fn ready_count(&self) -> u64 {
+        self.ready_count
+    }
+
+    /// Raw bytes of the arrived records waiting to be taken into a batch.
+    pub fn ready_bytes(&self) -> u64 {
+        self.ready_bytes
+    }
+
+    /// Arrival time of the oldest uncommitted record, if any.
+    pub fn oldest_uncommitted(&self) -> Option<SimTime> {
+        self.in_flight_oldest.or_else(|| self.oldest_ready())
+    }
+}

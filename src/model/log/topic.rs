@@ -1,0 +1,108 @@
+//! The topic's log: every partition with the rate curve and record sizes that feed it.
+
+use crate::engine::time::{SimDuration, SimTime};
+use crate::model::log::Partition;
+use crate::model::traffic::{RateCurve, RecordSizer, partition_shares};
+use crate::scenario::Scenario;
+
+/// All partitions of the topic and what their producers draw from.
+pub struct TopicLog {
+    partitions: Vec<Partition>,
+    curve: RateCurve,
+    sizer: RecordSizer,
+    resolution: SimDuration,
+}
+
+impl TopicLog {
+    /// The partitions of `scenario`'s topic at t = 0, initial backlog included.
+    pub fn new(scenario: &Scenario) -> Self {
+        let topic = &scenario.topic;
+        let producer = &scenario.producer;
+        let sizer = RecordSizer::new(&producer.record_size);
+        let partitions = partition_shares(&topic.keys, topic.partitions)
+            .iter()
+            .enumerate()
+            .map(|(i, &share)| {
+                Partition::new(
+                    scenario.seed,
+                    i as u32,
+                    share,
+                    producer.arrivals,
+                    producer.resolution,
+                    topic.initial_backlog,
+                    &sizer,
+                )
+            })
+            .collect();
+        TopicLog {
+            partitions,
+            curve: RateCurve::new(&producer.rate),
+            sizer,
+            resolution: producer.resolution,
+        }
+    }
+
+    /// The partitions, by index.
+    pub fn partitions(&self) -> &[Partition] {
+        &self.partitions
+    }
+
+    /// The partitions, by index, for batch building.
+    pub fn partitions_mut(&mut self) -> &mut [Partition] {
+        &mut self.partitions
+    }
+
+    /// Partition `p`.
+    pub fn partition(&self, p: u32) -> &Partition {
+        &self.partitions[p as usize]
+    }
+
+    /// Partition `p`, to change its offsets.
+    pub fn partition_mut(&mut self, p: u32) -> &mut Partition {
+        &mut self.partitions[p as usize]
+    }
+
+    /// Width of the producers' arrival buckets.
+    pub fn resolution(&self) -> SimDuration {
+        self.resolution
+    }
+
+    /// Partition `p` with every record arrived by `now` ready.
+    pub fn advance(&mut self, p: u32, now: SimTime) -> &Partition {
+        let partition = &mut self.partitions[p as usize];
+        partition.advance(now, &self.curve, &self.sizer);
+        partition
+    }
+
+    /// Brings every partition up to `now`.
+    pub fn advance_all(&mut self, now: SimTime) {
+        for partition in &mut self.partitions {
+            partition.advance(now, &self.curve, &self.sizer);
+        }
+    }
+
+    /// Partition `p` with every arrival before `t` generated (ready or future).
+    pub fn generate_until(&mut self, p: u32, t: SimTime) -> &Partition {
+        let partition = &mut self.partitions[p as usize];
+        partition.generate_until(t, &self.curve, &self.sizer);
+        partition
+    }
+
+    /// Arrival time of partition `p`'s first record after `now`, looking no further than
+    /// `horizon`.
+    pub fn next_arrival(&mut self, p: u32, now: SimTime, horizon: SimTime) -> Option<SimTime> {
+        self.partitions[p as usize].next_arrival(now, horizon, &self.curve, &self.sizer)
+    }
+
+    /// Records produced so far over all partitions.
+    pub fn produced(&self) -> u64 {
+        self.partitions.iter().map(Partition::produced).sum()
+    }
+
+    /// Total offset lag and the largest lag of one partition.
+    pub fn lag(&self) -> (u64, u64) {
+        self.partitions.iter().fold((0, 0), |(total, max), p| {
+            (total + p.lag(), max.max(p.lag()))
+        })
+    }
+}

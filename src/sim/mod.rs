@@ -1,0 +1,323 @@
+//! The simulation loop: the events, the order in which time advances, and the dispatch of
+//! each event to the model component that handles it.
+//!
+//! The model lives in [`crate::model`]: the topic's log ([`TopicLog`]), the ESM's
+//! dispatcher ([`Dispatcher`]), the function ([`FunctionModel`]), billing ([`Billing`])
+//! and the scaler ([`scaling`]). This module only owns time: it turns their answers into
+//! events and hands each event back to the component it concerns.
+//!
+//! # Ordering contract
+//!
+//! * Model events live in the [`EventQueue`] and fire in `(time, seq)` order: by time,
+//!   and at equal times in the order they were scheduled.
+//! * Scaler evaluations and samples are observers that fire after the model at their
+//!   time. At a time `t` every model event with time `<= t` fires first (including those
+//!   scheduled at `t` while handling others), then the scaler evaluates if it asked to be
+//!   evaluated at `t`, then the sample at `t` is taken. A sample at `t` therefore
+//!   reflects everything that happened up to and including `t`, and row `k` of
+//!   `timeseries.csv` covers the interval `(t - interval, t]`.
+//! * The scaler names its own evaluation times ([`crate::model::scaler::Scaler::next_evaluation`]).
+//!   A decision at `t` takes effect at `t + delay` as a queue event; partitions then
+//!   pause for `rebalance_pause` and processors restart when the pause ends.
+//! * Samples are taken every `sample_interval` and at `duration` (a shorter last row when
+//!   the duration is not a multiple of the interval). The run stops after the sample at
+//!   `duration`; events later than that never fire and records still in flight count as
+//!   lag.
+//!
+//! "Event" in performance figures means one popped queue event (processor wake-up,
+//! invocation end, poller change, rebalance end).
+
+mod clock;
+mod invariants;
+mod scaling;
+#[cfg(test)]
+mod tests;
+
+use std::mem;
+
+use crate::engine::queue::EventQueue;
+use crate::engine::time::SimTime;
+use crate::metrics::summary::SummaryContext;
+use crate::metrics::{Recorder, SampleRow, ScalingRecord, Snapshot, Summary};
+use crate::model::cost::Billing;
+use crate::model::esm::{Dispatch, Dispatcher};
+use crate::model::function::{FunctionModel, Outcome};
+use crate::model::log::{Partition, TopicLog};
+use crate::scenario::Scenario;
+
+use clock::SampleClock;
+use scaling::Scaling;
+
+/// Everything a run produces.
+#[derive(Clone, Debug)]
+pub struct RunResult {
+    /// One row per sample interval.
+    pub rows: Vec<SampleRow>,
+    /// One record per scaler evaluation.
+    pub scaling: Vec<ScalingRecord>,
+    /// The end-of-run summary.
+    pub summary: Summary,
+    /// Queue events processed.
+    pub events: u64,
+    /// Invariant violations found (only with [`Simulation::with_invariant_checks`]).
+    pub violations: Vec<String>,
+}
+
+/// A model event, handled by the component named in each variant's comment.
+enum Event {
+    /// A processor re-checks whether its batch can go (stale when the token differs).
+    /// Dispatcher.
+    Wake { processor: u32, token: u64 },
+    /// An invocation ended. Function, billing, then the dispatcher.
+    InvocationDone {
+        generation: u32,
+        processor: u32,
+        /// Slot of the batch, see [`Dispatcher::batch`].
+        slot: u32,
+        outcome: Outcome,
+    },
+    /// A scaler decision takes effect. Dispatcher.
+    ApplyPollers { target: u32 },
+    /// The partitions paused by a rebalance resume. Dispatcher.
+    RebalanceEnd { generation: u32 },
+}
+
+/// One run of a scenario.
+pub struct Simulation<'a> {
+    scenario: &'a Scenario,
+    log: TopicLog,
+    esm: Dispatcher,
+    function: FunctionModel,
+    billing: Billing,
+    scaling: Scaling,
+    queue: EventQueue<Event>,
+    recorder: Recorder,
+    samples: SampleClock,
+    /// Violations found so far, when invariant checks are on.
+    invariants: Option<Vec<String>>,
+    /// Processors to dispatch after an invocation ends (kept to reuse its allocation).
+    redispatch: Vec<u32>,
+}
+
+impl<'a> Simulation<'a> {
+    /// Prepares a run of `scenario` (nothing is simulated until [`Simulation::run`]).
+    pub fn new(scenario: &'a Scenario) -> Self {
+        let log = TopicLog::new(scenario);
+        let recorder = Recorder::new(log.produced());
+        Simulation {
+            scenario,
+            log,
+            esm: Dispatcher::new(scenario),
+            function: FunctionModel::new(scenario),
+            billing: Billing::new(scenario),
+            scaling: Scaling::new(scenario),
+            queue: EventQueue::new(),
+            recorder,
+            samples: SampleClock::new(scenario.sample_interval, SimTime::ZERO + scenario.duration),
+            invariants: None,
+            redispatch: Vec::new(),
+        }
+    }
+
+    /// Checks conservation of records in every partition at every sample and the
+    /// structural limits (pollers <= partitions, one batch in flight per partition);
+    /// violations are returned in [`RunResult::violations`]. Costs a pass over every
+    /// partition's runs per sample, so it is meant for tests.
+    pub fn with_invariant_checks(mut self) -> Self {
+        self.invariants = Some(Vec::new());
+        self
+    }
+
+    /// Leaves the rows' per-interval latency percentiles empty (the summary's are
+    /// unchanged), which saves half of the latency-histogram work. For callers that
+    /// use only [`RunResult::summary`], such as a sweep that keeps no runs.
+    pub fn without_interval_latency(mut self) -> Self {
+        self.recorder = self.recorder.without_interval_latency();
+        self
+    }
+
+    /// Runs to the end; `progress` is called after every sample with the current time.
+    pub fn run(mut self, progress: &mut dyn FnMut(SimTime)) -> RunResult {
+        let initial = self.scaling.initial_pollers();
+        self.reassign(SimTime::ZERO, initial);
+        for p in 0..self.esm.processor_count() {
+            self.try_dispatch(p, SimTime::ZERO);
+        }
+        let end = self.samples.end();
+        loop {
+            let next_event = self.queue.peek_time().unwrap_or(SimTime::MAX);
+            let next_evaluation = self.scaling.next_evaluation().unwrap_or(SimTime::MAX);
+            let next_sample = self.samples.next().unwrap_or(SimTime::MAX);
+            if next_event <= next_evaluation.min(next_sample) && next_event <= end {
+                let (now, event) = self.queue.pop().expect("peeked");
+                self.handle(now, event);
+            } else if next_evaluation <= next_sample && next_evaluation <= end {
+                self.queue.advance_to(next_evaluation);
+                self.evaluate_scaler(next_evaluation);
+            } else if next_sample <= end {
+                self.queue.advance_to(next_sample);
+                self.sample(next_sample);
+                progress(next_sample);
+                self.samples.advance();
+            } else {
+                break;
+            }
+        }
+        self.finish()
+    }
+
+    fn finish(self) -> RunResult {
+        let events = self.queue.popped();
+        let scenario = self.scenario;
+        let (rows, totals) = self.recorder.finish(&self.billing);
+        let scaling = self.scaling.into_records();
+        let ctx = SummaryContext {
+            scenario: &scenario.name,
+            seed: scenario.seed,
+            duration: scenario.duration,
+            drained_lag: scenario.esm.batch_size as u64 * scenario.topic.partitions as u64,
+            slo_max_age: scenario.slo.max_age,
+            events,
+        };
+        let summary = Summary::compute(&ctx, &rows, &scaling, &totals);
+        RunResult {
+            rows,
+            scaling,
+            summary,
+            events,
+            violations: self.invariants.unwrap_or_default(),
+        }
+    }
+
+    fn schedule(&mut self, at: SimTime, event: Event) {
+        self.queue
+            .schedule(at, event)
+            .expect("the model only schedules at or after now");
+    }
+
+    fn handle(&mut self, now: SimTime, event: Event) {
+        match event {
+            Event::Wake { processor, token } => {
+                if self.esm.is_current_wake(processor, token) {
+                    self.try_dispatch(processor, now);
+                }
+            }
+            Event::InvocationDone {
+                generation,
+                processor,
+                slot,
+                outcome,
+            } => self.complete(now, generation, processor, slot, outcome),
+            Event::ApplyPollers { target } => {
+                self.scaling.change_applied();
+                self.reassign(now, target);
+            }
+            Event::RebalanceEnd { generation } => {
+                if generation == self.esm.generation() {
+                    for p in 0..self.esm.processor_count() {
+                        self.try_dispatch(p, now);
+                    }
+                }
+            }
+        }
+    }
+
+    /// Moves to `pollers` pollers and schedules the end of the rebalance pause.
+    fn reassign(&mut self, now: SimTime, pollers: u32) {
+        if let Some(rebalance) = self.esm.reassign(now, pollers) {
+            let generation = rebalance.generation;
+            self.schedule(rebalance.until, Event::RebalanceEnd { generation });
+        }
+    }
+
+    /// Lets `processor` invoke its batch now, or schedules when it should look again.
+    fn try_dispatch(&mut self, processor: u32, now: SimTime) {
+        match self.esm.try_dispatch(processor, now, &mut self.log) {
+            Dispatch::Invoke { slot } => self.invoke(processor, slot, now),
+            Dispatch::WakeAt { at, token } => self.schedule(at, Event::Wake { processor, token }),
+            Dispatch::Idle => {}
+        }
+    }
+
+    /// Invokes the function with the batch the dispatcher built in `slot`.
+    fn invoke(&mut self, processor: u32, slot: u32, now: SimTime) {
+        let batch = self.esm.batch(slot);
+        let (records, retry) = (batch.records, batch.attempt > 1);
+        let invocation = self
+            .function
+            .invoke(batch.parts[0].partition, records, batch.bytes);
+        self.billing.bill(&invocation);
+        self.recorder
+            .invocation_started(now, records, retry, self.function.in_flight());
+        let event = Event::InvocationDone {
+            generation: self.esm.generation(),
+            processor,
+            slot,
+            outcome: invocation.outcome,
+        };
+        self.schedule(now + invocation.duration, event);
+    }
+
+    /// An invocation ended: settle its records, then let the processor (or, after a
+    /// rebalance, the partitions' new owners) go on.
+    fn complete(
+        &mut self,
+        now: SimTime,
+        generation: u32,
+        processor: u32,
+        slot: u32,
+        outcome: Outcome,
+    ) {
+        self.function.finished();
+        self.recorder
+            .invocation_ended(now, outcome.is_error(), self.function.in_flight());
+        self.esm.settle(slot, outcome, &mut self.log);
+        if outcome == Outcome::Ok {
+            for (_, run) in &self.esm.batch(slot).runs {
+                self.recorder.committed(run, now);
+            }
+        }
+        let mut next = mem::take(&mut self.redispatch);
+        self.esm
+            .release(now, generation, processor, slot, &mut next);
+        for &p in &next {
+            self.try_dispatch(p, now);
+        }
+        self.redispatch = next;
+    }
+
+    fn evaluate_scaler(&mut self, now: SimTime) {
+        self.log.advance_all(now);
+        if let Some((at, target)) = self.scaling.evaluate(now, &self.log, self.esm.pollers()) {
+            self.schedule(at, Event::ApplyPollers { target });
+        }
+    }
+
+    fn sample(&mut self, now: SimTime) {
+        self.log.advance_all(now);
+        let mut snapshot = Snapshot {
+            pollers: self.esm.pollers(),
+            processors: self.esm.processor_count(),
+            cost: self.billing.cost(),
+            ..Snapshot::default()
+        };
+        for partition in self.log.partitions() {
+            snapshot.produced_total += partition.produced();
+            snapshot.committed_total += partition.committed();
+            snapshot.lag += partition.lag();
+            snapshot.max_partition_lag = snapshot.max_partition_lag.max(partition.lag());
+            if let Some(t) = partition.oldest_uncommitted() {
+                snapshot.oldest_uncommitted =
+                    Some(snapshot.oldest_uncommitted.map_or(t, |o: SimTime| o.min(t)));
+            }
+        }
+        if let Some(violations) = &mut self.invariants {
+            invariants::check(now, self.scenario, &self.log, &self.esm, violations);
+        }
+        if self.scenario.outputs.partitions_csv {
+            snapshot.partition_lags =
+                Some(self.log.partitions().iter().map(Partition::lag).collect());
+        }
+        self.recorder.sample(now, snapshot);
+    }
+}

@@ -1,0 +1,92 @@
+//! The scaler's side of the loop: when it evaluates, what it observes, whether a change
+//! is pending, and the record of every decision (`scaling.csv`).
+
+use crate::engine::time::SimTime;
+use crate::metrics::ScalingRecord;
+use crate::model::log::TopicLog;
+use crate::model::scaler::{self, Action, Observation, Scaler};
+use crate::scenario::Scenario;
+
+/// The configured scaler and the state the simulation keeps around it.
+pub(super) struct Scaling {
+    scaler: Box<dyn Scaler>,
+    next_evaluation: Option<SimTime>,
+    /// Whether a decision has not taken effect yet.
+    pending_change: bool,
+    previous_lag: u64,
+    records: Vec<ScalingRecord>,
+}
+
+impl Scaling {
+    /// The scaler of `scenario`, before its first evaluation.
+    pub(super) fn new(scenario: &Scenario) -> Self {
+        let scaler = scaler::build(
+            &scenario.esm.scaler,
+            scenario.topic.partitions,
+            scenario.seed,
+        );
+        Scaling {
+            next_evaluation: scaler.next_evaluation(SimTime::ZERO),
+            scaler,
+            pending_change: false,
+            previous_lag: 0,
+            records: Vec::new(),
+        }
+    }
+
+    /// Pollers at t = 0.
+    pub(super) fn initial_pollers(&self) -> u32 {
+        self.scaler.initial_pollers()
+    }
+
+    /// When the scaler evaluates next, if ever.
+    pub(super) fn next_evaluation(&self) -> Option<SimTime> {
+        self.next_evaluation
+    }
+
+    /// The pending decision took effect.
+    pub(super) fn change_applied(&mut self) {
+        self.pending_change = false;
+    }
+
+    /// Evaluates at `now` on `log` (advanced to `now`) with `pollers` active; returns when
+    /// a change takes effect and its poller count, if the scaler decided one.
+    pub(super) fn evaluate(
+        &mut self,
+        now: SimTime,
+        log: &TopicLog,
+        pollers: u32,
+    ) -> Option<(SimTime, u32)> {
+        let (total_lag, max_partition_lag) = log.lag();
+        let observation = Observation {
+            now,
+            total_lag,
+            max_partition_lag,
+            pollers,
+            change_pending: self.pending_change,
+        };
+        let decision = self.scaler.evaluate(&observation);
+        self.next_evaluation = self.scaler.next_evaluation(now);
+        let effective_at = (decision.action != Action::Hold).then(|| now + decision.delay);
+        if effective_at.is_some() {
+            self.pending_change = true;
+        }
+        self.records.push(ScalingRecord {
+            time: now,
+            total_lag,
+            previous_lag: std::mem::replace(&mut self.previous_lag, total_lag),
+            max_partition_lag,
+            pollers,
+            target: decision.target,
+            action: decision.action.as_str(),
+            reason: decision.reason,
+            effective_at,
+        });
+        effective_at.map(|at| (at, decision.target))
+    }
+
+    /// Every decision, in order.
+    pub(super) fn into_records(self) -> Vec<ScalingRecord> {
+        self.records
+    }
+}

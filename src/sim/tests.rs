@@ -1,0 +1,187 @@
+//! Micro-scenarios whose every number is computed by hand.
+
+use super::*;
+use crate::scenario::Scenario;
+use crate::scenario::load::from_yaml_str;
+
+/// One partition, fluid arrivals at `rate`/s (10 ms buckets), fixed 100 ms per batch
+/// at 1 GB, one fixed poller; everything else at its default.
+fn micro(rate: f64, batch_size: u32, window_ms: u64, secs: u64) -> Scenario {
+    let function = "{memory: 1024, duration: {per_batch: 100ms}}";
+    micro_with(rate, batch_size, window_ms, secs, function)
+}
+
+/// [`micro`] with another `function` block.
+fn micro_with(rate: f64, batch_size: u32, window_ms: u64, secs: u64, function: &str) -> Scenario {
+    let yaml = format!(
+        "name: micro
+duration: {secs}s
+topic: {{partitions: 1}}
+producer: {{arrivals: deterministic, resolution: 10ms, rate: [{{constant: {rate}}}]}}
+esm: {{batch_size: {batch_size}, batching_window: {window_ms}ms, scaler: {{policy: fixed, pollers: 1}}}}
+function: {function}
+"
+    );
+    from_yaml_str(&yaml, std::path::Path::new("."), &[]).expect("the micro scenario is valid")
+}
+
+fn run(s: &Scenario) -> RunResult {
+    Simulation::new(s).run(&mut |_| {})
+}
+
+#[test]
+fn full_batches_go_when_the_fifth_record_arrives() {
+    let result = run(&micro(10.0, 5, 1000, 3));
+    let got: Vec<(u64, u64, u64)> = result
+        .rows
+        .iter()
+        .map(|r| (r.produced_total, r.committed_total, r.lag))
+        .collect();
+    assert_eq!(got, vec![(10, 5, 5), (20, 15, 5), (30, 25, 5)]);
+    // Invocations at 0.5, 1.0, 1.5, 2.0, 2.5 and 3.0 s.
+    assert_eq!(result.summary.invocations, 6);
+    // Every batch holds records that waited 0.5, 0.4, 0.3, 0.2 and 0.1 s.
+    assert!((result.summary.latency_mean_s.unwrap() - 0.3).abs() < 1e-9);
+    let p50 = result.rows[0].latency_p50_s.unwrap();
+    assert!(
+        (p50 - 0.3).abs() <= 0.3 * 0.01,
+        "p50 {p50} (1 % histogram resolution)"
+    );
+}
+
+fn counts(result: &RunResult) -> Vec<(u64, u64, u64)> {
+    result
+        .rows
+        .iter()
+        .map(|r| (r.produced_total, r.committed_total, r.lag))
+        .collect()
+}
+
+#[test]
+fn the_window_closes_a_partial_batch_and_restarts_when_the_invocation_ends() {
+    // Records every 0.5 s; windows end at 1.0, 2.1 and 3.2 s; each sends two records.
+    let result = run(&micro(2.0, 5, 1000, 4));
+    assert_eq!(
+        counts(&result),
+        vec![(2, 0, 2), (4, 2, 2), (6, 4, 2), (8, 6, 2)]
+    );
+    assert_eq!(result.summary.invocations, 3);
+    assert_eq!(result.summary.mean_batch_records, Some(2.0));
+    // Batches (0.5, 1.0) at 1.1, (1.5, 2.0) at 2.2, (2.5, 3.0) at 3.3 s:
+    // (0.6 + 0.1 + 0.7 + 0.2 + 0.8 + 0.3) / 6 = 0.45 s.
+    assert!((result.summary.latency_mean_s.unwrap() - 0.45).abs() < 1e-9);
+}
+
+#[test]
+fn window_zero_sends_each_record_when_it_arrives() {
+    let result = run(&micro(2.0, 5, 0, 4));
+    assert_eq!(result.summary.invocations, 8);
+    assert_eq!(counts(&result).last(), Some(&(8, 7, 1)));
+    assert!((result.summary.latency_mean_s.unwrap() - 0.1).abs() < 1e-9);
+    assert_eq!(result.summary.max_concurrency, 1);
+    // Busy 100 ms of every 500 ms.
+    assert!((result.rows[1].concurrency_mean - 0.2).abs() < 1e-12);
+}
+
+#[test]
+fn a_failing_batch_is_retried_whole_and_blocks_its_partition() {
+    // Five records take 100 ms + 5 × 30 ms = 250 ms, over the 200 ms timeout: the
+    // batch of the records of 0.1 .. 0.5 s fails at 0.7 s and is retried at once
+    // (it is still full), with the same five records, failing every 200 ms.
+    let function = "{memory: 1024, timeout: 200ms, duration: {per_batch: 100ms, per_record: 30ms}}";
+    let result = run(&micro_with(10.0, 5, 1000, 2, function));
+    assert_eq!(counts(&result), vec![(10, 0, 10), (20, 0, 20)]);
+    let s = &result.summary;
+    // Starts at 0.5, 0.7, ..., 1.9 s; the one of 1.9 s is still running at 2 s.
+    assert_eq!(s.invocations, 8);
+    assert_eq!(s.errors, 7);
+    assert_eq!(s.retries, 7);
+    // Retried batches hold the same five records, not the newer ones waiting.
+    assert_eq!(s.mean_batch_records, Some(5.0));
+    assert_eq!(s.latency_mean_s, None);
+    // Each start is billed at the timeout: 8 × 0.2 s × 1 GB.
+    assert!((s.gb_s - 1.6).abs() < 1e-12, "{}", s.gb_s);
+}
+
+#[test]
+fn a_rebalance_pauses_every_partition_and_commits_the_batch_that_spans_it() {
+    // Two partitions at 5 records/s each (arrivals 0.2, 0.4, ... s), each its own
+    // processor under one poller. Both windows close at 1 s: two batches of 5
+    // records, 1.5 s each. The evaluation at 1 s sees lag 10 >= min_lag and scales
+    // out to 2 pollers at 2 s: partitions pause until 4 s and windows restart at 5 s.
+    // The old batches end at 2.5 s, during the pause, and still commit.
+    let yaml = "name: rebalance
+duration: 7s
+topic: {partitions: 2}
+producer: {arrivals: deterministic, resolution: 10ms, rate: [{constant: 10}]}
+esm:
+  batch_size: 100
+  batching_window: 1s
+  rebalance_pause: 2s
+  scaler: {policy: aws, initial_pollers: 1, max_pollers: 2, evaluation_interval: 1s,
+           actuation_delay: 1s, scale_out: {min_lag: 1}}
+function: {memory: 1024, timeout: 10s, duration: {per_batch: 1500ms}}
+";
+    let scenario = from_yaml_str(yaml, std::path::Path::new("."), &[]).expect("valid");
+    let result = Simulation::new(&scenario)
+        .with_invariant_checks()
+        .run(&mut |_| {});
+    assert_eq!(result.violations, Vec::<String>::new());
+    let column = |f: fn(&SampleRow) -> f64| result.rows.iter().map(f).collect::<Vec<_>>();
+    assert_eq!(
+        column(|r| r.pollers as f64),
+        vec![1.0, 2.0, 2.0, 2.0, 2.0, 2.0, 2.0]
+    );
+    // Nothing starts during the pause (2 .. 4 s) nor before the new windows end (5 s).
+    assert_eq!(
+        column(|r| r.invocations_per_s),
+        vec![2.0, 0.0, 0.0, 0.0, 2.0, 0.0, 0.0]
+    );
+    // 10 records commit at 2.5 s; the 2 × 20 records of 1.2 .. 5.0 s at 6.5 s.
+    assert_eq!(
+        column(|r| r.committed_total as f64),
+        vec![0.0, 0.0, 10.0, 10.0, 10.0, 10.0, 50.0]
+    );
+    assert_eq!(result.summary.invocations, 4);
+    assert_eq!(result.summary.mean_batch_records, Some(12.5));
+    assert_eq!(result.summary.scaling_changes, 1);
+}
+
+#[test]
+fn without_interval_latency_only_the_rows_latency_columns_go() {
+    let yaml = "name: poisson
+duration: 2m
+topic: {partitions: 3}
+producer: {rate: [{constant: 300}]}
+esm: {batch_size: 20, scaler: {policy: fixed, pollers: 1}}
+function: {memory: 1024, duration: {per_batch: 10ms, per_record: 2ms, jitter: exponential}}
+";
+    let scenario = from_yaml_str(yaml, std::path::Path::new("."), &[]).expect("valid");
+    let full = run(&scenario);
+    let lean = Simulation::new(&scenario)
+        .without_interval_latency()
+        .run(&mut |_| {});
+    assert_eq!(lean.summary, full.summary);
+    assert!(full.rows.iter().all(|r| r.latency_p50_s.is_some()));
+    let blanked: Vec<SampleRow> = full
+        .rows
+        .iter()
+        .map(|r| SampleRow {
+            latency_p50_s: None,
+            latency_p99_s: None,
+            ..r.clone()
+        })
+        .collect();
+    assert_eq!(lean.rows, blanked);
+}
+
+#[test]
+fn cost_of_fixed_duration_invocations_to_the_cent_fraction() {
+    let result = run(&micro(10.0, 5, 1000, 3));
+    // 6 invocations × 100 ms × 1 GB = 0.6 GB-s.
+    let s = &result.summary;
+    assert!((s.gb_s - 0.6).abs() < 1e-12);
+    assert!((s.cost_requests_usd - 6.0 * 0.2e-6).abs() < 1e-15);
+    assert!((s.cost_duration_usd - 0.6 * 0.0000166667).abs() < 1e-15);
+    assert!((s.cost_usd - 1.120_002e-5).abs() < 1e-15);
+}
