@@ -16,7 +16,7 @@ use crate::engine::time::SimTime;
 use crate::model::log::Run;
 
 /// Most histogram updates per committed run.
-const GROUPS_PER_RUN: u64 = 4;
+pub const GROUPS_PER_RUN: u64 = 4;
 
 /// The latencies of one committed run, as at most [`GROUPS_PER_RUN`] groups of equal
 /// latency (see the module documentation).

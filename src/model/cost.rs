@@ -4,7 +4,7 @@
 //! any sample is exact and independent of summation order; [`CostModel`] applies the
 //! prices.
 
-use crate::model::function::{Invocation, Outcome};
+use crate::model::function::Invocation;
 use crate::scenario::{Architecture, PriceTier, Pricing, Scenario};
 
 /// What the function has been billed so far.
@@ -30,7 +30,7 @@ impl Billing {
     /// Bills an invocation as it starts (its duration is known then): one request and
     /// its duration rounded up to the millisecond. A throttled invoke is not billed.
     pub fn bill(&mut self, invocation: &Invocation) {
-        if invocation.outcome == Outcome::Throttled {
+        if !invocation.outcome.is_billed() {
             return;
         }
         self.requests += 1;
@@ -149,6 +149,7 @@ mod tests {
     #[test]
     fn billing_rounds_each_invocation_up_to_the_millisecond_and_skips_throttles() {
         use crate::engine::time::SimDuration;
+        use crate::model::function::Outcome;
         let yaml = "name: b
 duration: 1m
 topic: {partitions: 1}

@@ -3,7 +3,7 @@
 //!
 //! The model lives in [`crate::model`]: the topic's log ([`TopicLog`]), the ESM's
 //! dispatcher ([`Dispatcher`]), the function ([`FunctionModel`]), billing ([`Billing`])
-//! and the scaler ([`scaling`]). This module only owns time: it turns their answers into
+//! and the scaler ([`crate::model::scaler`]). This module only owns time: it turns their answers into
 //! events and hands each event back to the component it concerns.
 //!
 //! # Ordering contract
@@ -272,7 +272,7 @@ impl<'a> Simulation<'a> {
         self.recorder
             .invocation_ended(now, outcome.is_error(), self.function.in_flight());
         self.esm.settle(slot, outcome, &mut self.log);
-        if outcome == Outcome::Ok {
+        if outcome.commits() {
             for (_, run) in &self.esm.batch(slot).runs {
                 self.recorder.committed(run, now);
             }

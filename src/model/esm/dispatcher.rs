@@ -284,23 +284,18 @@ impl Dispatcher {
     }
 
     /// Applies the `outcome` of the invocation of the batch in `slot` to its partitions:
-    /// committed when it succeeded, otherwise put back at the front to be retried whole
-    /// (a failed attempt unless it was throttled).
+    /// committed when the outcome commits, otherwise put back at the front to be retried
+    /// whole (a failed attempt if the outcome is an error).
     pub fn settle(&mut self, slot: u32, outcome: Outcome, log: &mut TopicLog) {
         let batch = &self.batches[slot as usize];
         for part in &batch.parts {
             let p = part.partition;
             let partition = log.partition_mut(p);
-            match outcome {
-                Outcome::Ok => partition.commit(part.records),
-                Outcome::Error | Outcome::Timeout | Outcome::Throttled => {
-                    partition.restore_front(batch.runs_of(p));
-                    self.failed_attempts[p as usize] = if outcome.is_error() {
-                        batch.attempt
-                    } else {
-                        batch.attempt - 1
-                    };
-                }
+            if outcome.commits() {
+                partition.commit(part.records);
+            } else {
+                partition.restore_front(batch.runs_of(p));
+                self.failed_attempts[p as usize] = batch.attempt - u32::from(!outcome.is_error());
             }
         }
     }
@@ -332,5 +327,109 @@ impl Dispatcher {
             );
         }
         self.free_slots.push(slot);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::load::from_yaml_str;
+
+    /// `partitions` partitions at 10 records/s each (fluid, one every 0.1 s), batches of
+    /// 5 records, a 1 s window, a 2 s rebalance pause.
+    fn setup(partitions: u32) -> (Dispatcher, TopicLog) {
+        let yaml = format!(
+            "name: dispatch
+duration: 1m
+topic: {{partitions: {partitions}}}
+producer: {{arrivals: deterministic, resolution: 10ms, rate: [{{constant: {}}}]}}
+esm: {{batch_size: 5, batching_window: 1s, rebalance_pause: 2s, scaler: {{policy: fixed, pollers: 1}}}}
+function: {{memory: 1024, duration: {{per_batch: 100ms}}}}
+",
+            10 * partitions
+        );
+        let scenario = from_yaml_str(&yaml, std::path::Path::new("."), &[]).expect("valid");
+        (Dispatcher::new(&scenario), TopicLog::new(&scenario))
+    }
+
+    fn secs(s: f64) -> SimTime {
+        SimTime::from_secs_f64(s)
+    }
+
+    fn invoke(esm: &mut Dispatcher, log: &mut TopicLog, now: SimTime) -> u32 {
+        match esm.try_dispatch(0, now, log) {
+            Dispatch::Invoke { slot } => slot,
+            other => panic!("expected an invoke at {now}, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_batch_waits_until_full_then_its_attempts_count_failures_but_not_throttles() {
+        let (mut esm, mut log) = setup(1);
+        assert_eq!(esm.reassign(SimTime::ZERO, 1), None);
+        // Records at 0.1, 0.2, ... s: the fifth fills the batch at 0.5 s.
+        assert_eq!(
+            esm.try_dispatch(0, SimTime::ZERO, &mut log),
+            Dispatch::WakeAt {
+                at: secs(0.5),
+                token: 1
+            }
+        );
+        assert!(esm.is_current_wake(0, 1));
+        let mut next = Vec::new();
+        let mut attempts = Vec::new();
+        for outcome in [
+            Outcome::Timeout,
+            Outcome::Error,
+            Outcome::Throttled,
+            Outcome::Ok,
+        ] {
+            let slot = invoke(&mut esm, &mut log, secs(0.5));
+            let batch = esm.batch(slot);
+            attempts.push(batch.attempt);
+            assert_eq!((batch.records, batch.parts[0].oldest), (5, secs(0.1)));
+            assert!(log.partition(0).in_flight());
+            // The processor is busy until its invocation is released.
+            assert_eq!(esm.try_dispatch(0, secs(0.5), &mut log), Dispatch::Idle);
+            esm.settle(slot, outcome, &mut log);
+            esm.release(secs(0.5), esm.generation(), 0, slot, &mut next);
+            assert_eq!(next, vec![0]);
+        }
+        // Two failed attempts, then a throttle that is not one, then success.
+        assert_eq!(attempts, vec![1, 2, 3, 3]);
+        assert_eq!(log.partition(0).committed(), 5);
+        let slot = invoke(&mut esm, &mut log, secs(1.0));
+        assert_eq!(esm.batch(slot).attempt, 1);
+    }
+
+    #[test]
+    fn after_a_rebalance_the_new_owners_go_on_once_the_pause_ends() {
+        let (mut esm, mut log) = setup(2);
+        esm.reassign(SimTime::ZERO, 1);
+        // One poller, one processor per partition (up to 5 per poller).
+        assert_eq!(esm.processor_count(), 2);
+        let slot = invoke(&mut esm, &mut log, secs(0.5));
+        let old = esm.generation();
+        assert_eq!(
+            esm.reassign(secs(0.6), 2),
+            Some(Rebalance {
+                until: secs(2.6),
+                generation: old + 1
+            })
+        );
+        // Paused: nothing is eligible.
+        assert_eq!(esm.try_dispatch(1, secs(1.0), &mut log), Dispatch::Idle);
+        // The old batch still commits; partition 0's new owner is processor 0.
+        esm.settle(slot, Outcome::Ok, &mut log);
+        let mut next = Vec::new();
+        esm.release(secs(0.7), old, 0, slot, &mut next);
+        assert_eq!(next, vec![0]);
+        assert_eq!(log.partition(0).committed(), 5);
+        assert_eq!(esm.busy_processors(), 0);
+        // After the pause a full batch goes at once (windows only hold partial ones).
+        assert_eq!(
+            esm.try_dispatch(1, secs(2.6), &mut log),
+            Dispatch::Invoke { slot: 0 }
+        );
     }
 }

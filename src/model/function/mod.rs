@@ -33,10 +33,23 @@ pub enum Outcome {
     Throttled,
 }
 
+/// What an outcome means to the rest of the model: every rule that depends on how an
+/// invocation ended asks here, so a new outcome is one variant and one arm per question.
 impl Outcome {
-    /// Whether the invocation counts as a function error (a failed attempt).
+    /// Whether the batch's records are committed.
+    pub fn commits(self) -> bool {
+        matches!(self, Outcome::Ok)
+    }
+
+    /// Whether it is a function error: counted in `errors` and as a failed attempt at
+    /// the batch (the batch is retried).
     pub fn is_error(self) -> bool {
         matches!(self, Outcome::Error | Outcome::Timeout)
+    }
+
+    /// Whether Lambda bills it (a request and its duration).
+    pub fn is_billed(self) -> bool {
+        !matches!(self, Outcome::Throttled)
     }
 }
 

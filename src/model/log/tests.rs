@@ -262,3 +262,24 @@ fn poisson_counts_have_mean_and_variance_lambda_above_the_knuth_threshold() {
         );
     }
 }
+
+#[test]
+fn records_committed_without_processing_move_the_offset_and_count_as_skipped() {
+    // Fluid 100 records/s: 10 records by 0.1 s.
+    let (mut p, curve, sizer) = setup(100.0, ArrivalProcess::Deterministic);
+    p.advance(SimTime::from_secs_f64(0.1), &curve, &sizer);
+    assert_eq!(p.ready_count(), 10);
+    // One record per 10 ms bucket: a batch of `n` takes `n` runs.
+    let take = |p: &mut Partition, n: u64| {
+        let oldest = p.oldest_ready().expect("records are ready");
+        let taken: u64 = (0..n).map(|_| p.take_front(1).count).sum();
+        p.start_flight(oldest, taken);
+    };
+    take(&mut p, 4);
+    p.commit_unprocessed(4);
+    take(&mut p, 6);
+    p.commit(6);
+    assert_eq!((p.committed(), p.skipped(), p.lag()), (10, 4, 0));
+    assert!(!p.in_flight());
+    assert!(p.check_conservation().is_ok());
+}
