@@ -7,7 +7,8 @@ use crate::engine::time::{SimDuration, SimTime};
 pub(super) struct SampleClock {
     interval: SimDuration,
     end: SimTime,
-    next: Option<SimTime>,
+    /// The next sample, [`SimTime::MAX`] after the last one.
+    next: SimTime,
 }
 
 impl SampleClock {
@@ -16,7 +17,7 @@ impl SampleClock {
         SampleClock {
             interval,
             end,
-            next: Some((SimTime::ZERO + interval).min(end)),
+            next: (SimTime::ZERO + interval).min(end),
         }
     }
 
@@ -25,16 +26,17 @@ impl SampleClock {
         self.end
     }
 
-    /// The next sample time, `None` after the last one.
-    pub(super) fn next(&self) -> Option<SimTime> {
+    /// The next sample time, [`SimTime::MAX`] after the last one.
+    pub(super) fn next(&self) -> SimTime {
         self.next
     }
 
     /// Moves past the sample at [`SampleClock::next`].
     pub(super) fn advance(&mut self) {
-        self.next = match self.next {
-            Some(t) if t < self.end => Some((t + self.interval).min(self.end)),
-            _ => None,
+        self.next = if self.next < self.end {
+            (self.next + self.interval).min(self.end)
+        } else {
+            SimTime::MAX
         };
     }
 }

@@ -33,8 +33,6 @@ mod scaling;
 #[cfg(test)]
 mod tests;
 
-use std::mem;
-
 use crate::engine::queue::EventQueue;
 use crate::engine::time::SimTime;
 use crate::metrics::summary::SummaryContext;
@@ -95,8 +93,6 @@ pub struct Simulation<'a> {
     samples: SampleClock,
     /// Violations found so far, when invariant checks are on.
     invariants: Option<Vec<String>>,
-    /// Processors to dispatch after an invocation ends (kept to reuse its allocation).
-    redispatch: Vec<u32>,
 }
 
 impl<'a> Simulation<'a> {
@@ -115,7 +111,6 @@ impl<'a> Simulation<'a> {
             recorder,
             samples: SampleClock::new(scenario.sample_interval, SimTime::ZERO + scenario.duration),
             invariants: None,
-            redispatch: Vec::new(),
         }
     }
 
@@ -146,8 +141,8 @@ impl<'a> Simulation<'a> {
         let end = self.samples.end();
         loop {
             let next_event = self.queue.peek_time().unwrap_or(SimTime::MAX);
-            let next_evaluation = self.scaling.next_evaluation().unwrap_or(SimTime::MAX);
-            let next_sample = self.samples.next().unwrap_or(SimTime::MAX);
+            let next_evaluation = self.scaling.next_evaluation();
+            let next_sample = self.samples.next();
             if next_event <= next_evaluation.min(next_sample) && next_event <= end {
                 let (now, event) = self.queue.pop().expect("peeked");
                 self.handle(now, event);
@@ -277,13 +272,17 @@ impl<'a> Simulation<'a> {
                 self.recorder.committed(run, now);
             }
         }
-        let mut next = mem::take(&mut self.redispatch);
-        self.esm
-            .release(now, generation, processor, slot, &mut next);
-        for &p in &next {
-            self.try_dispatch(p, now);
+        match self.esm.release(now, generation, processor, slot) {
+            Some(processor) => self.try_dispatch(processor, now),
+            None => {
+                // The batch's partitions belong to new processors now.
+                for i in 0..self.esm.batch(slot).parts.len() {
+                    let partition = self.esm.batch(slot).parts[i].partition;
+                    self.try_dispatch(self.esm.owner(partition), now);
+                }
+                self.esm.free(slot);
+            }
         }
-        self.redispatch = next;
     }
 
     fn evaluate_scaler(&mut self, now: SimTime) {

@@ -10,7 +10,8 @@ use crate::scenario::Scenario;
 /// The configured scaler and the state the simulation keeps around it.
 pub(super) struct Scaling {
     scaler: Box<dyn Scaler>,
-    next_evaluation: Option<SimTime>,
+    /// The next evaluation, [`SimTime::MAX`] when there is none.
+    next_evaluation: SimTime,
     /// Whether a decision has not taken effect yet.
     pending_change: bool,
     previous_lag: u64,
@@ -26,7 +27,9 @@ impl Scaling {
             scenario.seed,
         );
         Scaling {
-            next_evaluation: scaler.next_evaluation(SimTime::ZERO),
+            next_evaluation: scaler
+                .next_evaluation(SimTime::ZERO)
+                .unwrap_or(SimTime::MAX),
             scaler,
             pending_change: false,
             previous_lag: 0,
@@ -39,8 +42,8 @@ impl Scaling {
         self.scaler.initial_pollers()
     }
 
-    /// When the scaler evaluates next, if ever.
-    pub(super) fn next_evaluation(&self) -> Option<SimTime> {
+    /// When the scaler evaluates next ([`SimTime::MAX`] for never).
+    pub(super) fn next_evaluation(&self) -> SimTime {
         self.next_evaluation
     }
 
@@ -66,7 +69,7 @@ impl Scaling {
             change_pending: self.pending_change,
         };
         let decision = self.scaler.evaluate(&observation);
-        self.next_evaluation = self.scaler.next_evaluation(now);
+        self.next_evaluation = self.scaler.next_evaluation(now).unwrap_or(SimTime::MAX);
         let effective_at = (decision.action != Action::Hold).then(|| now + decision.delay);
         if effective_at.is_some() {
             self.pending_change = true;

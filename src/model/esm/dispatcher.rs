@@ -300,32 +300,35 @@ impl Dispatcher {
         }
     }
 
-    /// Frees the slot of a settled batch and puts into `next` the processors that may
-    /// dispatch now: the invoking processor, whose window restarts, if its assignment is
-    /// still current; otherwise the new owners of the batch's partitions.
+    /// After a batch was settled: if the invoking processor's assignment is still
+    /// current, frees the slot, restarts the processor's window and returns it (it may
+    /// dispatch now). Otherwise returns `None` and the slot stays taken until
+    /// [`Dispatcher::free`], so that the caller can let the new owners of the batch's
+    /// partitions ([`Dispatcher::owner`]) dispatch.
     pub fn release(
         &mut self,
         now: SimTime,
         generation: u32,
         processor: u32,
         slot: u32,
-        next: &mut Vec<u32>,
-    ) {
-        next.clear();
-        if generation == self.generation {
-            let state = &mut self.processors[processor as usize];
-            state.busy = false;
-            state.window_deadline = now + self.batching_window;
-            next.push(processor);
-        } else {
-            let owner = &self.owner;
-            next.extend(
-                self.batches[slot as usize]
-                    .parts
-                    .iter()
-                    .map(|part| owner[part.partition as usize]),
-            );
+    ) -> Option<u32> {
+        if generation != self.generation {
+            return None;
         }
+        self.free_slots.push(slot);
+        let state = &mut self.processors[processor as usize];
+        state.busy = false;
+        state.window_deadline = now + self.batching_window;
+        Some(processor)
+    }
+
+    /// The processor that owns `partition` in the current assignment.
+    pub fn owner(&self, partition: u32) -> u32 {
+        self.owner[partition as usize]
+    }
+
+    /// Frees the slot of a batch that [`Dispatcher::release`] kept.
+    pub fn free(&mut self, slot: u32) {
         self.free_slots.push(slot);
     }
 }
@@ -376,7 +379,6 @@ function: {{memory: 1024, duration: {{per_batch: 100ms}}}}
             }
         );
         assert!(esm.is_current_wake(0, 1));
-        let mut next = Vec::new();
         let mut attempts = Vec::new();
         for outcome in [
             Outcome::Timeout,
@@ -392,8 +394,7 @@ function: {{memory: 1024, duration: {{per_batch: 100ms}}}}
             // The processor is busy until its invocation is released.
             assert_eq!(esm.try_dispatch(0, secs(0.5), &mut log), Dispatch::Idle);
             esm.settle(slot, outcome, &mut log);
-            esm.release(secs(0.5), esm.generation(), 0, slot, &mut next);
-            assert_eq!(next, vec![0]);
+            assert_eq!(esm.release(secs(0.5), esm.generation(), 0, slot), Some(0));
         }
         // Two failed attempts, then a throttle that is not one, then success.
         assert_eq!(attempts, vec![1, 2, 3, 3]);
@@ -421,9 +422,9 @@ function: {{memory: 1024, duration: {{per_batch: 100ms}}}}
         assert_eq!(esm.try_dispatch(1, secs(1.0), &mut log), Dispatch::Idle);
         // The old batch still commits; partition 0's new owner is processor 0.
         esm.settle(slot, Outcome::Ok, &mut log);
-        let mut next = Vec::new();
-        esm.release(secs(0.7), old, 0, slot, &mut next);
-        assert_eq!(next, vec![0]);
+        assert_eq!(esm.release(secs(0.7), old, 0, slot), None);
+        assert_eq!(esm.owner(esm.batch(slot).parts[0].partition), 0);
+        esm.free(slot);
         assert_eq!(log.partition(0).committed(), 5);
         assert_eq!(esm.busy_processors(), 0);
         // After the pause a full batch goes at once (windows only hold partial ones).
