@@ -123,7 +123,8 @@ mod tests {
 
     #[test]
     fn list_price_arithmetic() {
-        // peers.md §5.7: 1,024 MB × 100 ms = 1.6667e-6 $ of duration, plus 2e-7 $ per request.
+        // AWS list price: 1,024 MB × 100 ms = 0.1 GB-s × $0.0000166667 = $1.6667e-6 of
+        // duration, plus $0.20 per million requests = $2e-7 per request.
         let x86 = CostModel::new(&pricing(), Architecture::X86_64);
         let one = x86.cost(1, 1024 * 100);
         assert!((one.gb_s - 0.1).abs() < 1e-15);

@@ -1,4 +1,5 @@
-//! Long runs against closed-form queueing results (peers.md §5).
+//! Long runs against closed-form queueing results: M/M/1 (`W = 1/(μ − λ)`) and M/D/1
+//! (Pollaczek–Khinchine, `W = 1/μ + ρ/(2μ(1 − ρ))`).
 //!
 //! One partition, batch size 1, window 0, one fixed poller and Poisson arrivals make the
 //! partition a single FIFO server: end-to-end latency is the sojourn time W. Each case
