@@ -286,17 +286,20 @@ impl Dispatcher {
     /// Applies the `outcome` of the invocation of the batch in `slot` to its partitions:
     /// committed when the outcome commits, otherwise put back at the front to be retried
     /// whole (a failed attempt if the outcome is an error).
+    #[inline]
     pub fn settle(&mut self, slot: u32, outcome: Outcome, log: &mut TopicLog) {
         let batch = &self.batches[slot as usize];
+        if outcome.commits() {
+            for part in &batch.parts {
+                log.partition_mut(part.partition).commit(part.records);
+            }
+            return;
+        }
+        let failed_attempts = batch.attempt - u32::from(!outcome.is_error());
         for part in &batch.parts {
             let p = part.partition;
-            let partition = log.partition_mut(p);
-            if outcome.commits() {
-                partition.commit(part.records);
-            } else {
-                partition.restore_front(batch.runs_of(p));
-                self.failed_attempts[p as usize] = batch.attempt - u32::from(!outcome.is_error());
-            }
+            log.partition_mut(p).restore_front(batch.runs_of(p));
+            self.failed_attempts[p as usize] = failed_attempts;
         }
     }
 
