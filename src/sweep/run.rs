@@ -1,6 +1,8 @@
 //! Running a sweep: every run of this shard on the [`Executor`], each finished run
 //! appended to the journal in run order, then the tables and charts rebuilt from the
-//! records and written atomically.
+//! records and written atomically. Since the journal follows run order whatever
+//! `--jobs`, after a crash it lacks the runs in progress and any finished run still
+//! waiting for an earlier one, and `--resume` runs those again.
 //!
 //! # Seeds: common random numbers
 //!
