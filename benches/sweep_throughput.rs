@@ -53,7 +53,7 @@ fn sweep_throughput(c: &mut Criterion) {
                     ..SweepOptions::default()
                 };
                 b.iter(|| {
-                    run_spec(&spec, &opts)
+                    run_spec(&spec, &opts, &mut |_| {})
                         .expect("the bench sweep runs")
                         .executed
                 })

@@ -10,32 +10,18 @@ use std::path::Path;
 use std::time::Instant;
 
 use anyhow::Context;
-use clap::Args;
 
 use crate::scenario::load::from_yaml_str;
 use crate::sim::Simulation;
 
-/// The benchmark scenarios, compiled into the binary (`benches/scenarios/`).
-const SCENARIOS: [(&str, &str); 4] = [
+/// The benchmark scenarios by name, as YAML compiled into the binary
+/// (`benches/scenarios/`, and the quick start as `small`).
+pub const SCENARIOS: [(&str, &str); 4] = [
     ("small", include_str!("../scenarios/quickstart.yaml")),
     ("medium", include_str!("../benches/scenarios/medium.yaml")),
     ("large", include_str!("../benches/scenarios/large.yaml")),
     ("backlog", include_str!("../benches/scenarios/backlog.yaml")),
 ];
-
-/// Arguments of `esmsim bench`.
-#[derive(Debug, Args)]
-pub struct BenchArgs {
-    /// Scenarios to run (default: all): small, medium, large, backlog.
-    #[arg(long, value_delimiter = ',')]
-    pub only: Vec<String>,
-    /// Override a field of every benchmark scenario, e.g. `--set duration=1h`.
-    #[arg(long = "set", value_name = "PATH=VALUE")]
-    pub overrides: Vec<String>,
-    /// Simulate each scenario this many times and report the fastest.
-    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u32).range(1..))]
-    pub repeat: u32,
-}
 
 /// What one benchmark run measured.
 #[derive(Clone, Debug)]
@@ -104,49 +90,28 @@ pub fn run_one(
     })
 }
 
-/// Runs `esmsim bench` and prints one line per scenario.
-pub fn bench_command(args: &BenchArgs) -> anyhow::Result<()> {
-    for wanted in &args.only {
-        if !SCENARIOS.iter().any(|(name, _)| name == wanted) {
-            anyhow::bail!(
-                "unknown benchmark scenario `{wanted}`; choose from small, medium, large, backlog"
-            );
-        }
+/// A name given to `esmsim bench --only` that is not a benchmark scenario.
+#[derive(Debug, thiserror::Error)]
+#[error("unknown benchmark scenario `{0}`; choose from small, medium, large, backlog")]
+pub struct UnknownScenario(pub String);
+
+/// The benchmark scenarios named in `only` (all of them if it is empty), as
+/// `(name, yaml)` in the order of [`SCENARIOS`].
+///
+/// # Errors
+///
+/// [`UnknownScenario`] for the first name that is not a benchmark scenario.
+pub fn select(only: &[String]) -> Result<Vec<(&'static str, &'static str)>, UnknownScenario> {
+    if let Some(unknown) = only
+        .iter()
+        .find(|wanted| !SCENARIOS.iter().any(|(name, _)| name == wanted))
+    {
+        return Err(UnknownScenario(unknown.clone()));
     }
-    println!(
-        "{:<8} {:>10} {:>9} {:>12} {:>11} {:>10} {:>11} {:>13} {:>9} {:>8}",
-        "scenario",
-        "simulated",
-        "wall_s",
-        "events",
-        "events/s",
-        "inv/s",
-        "Mrecords/s",
-        "sim_s/wall_s",
-        "output%",
-        "peak_MiB"
-    );
-    for (name, yaml) in SCENARIOS {
-        if !args.only.is_empty() && !args.only.iter().any(|o| o == name) {
-            continue;
-        }
-        let r = run_one(name, yaml, &args.overrides, args.repeat)?;
-        println!(
-            "{:<8} {:>9.0}s {:>9.2} {:>12} {:>11.0} {:>10.0} {:>11.1} {:>13.0} {:>8.1}% {:>8}",
-            r.name,
-            r.simulated_s,
-            r.simulate_s,
-            r.events,
-            r.events as f64 / r.simulate_s,
-            r.invocations as f64 / r.simulate_s,
-            r.records as f64 / r.simulate_s / 1e6,
-            r.simulated_s / r.simulate_s,
-            100.0 * r.output_s / (r.simulate_s + r.output_s),
-            r.peak_rss_mib
-                .map_or_else(|| "n/a".to_string(), |m| format!("{m:.0}")),
-        );
-    }
-    Ok(())
+    Ok(SCENARIOS
+        .into_iter()
+        .filter(|(name, _)| only.is_empty() || only.iter().any(|o| o == name))
+        .collect())
 }
 
 #[cfg(test)]
@@ -162,5 +127,20 @@ mod tests {
         assert_eq!(r.simulated_s, 60.0);
         assert!(r.events > 0);
         assert!(r.invocations > 0 && r.records >= r.invocations);
+    }
+
+    #[test]
+    fn selection_keeps_the_benchmark_order_and_names_an_unknown_scenario() {
+        let names = |only: &[&str]| {
+            let only: Vec<String> = only.iter().map(|s| s.to_string()).collect();
+            select(&only).map(|s| s.iter().map(|(name, _)| *name).collect::<Vec<_>>())
+        };
+        assert_eq!(names(&[]).unwrap(), ["small", "medium", "large", "backlog"]);
+        assert_eq!(names(&["large", "small"]).unwrap(), ["small", "large"]);
+        let err = names(&["small", "huge"]).unwrap_err().to_string();
+        assert_eq!(
+            err,
+            "unknown benchmark scenario `huge`; choose from small, medium, large, backlog"
+        );
     }
 }

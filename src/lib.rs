@@ -19,6 +19,11 @@
 //!   the ESM's pollers, processors and batching, the scaler, the function and its cost.
 //! * [`sim`] drives the model with events; [`metrics`] records rows and the summary;
 //!   [`output`] turns them into file contents and writes them atomically.
+//! * [`executor`] runs many scenarios (or any jobs) on worker threads and delivers the
+//!   results in job order; [`sweep`] builds sweeps on it, [`charts`] draws the charts and
+//!   [`mod@bench`] times the benchmark scenarios.
+//! * [`cli`] is the command line: everything clap and terminal lives there, and the
+//!   library takes option structs and progress callbacks.
 //!
 //! # Ordering contract and determinism
 //!
@@ -56,6 +61,7 @@ pub mod bench;
 pub mod charts;
 pub mod cli;
 pub mod engine;
+pub mod executor;
 pub mod metrics;
 pub mod model;
 pub mod output;

@@ -2,8 +2,9 @@
 //! cost, and one overview image with every panel on a shared time axis.
 //!
 //! Rendering is pure: [`render`] turns a [`ChartInput`] (what a run wrote, loaded with
-//! [`ChartInput::from_files`] or [`ChartInput::from_bytes`]) into PNG and SVG bytes. Only
-//! [`plot_command`] and [`write_chart_files`] touch the file system.
+//! [`ChartInput::from_files`] or [`ChartInput::from_bytes`]) into PNG and SVG bytes; only
+//! [`ChartInput::from_files`] touches the file system (the `plot` command writes the
+//! files).
 //!
 //! Text is drawn with DejaVu Sans, bundled in the binary (`assets/fonts/`, licence
 //! alongside) and registered with plotters' `ab_glyph` font table, so no system font
@@ -20,7 +21,6 @@
 //! # Ok::<(), esmsim::charts::ChartError>(())
 //! ```
 
-mod cli;
 mod downsample;
 mod draw;
 mod error;
@@ -36,13 +36,12 @@ use std::sync::OnceLock;
 use plotters::prelude::*;
 use rayon::prelude::*;
 
-pub use cli::{PlotArgs, parse_time, plot_command};
 pub use downsample::{Segment, minmax_downsample};
 pub use error::ChartError;
 pub use input::{ChartInput, ScalingAction, ScalingDecision, SummaryNumbers, TimeSeries};
 
 /// One of the charts [`render`] can draw.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ChartKind {
     /// Produced vs committed records/s.
     Throughput,
@@ -84,7 +83,7 @@ impl ChartKind {
 }
 
 /// Which image formats to produce.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum ChartFormat {
     /// PNG only.
     Png,

@@ -467,69 +467,6 @@ fn errors_name_what_to_fix() {
     assert!(err.contains("scenario.slo.max_age"), "{err}");
 }
 
-#[test]
-fn time_arguments_accept_seconds_and_durations() {
-    assert_eq!(parse_time("90").unwrap(), 90.0);
-    assert_eq!(parse_time("30m").unwrap(), 1800.0);
-    assert_eq!(parse_time("1h 30m").unwrap(), 5400.0);
-    assert!(parse_time("soon").unwrap_err().to_string().contains("30m"));
-    assert!(parse_time("-5").is_err());
-}
-
-#[test]
-fn plot_command_writes_files_atomically() {
-    let run = tempfile::tempdir().unwrap();
-    let (ts, scaling) = synthetic_run(300, 1.0);
-    std::fs::write(run.path().join("timeseries.csv"), ts).unwrap();
-    std::fs::write(run.path().join("scaling.csv"), scaling).unwrap();
-    std::fs::write(run.path().join("manifest.json"), MANIFEST).unwrap();
-    let out = run.path().join("charts");
-    let args = PlotArgs {
-        dir: run.path().to_path_buf(),
-        format: ChartFormat::Svg,
-        size: ChartSize::default(),
-        from: None,
-        to: None,
-        charts: vec![ChartKind::Cost, ChartKind::Lag],
-        out: Some(out.clone()),
-    };
-    plot_command(&args).unwrap();
-    let mut names: Vec<String> = std::fs::read_dir(&out)
-        .unwrap()
-        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-        .collect();
-    names.sort();
-    assert_eq!(
-        names,
-        ["cost.svg", "lag.svg"],
-        "no temporary file is left behind"
-    );
-}
-
-#[test]
-fn plot_args_parse_from_the_command_line() {
-    use clap::Parser;
-    #[derive(clap::Parser)]
-    struct Cli {
-        #[command(flatten)]
-        plot: PlotArgs,
-    }
-    let cli = Cli::try_parse_from([
-        "esmsim", "out/run", "--format", "png", "--size", "800x600", "--from", "30m", "--to",
-        "5400", "--chart", "lag,cost",
-    ])
-    .unwrap();
-    assert_eq!(cli.plot.format, ChartFormat::Png);
-    assert_eq!(cli.plot.size, ChartSize::new(800, 600).unwrap());
-    assert_eq!((cli.plot.from, cli.plot.to), (Some(1800.0), Some(5400.0)));
-    assert_eq!(cli.plot.charts, [ChartKind::Lag, ChartKind::Cost]);
-    let err = Cli::try_parse_from(["esmsim", "d", "--size", "800x"])
-        .err()
-        .unwrap()
-        .to_string();
-    assert!(err.contains("WIDTHxHEIGHT"), "{err}");
-}
-
 /// Writes every chart of a synthetic run to `$ESMSIM_CHART_PREVIEW` (a directory) and
 /// prints the time to render a day of 1 s samples. Run with
 /// `ESMSIM_CHART_PREVIEW=/tmp/charts cargo test --release --lib charts::tests::preview -- --ignored --nocapture`.

@@ -3,6 +3,7 @@
 
 use std::path::PathBuf;
 
+use crate::executor::StartError;
 use crate::output::write::WriteError;
 use crate::scenario::ScenarioError;
 
@@ -96,6 +97,10 @@ pub enum SweepError {
         /// What went wrong.
         message: String,
     },
+
+    /// The worker threads could not be started.
+    #[error(transparent)]
+    Threads(#[from] StartError),
 
     /// The folders given to `esmsim merge` are not the shards of one complete sweep.
     #[error("cannot merge: {0}")]

@@ -18,13 +18,13 @@
 //! ```no_run
 //! use esmsim::sweep::{SweepOptions, run_sweep};
 //! let report = run_sweep(std::path::Path::new("scenarios/sweeps/size-the-consumer.yaml"),
-//!                        &SweepOptions { jobs: Some(2), ..SweepOptions::default() })?;
+//!                        &SweepOptions { jobs: Some(2), ..SweepOptions::default() },
+//!                        &mut |_progress| {})?;
 //! println!("{} runs, best: {:?}", report.runs, report.best);
 //! # Ok::<(), esmsim::sweep::SweepError>(())
 //! ```
 
 pub mod charts;
-pub mod cli;
 pub mod error;
 pub mod journal;
 pub mod merge;
@@ -35,9 +35,8 @@ pub mod spec;
 pub mod stats;
 pub mod table;
 
-pub use cli::{MergeArgs, SweepArgs, merge_command, sweep_command};
 pub use error::SweepError;
 pub use merge::{MergeReport, merge};
 pub use plan::{Plan, Shard};
-pub use run::{SweepOptions, SweepReport, run_spec, run_sweep};
+pub use run::{SweepOptions, SweepProgress, SweepReport, run_spec, run_sweep};
 pub use spec::SweepSpec;

@@ -1,5 +1,8 @@
-//! Running a sweep: every run of this shard on a rayon pool, each finished run appended to
-//! the journal, then the tables and charts rebuilt from the records and written atomically.
+//! Running a sweep: every run of this shard on the [`Executor`], each finished run
+//! appended to the journal in run order, then the tables and charts rebuilt from the
+//! records and written atomically. Since the journal follows run order whatever
+//! `--jobs`, after a crash it lacks the runs in progress and any finished run still
+//! waiting for an earlier one, and `--resume` runs those again.
 //!
 //! # Seeds: common random numbers
 //!
@@ -12,14 +15,10 @@
 //! order runs finished in, so the outputs are the same bytes for any `--jobs`.
 
 use std::collections::HashMap;
-use std::io::IsTerminal;
-use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::num::NonZeroUsize;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use indicatif::{ProgressBar, ProgressStyle};
-use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use super::error::SweepError;
@@ -27,9 +26,9 @@ use super::journal::{self, JOURNAL, Journal, RunRecord};
 use super::plan::{Plan, Shard};
 use super::spec::{Base, SweepSpec};
 use super::table;
+use crate::executor::{Detail, Executor, simulate};
 use crate::output::OutputFile;
 use crate::output::write::{write_all, write_atomic};
-use crate::sim::Simulation;
 
 /// The plan file's name inside the output folder.
 pub const PLAN_FILE: &str = "sweep.json";
@@ -42,7 +41,7 @@ const CHECKPOINT: Duration = Duration::from_secs(30);
 pub struct SweepOptions {
     /// Output folder (default `outputs/<name>/`, or `outputs/<name>/shard-<i>-of-<n>/`).
     pub out: Option<PathBuf>,
-    /// Worker threads (default: one per core).
+    /// Worker threads (`None` or 0: one per core).
     pub jobs: Option<usize>,
     /// Skip runs already in the journal with the same seed and scenario hash.
     pub resume: bool,
@@ -52,8 +51,6 @@ pub struct SweepOptions {
     pub shard: Option<Shard>,
     /// Draw the comparison charts.
     pub charts: bool,
-    /// Show progress on standard error (a bar on a terminal, plain lines otherwise).
-    pub progress: bool,
 }
 
 impl Default for SweepOptions {
@@ -65,7 +62,6 @@ impl Default for SweepOptions {
             keep_runs: false,
             shard: None,
             charts: true,
-            progress: false,
         }
     }
 }
@@ -96,6 +92,18 @@ pub struct SweepReport {
     pub best: Option<String>,
 }
 
+/// How far a sweep is: reported once before the first run (with `done` 0), then after
+/// every run, in run order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SweepProgress {
+    /// Runs finished (simulated now or taken from the journal).
+    pub done: usize,
+    /// Runs in this shard.
+    pub total: usize,
+    /// Runs finished that failed.
+    pub failed: usize,
+}
+
 /// `sweep.json`: the plan, and which shard of it this folder holds.
 #[derive(Debug, Serialize, Deserialize)]
 pub(crate) struct PlanFile {
@@ -103,14 +111,18 @@ pub(crate) struct PlanFile {
     pub(crate) shard: Option<Shard>,
 }
 
-/// Reads, expands and runs the sweep file at `path`.
+/// Reads, expands and runs the sweep file at `path`, calling `progress` as runs finish.
 ///
 /// # Errors
 ///
 /// A bad sweep file, an unwritable output folder or a corrupt journal; a failing variant
 /// is not an error (it is a row of `sweep.csv` with its message).
-pub fn run_sweep(path: &Path, opts: &SweepOptions) -> Result<SweepReport, SweepError> {
-    run_spec(&SweepSpec::load(path)?, opts)
+pub fn run_sweep(
+    path: &Path,
+    opts: &SweepOptions,
+    progress: &mut dyn FnMut(SweepProgress),
+) -> Result<SweepReport, SweepError> {
+    run_spec(&SweepSpec::load(path)?, opts, progress)
 }
 
 /// The default output folder of a sweep (or of one shard of it).
@@ -122,8 +134,16 @@ pub fn default_out(name: &str, shard: Option<Shard>) -> PathBuf {
     }
 }
 
-/// Runs an already loaded sweep.
-pub fn run_spec(spec: &SweepSpec, opts: &SweepOptions) -> Result<SweepReport, SweepError> {
+/// Runs an already loaded sweep on an [`Executor`], calling `progress` as runs finish.
+///
+/// # Errors
+///
+/// As [`run_sweep`].
+pub fn run_spec(
+    spec: &SweepSpec,
+    opts: &SweepOptions,
+    progress: &mut dyn FnMut(SweepProgress),
+) -> Result<SweepReport, SweepError> {
     let started = Instant::now();
     let plan = &spec.plan;
     let out = opts
@@ -154,41 +174,35 @@ pub fn run_spec(spec: &SweepSpec, opts: &SweepOptions) -> Result<SweepReport, Sw
     let runs: Vec<usize> = (0..plan.run_count())
         .filter(|k| opts.shard.is_none_or(|s| s.owns(k / replications)))
         .collect();
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(opts.jobs.unwrap_or(0))
-        .build()
-        .map_err(|e| SweepError::invalid("--jobs", opts.jobs.unwrap_or(0), e.to_string()))?;
-    let progress = Progress::new(&plan.name, runs.len(), opts.progress);
-    let state = Mutex::new(State {
+    let executor = Executor::new(opts.jobs.and_then(NonZeroUsize::new))?;
+    let mut state = State {
         journal,
-        records: vec![None; runs.len()],
+        records: Vec::with_capacity(runs.len()),
         executed: 0,
         failed: 0,
-        error: None,
         checkpoint: Instant::now(),
-    });
+    };
     let keep = opts.keep_runs.then(|| out.join("runs"));
-    let lock = || state.lock().unwrap_or_else(|e| e.into_inner());
-    pool.install(|| {
-        runs.par_iter().enumerate().for_each(|(i, &k)| {
-            if lock().error.is_some() {
-                return;
-            }
-            let (v, r) = (k / replications, k % replications);
-            let outcome = execute(&spec.base, plan, v, r, &done, keep.as_deref());
-            let mut st = lock();
-            if let Err(e) = st.finish(i, outcome, plan, &out) {
-                st.error.get_or_insert(e);
-            }
-            progress.advance(st.failed);
-        });
-    });
-    progress.finish();
-    let st = state.into_inner().unwrap_or_else(|e| e.into_inner());
-    if let Some(e) = st.error {
-        return Err(e);
-    }
-    let records: Vec<RunRecord> = st.records.into_iter().flatten().collect();
+    progress(state.progress(runs.len()));
+    executor.run(
+        &runs,
+        |&k| {
+            execute(
+                &spec.base,
+                plan,
+                k / replications,
+                k % replications,
+                &done,
+                keep.as_deref(),
+            )
+        },
+        |_, outcome| {
+            state.finish(outcome, plan, &out)?;
+            progress(state.progress(runs.len()));
+            Ok(())
+        },
+    )?;
+    let records = state.records;
     write_atomic(&journal_path, &journal::to_bytes(&records))?;
     let stats = table::aggregate(plan, &records);
     let mut files = tables(plan, &records, &stats);
@@ -201,9 +215,9 @@ pub fn run_spec(spec: &SweepSpec, opts: &SweepOptions) -> Result<SweepReport, Sw
         out_dir: out,
         variants: runs.len() / replications,
         runs: runs.len(),
-        executed: st.executed,
-        resumed: runs.len() - st.executed,
-        failed: st.failed,
+        executed: state.executed,
+        resumed: runs.len() - state.executed,
+        failed: state.failed,
         wall_s: started.elapsed().as_secs_f64(),
         slo_max_age_s: plan.slo_max_age_s,
         best: table::best(&stats)
@@ -287,24 +301,15 @@ fn execute(
     {
         return Ok(Outcome::Resumed(record.clone()));
     }
-    let result = catch_unwind(AssertUnwindSafe(|| {
-        let simulation = Simulation::new(&scenario);
-        // Only kept runs write rows; the sweep's tables come from the summary.
-        let simulation = match keep {
-            Some(_) => simulation,
-            None => simulation.without_interval_latency(),
-        };
-        simulation.run(&mut |_| {})
-    }));
-    let result = match result {
+    // Only kept runs write rows; the sweep's tables come from the summary.
+    let detail = match keep {
+        Some(_) => Detail::Outputs,
+        None => Detail::SummaryOnly,
+    };
+    let result = match simulate(&scenario, detail) {
         Ok(result) => result,
-        Err(panic) => {
-            let message = panic
-                .downcast_ref::<&str>()
-                .map(|s| s.to_string())
-                .or_else(|| panic.downcast_ref::<String>().cloned())
-                .unwrap_or_default();
-            let error = format!("the simulation failed (a bug; please report it): {message}");
+        Err(panicked) => {
+            let error = panicked.to_string();
             return Ok(Outcome::Ran(RunRecord::failed(v, r, seed, hash, error)));
         }
     };
@@ -328,27 +333,20 @@ pub fn run_folder(variant: usize, replication: usize) -> String {
     format!("v{variant:05}-r{replication}")
 }
 
-/// What the workers share.
+/// What the sweep has gathered so far, updated in run order by the executor's callback.
 struct State {
     journal: Journal,
-    records: Vec<Option<RunRecord>>,
+    records: Vec<RunRecord>,
     executed: usize,
     failed: usize,
-    error: Option<SweepError>,
     checkpoint: Instant,
 }
 
 impl State {
-    /// Records run `i`'s outcome; appends new runs to the journal and rebuilds the tables
-    /// every [`CHECKPOINT`].
-    fn finish(
-        &mut self,
-        i: usize,
-        outcome: Result<Outcome, SweepError>,
-        plan: &Plan,
-        out: &Path,
-    ) -> Result<(), SweepError> {
-        let record = match outcome? {
+    /// Records the next run's outcome; appends new runs to the journal and rebuilds the
+    /// tables every [`CHECKPOINT`].
+    fn finish(&mut self, outcome: Outcome, plan: &Plan, out: &Path) -> Result<(), SweepError> {
+        let record = match outcome {
             Outcome::Resumed(record) => record,
             Outcome::Ran(record) => {
                 self.journal.append(&record)?;
@@ -357,76 +355,21 @@ impl State {
             }
         };
         self.failed += usize::from(record.error.is_some());
-        self.records[i] = Some(record);
+        self.records.push(record);
         if self.checkpoint.elapsed() >= CHECKPOINT {
             self.checkpoint = Instant::now();
-            let records: Vec<RunRecord> = self.records.iter().flatten().cloned().collect();
-            let stats = table::aggregate(plan, &records);
-            write_all(out, &tables(plan, &records, &stats))?;
+            let stats = table::aggregate(plan, &self.records);
+            write_all(out, &tables(plan, &self.records, &stats))?;
         }
         Ok(())
     }
-}
 
-/// Progress on standard error: a bar with an ETA on a terminal, otherwise a plain line at
-/// every tenth of the runs.
-struct Progress {
-    bar: Option<ProgressBar>,
-    plain: bool,
-    name: String,
-    total: usize,
-    done: Mutex<usize>,
-    started: Instant,
-}
-
-impl Progress {
-    fn new(name: &str, total: usize, show: bool) -> Progress {
-        let terminal = show && std::io::stderr().is_terminal();
-        let bar = terminal.then(|| {
-            let bar = ProgressBar::new(total as u64);
-            if let Ok(style) = ProgressStyle::with_template(
-                "{spinner} {msg} [{bar:30}] {pos}/{len} runs, {per_sec}, eta {eta}",
-            ) {
-                bar.set_style(style.progress_chars("=> "));
-            }
-            bar.set_message(name.to_string());
-            bar
-        });
-        Progress {
-            bar,
-            plain: show && !terminal,
-            name: name.to_string(),
+    /// Progress after the runs recorded so far, of `total`.
+    fn progress(&self, total: usize) -> SweepProgress {
+        SweepProgress {
+            done: self.records.len(),
             total,
-            done: Mutex::new(0),
-            started: Instant::now(),
-        }
-    }
-
-    fn advance(&self, failed: usize) {
-        if let Some(bar) = &self.bar {
-            bar.inc(1);
-            return;
-        }
-        let mut done = self.done.lock().unwrap_or_else(|e| e.into_inner());
-        *done += 1;
-        let tenth = |n: usize| n * 10 / self.total.max(1);
-        if self.plain && tenth(*done) > tenth(*done - 1) {
-            let elapsed = self.started.elapsed().as_secs_f64();
-            let eta = elapsed / *done as f64 * (self.total - *done) as f64;
-            eprintln!(
-                "{}: {}/{} runs ({}%), {failed} failed, eta {}",
-                self.name,
-                *done,
-                self.total,
-                *done * 100 / self.total.max(1),
-                humantime::format_duration(Duration::from_secs(eta.round() as u64))
-            );
-        }
-    }
-
-    fn finish(&self) {
-        if let Some(bar) = &self.bar {
-            bar.finish_and_clear();
+            failed: self.failed,
         }
     }
 }

@@ -1,4 +1,5 @@
-//! The binary end to end: run, check, explain, errors and exit codes.
+//! The binary end to end: run, check, explain, plot, sweep, merge, bench, errors and exit
+//! codes.
 
 use std::path::Path;
 use std::process::Command;
@@ -196,6 +197,57 @@ fn sweep_and_merge_through_the_binary() {
     assert!(
         err.contains("zip") && err.contains("function.memory"),
         "{err}"
+    );
+}
+
+#[test]
+fn plot_redraws_the_chosen_charts_of_a_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let (run, charts) = (dir.path().join("run"), dir.path().join("charts"));
+    let o = esmsim(&[
+        "run",
+        "scenarios/quickstart.yaml",
+        "-q",
+        "--no-charts",
+        "--out",
+        run.to_str().unwrap(),
+        "--set",
+        "duration=2m",
+    ]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let o = esmsim(&[
+        "plot",
+        run.to_str().unwrap(),
+        "--chart",
+        "lag,cost",
+        "--format",
+        "svg",
+        "--out",
+        charts.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let lines: Vec<String> = text(&o.stdout).lines().map(String::from).collect();
+    assert_eq!(lines.len(), 2, "{lines:?}");
+    for (line, name) in lines.iter().zip(["lag.svg", "cost.svg"]) {
+        assert!(line.starts_with("wrote ") && line.contains(name), "{line}");
+        assert!(charts.join(name).is_file());
+    }
+    let o = esmsim(&["plot", run.to_str().unwrap(), "--chart", "pie"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o.stderr).contains("[possible values: throughput, lag"));
+}
+
+#[test]
+fn bench_names_an_unknown_scenario() {
+    let o = esmsim(&["bench", "--only", "small,huge"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        o.stdout.is_empty(),
+        "nothing runs before the names are checked"
+    );
+    assert_eq!(
+        text(&o.stderr),
+        "error: unknown benchmark scenario `huge`; choose from small, medium, large, backlog\n"
     );
 }
 

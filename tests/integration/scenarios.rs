@@ -1,4 +1,7 @@
-//! Every bundled scenario resolves, survives the explain round trip and runs.
+//! Every bundled scenario loads, opens with a comment saying what it answers, and runs
+//! with its invariants intact and one row per sample. (The `explain` round trip of every
+//! bundled scenario is tested next to the scenario code, in
+//! `explain_round_trips_every_fixture_and_bundled_scenario`.)
 
 use crate::common::{bundled_scenarios, run_checked};
 

@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use esmsim::sweep::{Shard, SweepOptions, SweepReport, merge, run_sweep};
+use esmsim::sweep::{Shard, SweepOptions, SweepProgress, SweepReport, merge, run_sweep};
 
 fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -18,7 +18,8 @@ fn sweep(file: &str, out: &Path, opts: SweepOptions) -> SweepReport {
         out: Some(out.to_path_buf()),
         ..opts
     };
-    run_sweep(&fixture(file), &opts).unwrap_or_else(|e| panic!("sweep {file} failed: {e}"))
+    run_sweep(&fixture(file), &opts, &mut |_| {})
+        .unwrap_or_else(|e| panic!("sweep {file} failed: {e}"))
 }
 
 /// Every file under `dir`, by relative path.
@@ -244,6 +245,29 @@ fn a_failing_variant_is_reported_and_does_not_stop_the_others() {
     let agg = csv(dir.path(), "aggregate.csv");
     assert_eq!(column(&agg, "failed_runs"), ["2", "0"]);
     assert_eq!(column(&agg, "max_lag_records_mean")[0], "");
+}
+
+#[test]
+fn progress_is_reported_before_the_first_run_then_after_each_run_in_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut reports = Vec::new();
+    let opts = SweepOptions {
+        out: Some(dir.path().to_path_buf()),
+        jobs: Some(2),
+        charts: false,
+        ..Default::default()
+    };
+    run_sweep(&fixture("failing.yaml"), &opts, &mut |p| reports.push(p)).unwrap();
+    // Runs 0 and 1 (variant 0, no partitions) fail.
+    let failed = [0, 1, 2, 2, 2];
+    let expected: Vec<SweepProgress> = (0..=4)
+        .map(|done| SweepProgress {
+            done,
+            total: 4,
+            failed: failed[done],
+        })
+        .collect();
+    assert_eq!(reports, expected);
 }
 
 #[test]

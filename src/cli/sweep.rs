@@ -1,15 +1,15 @@
-//! The `esmsim sweep` and `esmsim merge` commands: their arguments and what they print.
+//! `esmsim sweep`: run many variants of a scenario in parallel and compare them.
 
 use std::path::PathBuf;
 
 use anyhow::Context;
+use clap::Args;
 
-use super::merge::merge;
-use super::plan::Shard;
-use super::run::{SweepOptions, run_sweep};
+use super::progress::RunsProgress;
+use crate::sweep::{Shard, SweepOptions, SweepSpec, run_spec};
 
 /// Arguments of `esmsim sweep`.
-#[derive(Debug, clap::Args)]
+#[derive(Debug, Args)]
 pub struct SweepArgs {
     /// The sweep YAML file.
     pub file: PathBuf,
@@ -39,22 +39,16 @@ pub struct SweepArgs {
     pub quiet: bool,
 }
 
-/// Arguments of `esmsim merge`.
-#[derive(Debug, clap::Args)]
-pub struct MergeArgs {
-    /// The output folders of the shards (`esmsim sweep --shard i/n`), every shard once.
-    #[arg(required = true)]
-    pub dirs: Vec<PathBuf>,
-    /// Folder to write the merged outputs to.
-    #[arg(long)]
-    pub out: PathBuf,
-    /// Skip the comparison charts.
-    #[arg(long)]
-    pub no_charts: bool,
-}
-
-/// Runs `esmsim sweep`.
-pub fn sweep_command(args: &SweepArgs) -> anyhow::Result<()> {
+/// Runs `esmsim sweep`: progress on standard error, then the result line and the best
+/// variant.
+///
+/// # Errors
+///
+/// A bad sweep file, an unwritable output folder or a corrupt journal, prefixed with the
+/// sweep file's path.
+pub fn command(args: &SweepArgs) -> anyhow::Result<()> {
+    let context = || format!("sweep {}", args.file.display());
+    let spec = SweepSpec::load(&args.file).with_context(context)?;
     let opts = SweepOptions {
         out: args.out.clone(),
         jobs: args.jobs.map(usize::from),
@@ -62,10 +56,11 @@ pub fn sweep_command(args: &SweepArgs) -> anyhow::Result<()> {
         keep_runs: args.keep_runs,
         shard: args.shard,
         charts: !args.no_charts,
-        progress: !args.quiet,
     };
-    let report =
-        run_sweep(&args.file, &opts).with_context(|| format!("sweep {}", args.file.display()))?;
+    let mut progress = RunsProgress::new(&spec.plan.name, !args.quiet);
+    let report = run_spec(&spec, &opts, &mut |p| progress.update(p));
+    progress.finish();
+    let report = report.with_context(context)?;
     if !args.quiet {
         let resumed = if report.resumed > 0 {
             format!(", {} resumed", report.resumed)
@@ -89,20 +84,6 @@ pub fn sweep_command(args: &SweepArgs) -> anyhow::Result<()> {
             (None, None) => println!("no variant ran without errors"),
         }
     }
-    Ok(())
-}
-
-/// Runs `esmsim merge`.
-pub fn merge_command(args: &MergeArgs) -> anyhow::Result<()> {
-    let report = merge(&args.dirs, &args.out, !args.no_charts)?;
-    println!(
-        "{}: merged {} shards, {} runs ({} failed) -> {}",
-        report.name,
-        report.shards,
-        report.runs,
-        report.failed,
-        args.out.display()
-    );
     Ok(())
 }
 

@@ -1,0 +1,25 @@
+//! `esmsim check`: validate a scenario without running it.
+
+use super::ScenarioArgs;
+use crate::scenario::Scenario;
+
+/// Runs `esmsim check`: loads the scenario and prints one `ok` line with its hash.
+///
+/// # Errors
+///
+/// The scenario's error, naming the file, field, value and what is allowed.
+pub fn command(args: &ScenarioArgs) -> anyhow::Result<()> {
+    let scenario = args.load()?;
+    println!(
+        "{}: ok ({} scenario '{}', hash {})",
+        args.scenario.display(),
+        describe(&scenario),
+        scenario.name,
+        &scenario.hash()[..12]
+    );
+    Ok(())
+}
+
+fn describe(s: &Scenario) -> String {
+    format!("{} of {} partitions", s.duration, s.topic.partitions)
+}
