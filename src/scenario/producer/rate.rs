@@ -12,6 +12,11 @@ use crate::scenario::units::DurationValue;
 /// Multiplier of a trace's rate when the scenario gives none.
 pub const DEFAULT_TRACE_SCALE: f64 = 1.0;
 
+/// What a rate that must not be negative is called in errors.
+const RATE: &str = "a rate (records/s): a finite number >= 0";
+/// What a rate that may be negative (it adds to others) is called in errors.
+const FINITE: &str = "a finite number of records/s";
+
 /// One additive component of the producer rate curve, in records/s.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -156,8 +161,6 @@ pub(crate) fn resolve(
     path: &FieldPath,
     cx: &Context<'_>,
 ) -> Result<RateShape> {
-    const RATE: &str = "a rate (records/s): a finite number >= 0";
-    const FINITE: &str = "a finite number of records/s";
     let pos = SimDuration(1);
     Ok(match shape {
         RawRateShape::Constant(r) => {
@@ -230,7 +233,6 @@ fn resolve_points(
     base: &FieldPath,
     cx: &Context<'_>,
 ) -> Result<Vec<(SimDuration, f64)>> {
-    const RATE: &str = "a rate (records/s): a finite number >= 0";
     if points.is_empty() {
         return Err(cx.invalid(
             base,
