@@ -1,5 +1,5 @@
 //! Errors of loading a scenario. Every message names the field, the value and what is
-//! allowed, and says where the value came from (a line of the file, a `--set`, a default).
+//! allowed, and says where the value came from (a line of the file or a `--set`).
 
 use std::fmt;
 use std::path::PathBuf;
@@ -11,8 +11,6 @@ pub enum ValueSource {
     Line(usize),
     /// A `--set path=value` override (the whole `path=value` text).
     Override(String),
-    /// A default filled in by the resolver.
-    Default,
     /// Unknown (e.g. the line could not be located in flow-style YAML).
     Unknown,
 }
@@ -22,7 +20,6 @@ impl fmt::Display for ValueSource {
         match self {
             ValueSource::Line(n) => write!(f, " (line {n})"),
             ValueSource::Override(set) => write!(f, " (set by `--set {set}`)"),
-            ValueSource::Default => write!(f, " (the default)"),
             ValueSource::Unknown => Ok(()),
         }
     }
@@ -78,16 +75,6 @@ pub enum ScenarioError {
         /// Where the value came from.
         source_of: ValueSource,
     },
-    /// A field given for a policy (or variant) it does not apply to.
-    #[error("`{path}`{source_of} {reason}")]
-    NotApplicable {
-        /// Dotted path of the field.
-        path: String,
-        /// Why it does not apply, e.g. "is only valid with `policy: fixed` (the policy is `aws`)".
-        reason: String,
-        /// Where the field is.
-        source_of: ValueSource,
-    },
     /// A trace CSV file could not be read or is malformed.
     #[error("trace `{}` (`{path}`{source_of}): {message}", file.display())]
     Trace {
@@ -122,7 +109,7 @@ fn block_text(source: &ValueSource) -> String {
     match source {
         ValueSource::Line(n) => format!(" (in the block at line {n})"),
         ValueSource::Override(set) => format!(" (in the block set by `--set {set}`)"),
-        ValueSource::Default | ValueSource::Unknown => String::new(),
+        ValueSource::Unknown => String::new(),
     }
 }
 
@@ -148,6 +135,16 @@ fn reword(message: &str) -> String {
     out
 }
 
+/// The parser's error itself, without the source snippet or alias it is wrapped in.
+pub(crate) fn parser_error(mut err: &serde_saphyr::Error) -> &serde_saphyr::Error {
+    while let serde_saphyr::Error::WithSnippet { error, .. }
+    | serde_saphyr::Error::AliasError { error, .. } = err
+    {
+        err = error;
+    }
+    err
+}
+
 impl ScenarioError {
     /// Classifies a serde-saphyr error: unknown fields get their own variant.
     pub(crate) fn from_yaml(err: &serde_saphyr::Error) -> ScenarioError {
@@ -158,7 +155,10 @@ impl ScenarioError {
         if message.trim().is_empty() {
             message = "the scenario is empty".to_string();
         }
-        if message.contains("unknown field") {
+        if matches!(
+            parser_error(err),
+            serde_saphyr::Error::SerdeUnknownField { .. }
+        ) {
             ScenarioError::UnknownField { message }
         } else {
             ScenarioError::Yaml { message }

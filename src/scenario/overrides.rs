@@ -183,7 +183,7 @@ pub(crate) fn apply(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::scenario::raw::{RawDelayTagged, RawRateShape, ScalarOr};
+    use crate::scenario::raw::{RawDelayTagged, RawRateShape, RawScaler, ScalarOr};
 
     const BASE: &str = "\
 name: t
@@ -209,7 +209,10 @@ function: {duration: {per_batch: 10ms}}
     fn sets_scalars_and_creates_maps() {
         let r = sets(&["topic.partitions=48", "esm.scaler.max_pollers=7"]).unwrap();
         assert_eq!(r.topic.unwrap().partitions, Some(48));
-        assert_eq!(r.esm.unwrap().scaler.unwrap().max_pollers, Some(7));
+        let Some(RawScaler::Aws(aws)) = r.esm.unwrap().scaler else {
+            panic!("the aws policy is the default")
+        };
+        assert_eq!(aws.max_pollers, Some(7));
     }
 
     #[test]
@@ -221,7 +224,10 @@ function: {duration: {per_batch: 10ms}}
             "producer.rate.2={constant: 1}",
         ])
         .unwrap();
-        let delay = r.esm.unwrap().scaler.unwrap().actuation_delay.unwrap();
+        let Some(RawScaler::Aws(aws)) = r.esm.unwrap().scaler else {
+            panic!("the aws policy is the default")
+        };
+        let delay = aws.actuation_delay.unwrap();
         match delay {
             ScalarOr::Tagged(RawDelayTagged::Uniform(lo, hi)) => {
                 assert_eq!((lo.text.as_str(), hi.text.as_str()), ("30s", "180s"));

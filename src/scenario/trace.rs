@@ -10,13 +10,17 @@ use sha2::{Digest, Sha256};
 
 use crate::engine::time::SimDuration;
 
-/// A trace read from disk.
+/// A trace file's contents: its SHA-256 and its rows, or why they cannot be read.
+///
+/// The rows do not depend on the `scale` a scenario applies, so one parsed file serves
+/// every scenario (and every run of a sweep) that replays it; [`TraceFile::points`]
+/// applies the scale.
 #[derive(Clone, Debug, PartialEq)]
-pub struct LoadedTrace {
+pub struct TraceFile {
     /// Hex SHA-256 of the file's bytes.
     pub sha256: String,
-    /// `(time since the first row, records/s)` points, times strictly increasing.
-    pub points: Vec<(SimDuration, f64)>,
+    /// `(seconds, value)` per data row, times strictly increasing; or what is wrong.
+    rows: Result<Vec<(f64, f64)>, String>,
 }
 
 /// Hex SHA-256 of some bytes.
@@ -25,8 +29,54 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
     digest.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// Parses the CSV bytes of a trace; `scale` multiplies every rate.
-pub fn parse_trace(bytes: &[u8], scale: f64) -> Result<LoadedTrace, String> {
+impl TraceFile {
+    /// Hashes and parses the CSV bytes of a trace file; a malformed file is kept with
+    /// its error, which [`TraceFile::points`] reports.
+    pub fn parse(bytes: &[u8]) -> TraceFile {
+        TraceFile {
+            sha256: sha256_hex(bytes),
+            rows: parse_rows(bytes),
+        }
+    }
+
+    /// The `(time since the first row, records/s)` points, every rate multiplied by
+    /// `scale`; times strictly increasing.
+    pub fn points(&self, scale: f64) -> Result<Vec<(SimDuration, f64)>, String> {
+        let rows = self.rows.as_ref().map_err(Clone::clone)?;
+        let t0 = rows[0].0;
+        let mut points = Vec::with_capacity(rows.len());
+        for i in 0..rows.len() {
+            let interval = if i + 1 < rows.len() {
+                rows[i + 1].0 - rows[i].0
+            } else {
+                rows[i].0 - rows[i - 1].0
+            };
+            let time = SimDuration::from_secs_f64(rows[i].0 - t0);
+            if let Some(&(prev, _)) = points.last()
+                && time <= prev
+            {
+                return Err(format!(
+                    "line {}: rows closer than 1 ns cannot be told apart",
+                    i + 2
+                ));
+            }
+            let rate = rows[i].1 / interval * scale;
+            if !rate.is_finite() {
+                return Err(format!(
+                    "line {}: the rate ({} / {interval} s × {scale}) is not a finite number",
+                    i + 2,
+                    rows[i].1
+                ));
+            }
+            points.push((time, rate));
+        }
+        Ok(points)
+    }
+}
+
+/// The data rows of a trace CSV: at least two, timestamps strictly increasing, values
+/// finite and >= 0, spanning at most 366 days.
+fn parse_rows(bytes: &[u8]) -> Result<Vec<(f64, f64)>, String> {
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(true)
         .trim(csv::Trim::All)
@@ -73,40 +123,10 @@ pub fn parse_trace(bytes: &[u8], scale: f64) -> Result<LoadedTrace, String> {
             rows.len()
         ));
     }
-    let t0 = rows[0].0;
-    if rows[rows.len() - 1].0 - t0 > 366.0 * 86_400.0 {
+    if rows[rows.len() - 1].0 - rows[0].0 > 366.0 * 86_400.0 {
         return Err("spans more than 366 days".to_string());
     }
-    let mut points = Vec::with_capacity(rows.len());
-    for i in 0..rows.len() {
-        let interval = if i + 1 < rows.len() {
-            rows[i + 1].0 - rows[i].0
-        } else {
-            rows[i].0 - rows[i - 1].0
-        };
-        let time = SimDuration::from_secs_f64(rows[i].0 - t0);
-        if let Some(&(prev, _)) = points.last()
-            && time <= prev
-        {
-            return Err(format!(
-                "line {}: rows closer than 1 ns cannot be told apart",
-                i + 2
-            ));
-        }
-        let rate = rows[i].1 / interval * scale;
-        if !rate.is_finite() {
-            return Err(format!(
-                "line {}: the rate ({} / {interval} s × {scale}) is not a finite number",
-                i + 2,
-                rows[i].1
-            ));
-        }
-        points.push((time, rate));
-    }
-    Ok(LoadedTrace {
-        sha256: sha256_hex(bytes),
-        points,
-    })
+    Ok(rows)
 }
 
 /// Seconds of a timestamp: a number, or a calendar date-time (UTC, since 1970).
@@ -157,26 +177,30 @@ fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
 mod tests {
     use super::*;
 
+    fn parse_trace(bytes: &[u8], scale: f64) -> Result<Vec<(SimDuration, f64)>, String> {
+        TraceFile::parse(bytes).points(scale)
+    }
+
     #[test]
     fn calendar_timestamps_become_rates() {
         let csv = "timestamp,value\n2014-07-01 00:00:00,1800\n2014-07-01 00:30:00,3600\n2014-07-01 01:00:00,900\n";
-        let t = parse_trace(csv.as_bytes(), 2.0).unwrap();
+        let file = TraceFile::parse(csv.as_bytes());
         assert_eq!(
-            t.points,
+            file.points(2.0).unwrap(),
             vec![
                 (SimDuration::ZERO, 2.0),
                 (SimDuration::from_secs(1800), 4.0),
                 (SimDuration::from_secs(3600), 1.0),
             ]
         );
-        assert_eq!(t.sha256.len(), 64);
+        assert_eq!(file.sha256.len(), 64);
     }
 
     #[test]
     fn numeric_timestamps_work() {
-        let t = parse_trace(b"timestamp,value\n10,5\n11,7\n", 1.0).unwrap();
+        let points = parse_trace(b"timestamp,value\n10,5\n11,7\n", 1.0).unwrap();
         assert_eq!(
-            t.points,
+            points,
             vec![(SimDuration::ZERO, 5.0), (SimDuration::from_secs(1), 7.0)]
         );
     }

@@ -22,6 +22,7 @@
 use std::fmt;
 use std::marker::PhantomData;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use serde::Deserialize;
 use serde::de::{MapAccess, Visitor};
@@ -30,7 +31,8 @@ use super::error::SweepError;
 use super::plan::{Axis, ChartChoice, Plan, Samples};
 use super::random::{self, Method, Range};
 use super::table::METRICS;
-use crate::scenario::{Scenario, ScenarioError, from_yaml_str};
+use crate::scenario::error::parser_error;
+use crate::scenario::{FileTraces, ParsedScenario, Scenario, ScenarioError};
 
 /// Most runs one sweep may have.
 pub const MAX_RUNS: usize = 1_000_000;
@@ -114,43 +116,38 @@ struct RawCharts {
     lines: Option<String>,
 }
 
-/// The base scenario of a sweep, read once: its text, folder and resolved form.
+/// The base scenario of a sweep, parsed once: every run resolves a copy of its raw form
+/// with the run's overrides, and the trace files it replays are read once for all runs.
 #[derive(Clone, Debug)]
 pub struct Base {
     /// The scenario file (resolved against the sweep file's folder).
     pub path: PathBuf,
-    text: String,
+    parsed: ParsedScenario,
+    traces: Arc<FileTraces>,
     /// The base scenario without any override.
     pub scenario: Scenario,
 }
 
 impl Base {
-    /// Reads and resolves the scenario at `path`.
+    /// Reads, parses and resolves the scenario at `path`.
     pub fn load(path: &Path) -> Result<Base, SweepError> {
-        let text = std::fs::read_to_string(path).map_err(|source| {
-            SweepError::Base(Box::new(ScenarioError::Io {
-                path: path.to_path_buf(),
-                source,
-            }))
-        })?;
-        let scenario = resolve_text(path, &text, &[]).map_err(|e| SweepError::Base(Box::new(e)))?;
+        let parsed = ParsedScenario::read(path).map_err(|e| SweepError::Base(Box::new(e)))?;
+        let traces = Arc::new(FileTraces::default());
+        let scenario = parsed
+            .resolve(&[], traces.as_ref())
+            .map_err(|e| SweepError::Base(Box::new(e)))?;
         Ok(Base {
             path: path.to_path_buf(),
-            text,
+            parsed,
+            traces,
             scenario,
         })
     }
 
     /// The base scenario with `overrides` applied (errors name the base file).
     pub fn resolve(&self, overrides: &[String]) -> Result<Scenario, ScenarioError> {
-        resolve_text(&self.path, &self.text, overrides)
+        self.parsed.resolve(overrides, self.traces.as_ref())
     }
-}
-
-/// Resolves scenario `text` read from `path` (relative trace files against its folder).
-fn resolve_text(path: &Path, text: &str, overrides: &[String]) -> Result<Scenario, ScenarioError> {
-    let dir = path.parent().unwrap_or(Path::new("."));
-    from_yaml_str(text, dir, overrides).map_err(|e| e.in_file(path.to_path_buf()))
 }
 
 /// A parsed and checked sweep file.
@@ -174,7 +171,7 @@ impl SweepSpec {
         let text = std::fs::read_to_string(path).map_err(SweepError::io(path))?;
         let raw: RawSweep = serde_saphyr::from_str(&text).map_err(|e| SweepError::Yaml {
             path: path.to_path_buf(),
-            message: yaml_message(&e.to_string()),
+            message: yaml_message(&e),
         })?;
         let dir = path.parent().unwrap_or(Path::new("."));
         let base = Base::load(&dir.join(&raw.base))?;
@@ -183,13 +180,21 @@ impl SweepSpec {
     }
 }
 
-fn yaml_message(message: &str) -> String {
-    if message.contains("expected string scalar") {
+/// The parser's message, with a hint when a parameter value is a map or a list.
+fn yaml_message(error: &serde_saphyr::Error) -> String {
+    let message = error.to_string();
+    if matches!(
+        parser_error(error),
+        serde_saphyr::Error::Unexpected {
+            expected: "string scalar",
+            ..
+        }
+    ) {
         format!(
             "{message}\nparameter values must be scalars (numbers, durations, words); write a map or list value as a quoted string, e.g. \"{{uniform: [30s, 180s]}}\""
         )
     } else {
-        message.to_string()
+        message
     }
 }
 

@@ -1,0 +1,188 @@
+//! `esm:`: the event source mapping's batching and payload settings, the rebalance pause,
+//! and its two sub-blocks, the per-poller limits ([`poller`]) and the scaling policy
+//! ([`crate::scenario::scaler`]). Raw form, resolved form, defaults, checks and `explain`
+//! inverse.
+
+pub mod poller;
+
+use serde::{Deserialize, Serialize};
+
+use super::locate::FieldPath;
+use super::resolve::{Context, MAX_PAYLOAD, Result};
+use super::scaler::{self, RawScaler, Scaler};
+use super::units::{DurationValue, SizeValue};
+use crate::engine::time::SimDuration;
+use poller::{PollerLimits, RawPoller};
+
+/// Records per batch when the scenario gives none (AWS default for Kafka sources).
+pub const DEFAULT_BATCH_SIZE: i64 = 100;
+/// Largest batch size AWS accepts for Kafka sources.
+pub const MAX_BATCH_SIZE: i64 = 10_000;
+/// Batching window when the scenario gives none (AWS default for Kafka sources).
+pub const DEFAULT_BATCHING_WINDOW: SimDuration = SimDuration::from_millis(500);
+/// Longest batching window AWS accepts.
+pub const MAX_BATCHING_WINDOW: SimDuration = SimDuration::from_secs(300);
+/// Smallest payload limit a scenario may set.
+pub const MIN_PAYLOAD: u64 = 1024;
+/// Payload bytes per record byte when the scenario gives none: record values are
+/// base64-encoded inside the JSON event (4 bytes for every 3).
+pub const DEFAULT_PAYLOAD_ENCODING_FACTOR: f64 = 4.0 / 3.0;
+/// JSON bytes per record around its value (topic, partition, offset, timestamp, ...)
+/// when the scenario gives none; an assumption, AWS does not publish it.
+pub const DEFAULT_RECORD_OVERHEAD: u64 = 200;
+/// Largest per-record overhead a scenario may set.
+pub const MAX_RECORD_OVERHEAD: u64 = 1024 * 1024;
+/// How long every partition pauses when the poller count changes, when the scenario
+/// gives none; an assumption (an eager rebalance), AWS does not publish it.
+pub const DEFAULT_REBALANCE_PAUSE: SimDuration = SimDuration::from_secs(5);
+/// Longest rebalance pause a scenario may set.
+pub const MAX_REBALANCE_PAUSE: SimDuration = SimDuration::from_secs(600);
+
+/// The manifest's assumptions about the mapping itself (the scaler's and the pollers'
+/// are in their own modules).
+pub(crate) fn assumptions() -> Vec<String> {
+    vec![
+        format!(
+            "esm.rebalance_pause: {} s pause of every partition on each poller change (eager assignor) is not published",
+            DEFAULT_REBALANCE_PAUSE.to_std().as_secs()
+        ),
+        format!(
+            "esm.record_overhead: {DEFAULT_RECORD_OVERHEAD} JSON bytes per record in the invocation payload"
+        ),
+    ]
+}
+
+/// The event source mapping.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Esm {
+    /// Maximum records per batch (1 ..= 10,000; AWS default 100).
+    pub batch_size: u32,
+    /// Maximum batching window (0 ..= 300 s; AWS default 500 ms).
+    pub batching_window: SimDuration,
+    /// Invocation payload limit in bytes (AWS: 6 MB = 6,291,456 bytes).
+    pub max_payload_bytes: u64,
+    /// Payload bytes per raw record byte (base64 inside JSON: 4/3).
+    pub payload_encoding_factor: f64,
+    /// JSON bytes added per record (topic, partition, offset, timestamp...); assumed.
+    pub record_overhead_bytes: u64,
+    /// Limits of one poller.
+    pub poller: PollerLimits,
+    /// How the number of pollers changes.
+    pub scaler: Scaler,
+    /// How long partitions pause when the poller count changes (assumed 5 s).
+    pub rebalance_pause: SimDuration,
+}
+
+/// `esm:`.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawEsm {
+    /// Records per batch.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub batch_size: Option<i64>,
+    /// Batching window.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub batching_window: Option<DurationValue>,
+    /// Payload limit.
+    #[serde(alias = "max_payload_bytes", skip_serializing_if = "Option::is_none")]
+    pub max_payload: Option<SizeValue>,
+    /// Payload bytes per record byte.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub payload_encoding_factor: Option<f64>,
+    /// JSON bytes per record.
+    #[serde(
+        alias = "record_overhead_bytes",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub record_overhead: Option<SizeValue>,
+    /// Pause on poller-count changes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rebalance_pause: Option<DurationValue>,
+    /// Per-poller limits.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub poller: Option<RawPoller>,
+    /// Scaling policy.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scaler: Option<RawScaler>,
+}
+
+/// Resolves `esm:` (every field has a default); `partitions` bounds the scaler.
+pub(crate) fn resolve(raw: Option<&RawEsm>, cx: &Context<'_>, partitions: u32) -> Result<Esm> {
+    let base = FieldPath::root("esm");
+    let default = RawEsm::default();
+    let e = raw.unwrap_or(&default);
+    let batch_size = cx.int(
+        &base.key("batch_size"),
+        e.batch_size,
+        DEFAULT_BATCH_SIZE,
+        1,
+        MAX_BATCH_SIZE,
+    )? as u32;
+    let batching_window = cx.duration(
+        &base.key("batching_window"),
+        e.batching_window.as_ref(),
+        DEFAULT_BATCHING_WINDOW,
+        SimDuration::ZERO,
+        MAX_BATCHING_WINDOW,
+    )?;
+    let max_payload_bytes = cx.size(
+        &base.key("max_payload"),
+        e.max_payload.as_ref(),
+        MAX_PAYLOAD,
+        MIN_PAYLOAD,
+        MAX_PAYLOAD,
+    )?;
+    let payload_encoding_factor = cx.float(
+        &base.key("payload_encoding_factor"),
+        e.payload_encoding_factor,
+        DEFAULT_PAYLOAD_ENCODING_FACTOR,
+        |x| (1.0..=4.0).contains(&x),
+        "a number from 1 to 4",
+    )?;
+    let record_overhead_bytes = cx.size(
+        &base.key("record_overhead"),
+        e.record_overhead.as_ref(),
+        DEFAULT_RECORD_OVERHEAD,
+        0,
+        MAX_RECORD_OVERHEAD,
+    )?;
+    let rebalance_pause = cx.duration(
+        &base.key("rebalance_pause"),
+        e.rebalance_pause.as_ref(),
+        DEFAULT_REBALANCE_PAUSE,
+        SimDuration::ZERO,
+        MAX_REBALANCE_PAUSE,
+    )?;
+    let poller = poller::resolve(e.poller.as_ref(), &base.key("poller"), cx)?;
+    let scaler = scaler::resolve(
+        e.scaler.as_ref(),
+        &base.key("scaler"),
+        cx,
+        partitions,
+        batch_size,
+    )?;
+    Ok(Esm {
+        batch_size,
+        batching_window,
+        max_payload_bytes,
+        payload_encoding_factor,
+        record_overhead_bytes,
+        poller,
+        scaler,
+        rebalance_pause,
+    })
+}
+
+/// The `explain` inverse: the resolved mapping with every field written out.
+pub(crate) fn to_raw(e: &Esm) -> RawEsm {
+    RawEsm {
+        batch_size: Some(i64::from(e.batch_size)),
+        batching_window: Some(DurationValue::new(e.batching_window)),
+        max_payload: Some(SizeValue::new(e.max_payload_bytes)),
+        payload_encoding_factor: Some(e.payload_encoding_factor),
+        record_overhead: Some(SizeValue::new(e.record_overhead_bytes)),
+        rebalance_pause: Some(DurationValue::new(e.rebalance_pause)),
+        poller: Some(poller::to_raw(&e.poller)),
+        scaler: Some(scaler::to_raw(&e.scaler)),
+    }
+}

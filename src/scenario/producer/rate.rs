@@ -1,0 +1,344 @@
+//! `producer.rate`: the additive rate shapes, in records/s, and replayed traces. Their
+//! raw forms, resolved forms, checks and `explain` inverses.
+
+use serde::{Deserialize, Serialize, Serializer};
+
+use crate::engine::time::SimDuration;
+use crate::scenario::error::ScenarioError;
+use crate::scenario::locate::FieldPath;
+use crate::scenario::resolve::{Context, MAX_RUN, NON_NEGATIVE, Result};
+use crate::scenario::units::DurationValue;
+
+/// Multiplier of a trace's rate when the scenario gives none.
+pub const DEFAULT_TRACE_SCALE: f64 = 1.0;
+
+/// What a rate that must not be negative is called in errors.
+const RATE: &str = "a rate (records/s): a finite number >= 0";
+/// What a rate that may be negative (it adds to others) is called in errors.
+const FINITE: &str = "a finite number of records/s";
+
+/// One additive component of the producer rate curve, in records/s.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RateShape {
+    /// A constant rate for the whole run.
+    Constant(f64),
+    /// `rate` added from `at` on.
+    Step {
+        /// When the step happens.
+        at: SimDuration,
+        /// Rate added from then on.
+        rate: f64,
+    },
+    /// `rate` added during `[at, at + duration)`.
+    Spike {
+        /// Start of the spike.
+        at: SimDuration,
+        /// Length of the spike.
+        duration: SimDuration,
+        /// Rate added during the spike.
+        rate: f64,
+    },
+    /// Zero before `start`, linear from `from` to `to` over `[start, end)`, `to` after.
+    Ramp {
+        /// Start of the ramp.
+        start: SimDuration,
+        /// End of the ramp.
+        end: SimDuration,
+        /// Rate at `start`.
+        from: f64,
+        /// Rate at `end` and after.
+        to: f64,
+    },
+    /// `amplitude * cos(2π (t - peak_at) / period)`: a daily (or other) cycle around 0,
+    /// to add to a constant base.
+    Diurnal {
+        /// Length of one cycle.
+        period: SimDuration,
+        /// Half the peak-to-trough swing, records/s.
+        amplitude: f64,
+        /// Time of the first peak.
+        peak_at: SimDuration,
+    },
+    /// Piecewise-linear through `(time, rate)` points, constant before the first and after
+    /// the last point.
+    Points(Vec<(SimDuration, f64)>),
+    /// A replayed CSV trace, resolved to points at load time.
+    Trace(Trace),
+}
+
+/// A traffic trace replayed as a piecewise-linear rate.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Trace {
+    /// The CSV file as written in the scenario (relative to the scenario file).
+    pub file: String,
+    /// Multiplier applied to the trace's rate.
+    pub scale: f64,
+    /// SHA-256 of the file contents, so the scenario hash changes when the file does.
+    pub sha256: String,
+    /// The rate points, in records/s, time relative to the start of the run.
+    #[serde(skip)]
+    pub points: Vec<(SimDuration, f64)>,
+}
+
+/// One entry of `producer.rate`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
+pub enum RawRateShape {
+    /// `{constant: r}`.
+    Constant(f64),
+    /// `{step: {at, rate}}`.
+    Step {
+        /// When.
+        at: DurationValue,
+        /// Rate added.
+        rate: f64,
+    },
+    /// `{spike: {at, duration, rate}}`.
+    Spike {
+        /// Start.
+        at: DurationValue,
+        /// Length.
+        duration: DurationValue,
+        /// Rate added.
+        rate: f64,
+    },
+    /// `{ramp: {start, end, from, to}}`.
+    Ramp {
+        /// Start of the ramp.
+        start: DurationValue,
+        /// End of the ramp.
+        end: DurationValue,
+        /// Rate at the start.
+        from: f64,
+        /// Rate at the end and after.
+        to: f64,
+    },
+    /// `{diurnal: {period, amplitude, peak_at}}`.
+    Diurnal {
+        /// Cycle length.
+        period: DurationValue,
+        /// Half the swing.
+        amplitude: f64,
+        /// Time of the first peak (default 0).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        peak_at: Option<DurationValue>,
+    },
+    /// `{points: [[t, r], ...]}`.
+    Points(Vec<RawPoint>),
+    /// `{trace: {file, scale}}`.
+    Trace(RawTrace),
+}
+
+/// One `[time, rate]` pair of a `points` shape.
+#[derive(Clone, Debug, PartialEq, Deserialize)]
+pub struct RawPoint(pub DurationValue, pub f64);
+
+impl Serialize for RawPoint {
+    fn serialize<S: Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
+        // Written as a flow sequence `[10m, 500.0]` in YAML; a plain array in JSON.
+        serde_saphyr::FlowSeq((&self.0, self.1)).serialize(serializer)
+    }
+}
+
+/// `{trace: {...}}`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawTrace {
+    /// CSV file, relative to the scenario's folder.
+    pub file: String,
+    /// Rate multiplier (default 1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scale: Option<f64>,
+    /// Expected SHA-256 of the file; when given, a different file is an error.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sha256: Option<String>,
+}
+
+/// Resolves one rate shape at `path` (`producer.rate[i]`).
+pub(crate) fn resolve(
+    shape: &RawRateShape,
+    path: &FieldPath,
+    cx: &Context<'_>,
+) -> Result<RateShape> {
+    let pos = SimDuration(1);
+    Ok(match shape {
+        RawRateShape::Constant(r) => {
+            RateShape::Constant(cx.check_float(&path.key("constant"), *r, |x| x >= 0.0, RATE)?)
+        }
+        RawRateShape::Step { at, rate } => {
+            let base = path.key("step");
+            RateShape::Step {
+                at: cx.check_duration(&base.key("at"), at, SimDuration::ZERO, MAX_RUN)?,
+                rate: cx.check_float(&base.key("rate"), *rate, |x| x >= 0.0, RATE)?,
+            }
+        }
+        RawRateShape::Spike { at, duration, rate } => {
+            let base = path.key("spike");
+            RateShape::Spike {
+                at: cx.check_duration(&base.key("at"), at, SimDuration::ZERO, MAX_RUN)?,
+                duration: cx.check_duration(&base.key("duration"), duration, pos, MAX_RUN)?,
+                rate: cx.check_float(&base.key("rate"), *rate, |x| x >= 0.0, RATE)?,
+            }
+        }
+        RawRateShape::Ramp {
+            start,
+            end,
+            from,
+            to,
+        } => {
+            let base = path.key("ramp");
+            let s = cx.check_duration(&base.key("start"), start, SimDuration::ZERO, MAX_RUN)?;
+            let e = cx.check_duration(&base.key("end"), end, SimDuration::ZERO, MAX_RUN)?;
+            if e <= s {
+                return Err(cx.invalid(
+                    &base.key("end"),
+                    format!("`{end}`"),
+                    format!("later than `start` (`{start}`)"),
+                ));
+            }
+            RateShape::Ramp {
+                start: s,
+                end: e,
+                from: cx.check_float(&base.key("from"), *from, |_| true, FINITE)?,
+                to: cx.check_float(&base.key("to"), *to, |_| true, FINITE)?,
+            }
+        }
+        RawRateShape::Diurnal {
+            period,
+            amplitude,
+            peak_at,
+        } => {
+            let base = path.key("diurnal");
+            RateShape::Diurnal {
+                period: cx.check_duration(&base.key("period"), period, pos, MAX_RUN)?,
+                amplitude: cx.check_float(&base.key("amplitude"), *amplitude, |_| true, FINITE)?,
+                peak_at: match peak_at {
+                    None => SimDuration::ZERO,
+                    Some(d) => {
+                        cx.check_duration(&base.key("peak_at"), d, SimDuration::ZERO, MAX_RUN)?
+                    }
+                },
+            }
+        }
+        RawRateShape::Points(points) => {
+            RateShape::Points(resolve_points(points, &path.key("points"), cx)?)
+        }
+        RawRateShape::Trace(t) => RateShape::Trace(resolve_trace(t, &path.key("trace"), cx)?),
+    })
+}
+
+fn resolve_points(
+    points: &[RawPoint],
+    base: &FieldPath,
+    cx: &Context<'_>,
+) -> Result<Vec<(SimDuration, f64)>> {
+    if points.is_empty() {
+        return Err(cx.invalid(
+            base,
+            "an empty list",
+            "a non-empty list of `[time, rate]` pairs",
+        ));
+    }
+    let mut out: Vec<(SimDuration, f64)> = Vec::with_capacity(points.len());
+    for (i, RawPoint(t, r)) in points.iter().enumerate() {
+        let p = base.index(i);
+        let time = cx.check_duration(&p, t, SimDuration::ZERO, MAX_RUN)?;
+        if let Some(&(prev, _)) = out.last()
+            && time <= prev
+        {
+            return Err(cx.invalid(
+                &p,
+                format!("at `{t}`"),
+                format!("later than the previous point (`{prev}`): times must strictly increase"),
+            ));
+        }
+        let rate = cx.check_float(&p, *r, |x| x >= 0.0, RATE)?;
+        out.push((time, rate));
+    }
+    Ok(out)
+}
+
+fn resolve_trace(t: &RawTrace, base: &FieldPath, cx: &Context<'_>) -> Result<Trace> {
+    let scale = cx.float(
+        &base.key("scale"),
+        t.scale,
+        DEFAULT_TRACE_SCALE,
+        |x| x >= 0.0,
+        NON_NEGATIVE,
+    )?;
+    if t.file.trim().is_empty() {
+        return Err(cx.invalid(&base.key("file"), "empty", "the path of a CSV file"));
+    }
+    let file = cx.base_dir.join(&t.file);
+    let trace_err = |message: String| ScenarioError::Trace {
+        path: base.to_string(),
+        file: file.clone(),
+        message,
+        source_of: cx.source_of(&base.key("file")),
+    };
+    let loaded = cx.traces.trace(&file).map_err(trace_err)?;
+    if let Some(expected) = &t.sha256
+        && !expected.eq_ignore_ascii_case(&loaded.sha256)
+    {
+        return Err(cx.invalid(
+            &base.key("sha256"),
+            expected,
+            format!(
+                "the SHA-256 of the file ({}); the file changed since this was written, or remove `sha256`",
+                loaded.sha256
+            ),
+        ));
+    }
+    Ok(Trace {
+        file: t.file.clone(),
+        scale,
+        points: loaded.points(scale).map_err(trace_err)?,
+        sha256: loaded.sha256.clone(),
+    })
+}
+
+/// The `explain` inverse of one rate shape.
+pub(crate) fn to_raw(shape: &RateShape) -> RawRateShape {
+    let dur = DurationValue::new;
+    match shape {
+        RateShape::Constant(r) => RawRateShape::Constant(*r),
+        RateShape::Step { at, rate } => RawRateShape::Step {
+            at: dur(*at),
+            rate: *rate,
+        },
+        RateShape::Spike { at, duration, rate } => RawRateShape::Spike {
+            at: dur(*at),
+            duration: dur(*duration),
+            rate: *rate,
+        },
+        RateShape::Ramp {
+            start,
+            end,
+            from,
+            to,
+        } => RawRateShape::Ramp {
+            start: dur(*start),
+            end: dur(*end),
+            from: *from,
+            to: *to,
+        },
+        RateShape::Diurnal {
+            period,
+            amplitude,
+            peak_at,
+        } => RawRateShape::Diurnal {
+            period: dur(*period),
+            amplitude: *amplitude,
+            peak_at: Some(dur(*peak_at)),
+        },
+        RateShape::Points(points) => {
+            RawRateShape::Points(points.iter().map(|&(t, r)| RawPoint(dur(t), r)).collect())
+        }
+        RateShape::Trace(t) => RawRateShape::Trace(RawTrace {
+            file: t.file.clone(),
+            scale: Some(t.scale),
+            sha256: Some(t.sha256.clone()),
+        }),
+    }
+}

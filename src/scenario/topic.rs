@@ -1,0 +1,181 @@
+//! `topic:`: the Kafka topic's partitions, how keys spread over them and the backlog at
+//! t = 0. Its raw form, resolved form, defaults, checks and `explain` inverse.
+
+use serde::{Deserialize, Serialize};
+
+use super::locate::FieldPath;
+use super::resolve::{Context, MAX_PARTITIONS, NON_NEGATIVE, Result, int_range};
+
+/// Records per partition waiting at t = 0 when the scenario gives none.
+pub const DEFAULT_INITIAL_BACKLOG: i64 = 0;
+/// Largest initial backlog per partition.
+pub const MAX_INITIAL_BACKLOG: i64 = 1_000_000_000_000;
+
+/// The Kafka topic.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Topic {
+    /// Number of partitions (1 ..= 100,000).
+    pub partitions: u32,
+    /// How record keys spread over partitions.
+    pub keys: KeyDistribution,
+    /// Records per partition already waiting at t = 0.
+    pub initial_backlog: u64,
+}
+
+/// How record keys (and so records) spread over partitions.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum KeyDistribution {
+    /// Every partition gets the same share.
+    Uniform,
+    /// Partition `i` (from 0) gets a share proportional to `1 / (i + 1)^exponent`.
+    Zipf(f64),
+    /// The first `partitions` partitions get `factor` times the share of the others.
+    Hot {
+        /// How many partitions are hot.
+        partitions: u32,
+        /// How much more traffic a hot partition gets.
+        factor: f64,
+    },
+    /// Explicit relative weights, one per partition.
+    Weights(Vec<f64>),
+}
+
+/// `topic:`.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawTopic {
+    /// Partition count (required).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub partitions: Option<i64>,
+    /// Key distribution.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub keys: Option<RawKeys>,
+    /// Records per partition at t = 0.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub initial_backlog: Option<i64>,
+}
+
+/// `topic.keys`: `uniform`, `{zipf: s}`, `{hot: {partitions, factor}}`, `{weights: [..]}`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", deny_unknown_fields)]
+pub enum RawKeys {
+    /// Same share for every partition.
+    Uniform,
+    /// Zipf exponent.
+    Zipf(f64),
+    /// Hot partitions.
+    Hot {
+        /// How many partitions are hot.
+        partitions: i64,
+        /// Traffic factor of a hot partition.
+        factor: f64,
+    },
+    /// One weight per partition.
+    Weights(Vec<f64>),
+}
+
+/// Resolves `topic:` (required).
+pub(crate) fn resolve(raw: Option<&RawTopic>, cx: &Context<'_>) -> Result<Topic> {
+    let base = FieldPath::root("topic");
+    let Some(t) = raw else {
+        return Err(cx.missing(&base, "a block with at least `partitions`"));
+    };
+    let p_parts = base.key("partitions");
+    let partitions = match t.partitions {
+        None => return Err(cx.missing(&p_parts, int_range(1, MAX_PARTITIONS))),
+        Some(_) => cx.int(&p_parts, t.partitions, 1, 1, MAX_PARTITIONS)? as u32,
+    };
+    let keys = resolve_keys(t.keys.as_ref(), &base.key("keys"), cx, partitions)?;
+    let initial_backlog = cx.int(
+        &base.key("initial_backlog"),
+        t.initial_backlog,
+        DEFAULT_INITIAL_BACKLOG,
+        0,
+        MAX_INITIAL_BACKLOG,
+    )? as u64;
+    Ok(Topic {
+        partitions,
+        keys,
+        initial_backlog,
+    })
+}
+
+fn resolve_keys(
+    raw: Option<&RawKeys>,
+    p_keys: &FieldPath,
+    cx: &Context<'_>,
+    partitions: u32,
+) -> Result<KeyDistribution> {
+    Ok(match raw {
+        None | Some(RawKeys::Uniform) => KeyDistribution::Uniform,
+        Some(RawKeys::Zipf(s)) => KeyDistribution::Zipf(cx.check_float(
+            &p_keys.key("zipf"),
+            *s,
+            |x| x > 0.0,
+            "a zipf exponent > 0",
+        )?),
+        Some(RawKeys::Hot {
+            partitions: hot,
+            factor,
+        }) => {
+            let p = p_keys.key("hot").key("partitions");
+            if !(1..=i64::from(partitions)).contains(hot) {
+                return Err(cx.invalid(
+                    &p,
+                    hot,
+                    format!("an integer from 1 to `topic.partitions` ({partitions})"),
+                ));
+            }
+            let factor = cx.check_float(
+                &p_keys.key("hot").key("factor"),
+                *factor,
+                |x| x > 0.0,
+                "a finite number > 0",
+            )?;
+            KeyDistribution::Hot {
+                partitions: *hot as u32,
+                factor,
+            }
+        }
+        Some(RawKeys::Weights(w)) => {
+            let p = p_keys.key("weights");
+            if w.len() != partitions as usize {
+                return Err(cx.invalid(
+                    &p,
+                    format!("a list of {} weights", w.len()),
+                    format!("a list of exactly `topic.partitions` ({partitions}) weights"),
+                ));
+            }
+            for (i, x) in w.iter().enumerate() {
+                cx.check_float(&p.index(i), *x, |x| x >= 0.0, NON_NEGATIVE)?;
+            }
+            let sum: f64 = w.iter().sum();
+            if !(sum > 0.0 && sum.is_finite()) {
+                return Err(cx.invalid(
+                    &p,
+                    format!("a list summing to {sum}"),
+                    "a list with a finite sum > 0",
+                ));
+            }
+            KeyDistribution::Weights(w.clone())
+        }
+    })
+}
+
+/// The `explain` inverse: the resolved topic with every field written out.
+pub(crate) fn to_raw(t: &Topic) -> RawTopic {
+    RawTopic {
+        partitions: Some(i64::from(t.partitions)),
+        keys: Some(match &t.keys {
+            KeyDistribution::Uniform => RawKeys::Uniform,
+            KeyDistribution::Zipf(x) => RawKeys::Zipf(*x),
+            KeyDistribution::Hot { partitions, factor } => RawKeys::Hot {
+                partitions: i64::from(*partitions),
+                factor: *factor,
+            },
+            KeyDistribution::Weights(w) => RawKeys::Weights(w.clone()),
+        }),
+        initial_backlog: Some(t.initial_backlog.min(i64::MAX as u64) as i64),
+    }
+}
