@@ -30,6 +30,7 @@ use crate::model::traffic::{RateCurve, RecordSizer};
 use crate::scenario::ArrivalProcess;
 
 use producer::Producer;
+pub use producer::EXACT_ORDER_STATISTICS;
 pub use run::Run;
 pub use topic::TopicLog;
 

@@ -28,7 +28,7 @@ pub(super) struct Producer {
 /// Buckets with up to this many Poisson arrivals draw their first and last arrival times
 /// exactly; busier buckets place them at their expected positions, `width / (n + 1)`
 /// from either edge (the draws would move them by about that much).
-pub(super) const EXACT_ORDER_STATISTICS: u64 = 8;
+pub const EXACT_ORDER_STATISTICS: u64 = 8;
 
 /// Tolerance on the expected count of fluid arrivals, so that float rounding never
 /// delays a record that is due exactly at a bucket boundary.

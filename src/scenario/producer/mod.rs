@@ -25,8 +25,9 @@ pub const MAX_RESOLUTION: SimDuration = SimDuration::from_secs(1);
 /// The manifest's assumptions about the producer side.
 pub(crate) fn assumptions() -> Vec<String> {
     vec![format!(
-        "producer.resolution: records arriving in one bucket (default {} ms) of one partition are kept as one run with evenly spaced arrival times between its first and last, which are exact for buckets of up to 8 records and at their expected positions in busier ones",
-        DEFAULT_RESOLUTION.to_std().as_millis()
+        "producer.resolution: records arriving in one bucket (default {} ms) of one partition are kept as one run with evenly spaced arrival times between its first and last, which are exact for buckets of up to {} records and at their expected positions in busier ones",
+        DEFAULT_RESOLUTION.to_std().as_millis(),
+        crate::model::log::EXACT_ORDER_STATISTICS,
     )]
 }
 
