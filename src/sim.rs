@@ -545,7 +545,7 @@ impl<'a> Simulation<'a> {
             max_partition_lag,
             pollers: self.pollers,
             target: decision.target,
-            action: decision.action.as_str(),
+            action: decision.action,
             reason: decision.reason,
             effective_at,
         });

@@ -13,7 +13,8 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 use super::ChartKind;
 use super::downsample::minmax_downsample;
 use super::format::{self, TimeUnit};
-use super::input::{ChartInput, ScalingAction};
+use super::input::ChartInput;
+use crate::model::scaler::Action;
 
 /// Result of drawing on backend `DB`.
 pub(crate) type DrawResult<DB> =
@@ -276,9 +277,9 @@ fn scaling_panel<'a>(frame: &Frame<'a>) -> Panel<'a> {
     };
     for d in &frame.input.scaling {
         let decided = match d.action {
-            ScalingAction::ScaleOut => &mut out,
-            ScalingAction::ScaleIn => &mut scale_in,
-            ScalingAction::Hold => continue,
+            Action::ScaleOut => &mut out,
+            Action::ScaleIn => &mut scale_in,
+            Action::Hold => continue,
         };
         decided.points.push((d.time_s, d.from));
         if let Some(t) = d.effective_at_s {

@@ -39,7 +39,7 @@ use rayon::prelude::*;
 pub use cli::{PlotArgs, parse_time, plot_command};
 pub use downsample::{Segment, minmax_downsample};
 pub use error::ChartError;
-pub use input::{ChartInput, ScalingAction, ScalingDecision, SummaryNumbers, TimeSeries};
+pub use input::{ChartInput, ScalingDecision, SummaryNumbers, TimeSeries};
 
 /// One of the charts [`render`] can draw.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, clap::ValueEnum)]

@@ -4,6 +4,7 @@
 use std::fmt::Write as _;
 
 use super::*;
+use crate::model::scaler::Action;
 
 /// A deterministic synthetic run of `n` samples, `step_s` apart: a burst that the scaler
 /// chases, a short outage with no commits (so latency has a gap) and a one-sample spike.
@@ -163,17 +164,12 @@ fn parses_by_header_name_tolerating_extra_columns_and_empty_cells() {
         input.series.latency_p99_s.iter().any(|v| v.is_nan()),
         "outage leaves gaps"
     );
+    assert!(input.scaling.iter().any(|d| d.action == Action::ScaleOut));
     assert!(
         input
             .scaling
             .iter()
-            .any(|d| d.action == ScalingAction::ScaleOut)
-    );
-    assert!(
-        input
-            .scaling
-            .iter()
-            .any(|d| d.action == ScalingAction::Hold && d.effective_at_s.is_none())
+            .any(|d| d.action == Action::Hold && d.effective_at_s.is_none())
     );
     assert_eq!(input.summary.max_lag_records, Some(123_456.0));
     assert_eq!(input.summary.time_to_drain_s, None);

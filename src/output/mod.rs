@@ -4,6 +4,7 @@
 //! atomically (temporary file in the target folder, then rename), so an interrupted run
 //! never leaves a half-written file behind.
 
+pub mod columns;
 pub mod csv;
 pub mod json;
 pub mod write;

@@ -18,8 +18,11 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 use super::error::SweepError;
 use super::plan::{Dim, Plan};
 use super::stats::MeanCi;
-use super::table::{METRICS, VariantStats, best};
+use super::table::{METRICS, VariantStats, best, metric_named};
+use crate::metrics::Summary;
 use crate::output::OutputFile;
+use crate::output::columns::Column;
+use crate::output::columns::summary::{COST_USD, MAX_RECORD_AGE_S};
 
 const SIZE: (u32, u32) = (1200, 700);
 const COLORS: [RGBColor; 8] = [
@@ -50,25 +53,28 @@ impl Chart {
     }
 }
 
-/// What the charts draw from: the plan, the per-variant statistics, the reference variant.
+/// What the charts draw from: the plan, the per-variant statistics, the reference variant
+/// and the chart metric.
 struct Data<'a> {
     plan: &'a Plan,
     stats: &'a [VariantStats],
     reference: usize,
+    metric: &'static Column<Summary>,
 }
 
 impl Data<'_> {
-    /// The statistics of `metric` for the variant at the reference's coordinates, with
-    /// `dims` moved to the given positions.
-    fn at(&self, metric: &str, dims: &[(Dim, usize)]) -> Option<MeanCi> {
+    /// The statistics of the chart metric for the variant at the reference's coordinates,
+    /// with `dims` moved to the given positions.
+    fn at(&self, dims: &[(Dim, usize)]) -> Option<MeanCi> {
         let mut coords = self.plan.coords(self.reference);
         for &(dim, i) in dims {
             coords.set(dim, i);
         }
         let v = self.plan.variant_at(&coords);
-        let m = METRICS.iter().position(|m| *m == metric)?;
         let stats = self.stats.binary_search_by_key(&v, |s| s.variant).ok()?;
-        Some(self.stats[stats].stats[m]).filter(|s| s.mean.is_some())
+        self.stats[stats]
+            .stats_of(self.metric)
+            .filter(|s| s.mean.is_some())
     }
 
     /// A parameter's dimension and its values along it.
@@ -119,11 +125,19 @@ pub fn render(plan: &Plan, stats: &[VariantStats]) -> Result<Vec<OutputFile>, Sw
         chart: "any".into(),
         message: e.to_string(),
     })?;
+    let metric = metric_named(&plan.charts.metric).ok_or_else(|| {
+        SweepError::invalid(
+            "charts.metric",
+            format!("`{}`", plan.charts.metric),
+            format!("one of {}", METRICS.join(", ")),
+        )
+    })?;
     let reference = best(stats).first().map_or(first.variant, |v| v.variant);
     let data = Data {
         plan,
         stats,
         reference,
+        metric,
     };
     let mut charts = Vec::new();
     if plan.charts.x.is_some() {
@@ -225,7 +239,7 @@ fn by_parameter<DB: DrawingBackend>(
     x: &str,
     lines: Option<&str>,
 ) -> DrawResult<DB> {
-    let metric = data.plan.charts.metric.as_str();
+    let metric = data.metric.name;
     let Some((x_dim, x_values)) = data.axis(x) else {
         return Ok(());
     };
@@ -240,7 +254,7 @@ fn by_parameter<DB: DrawingBackend>(
                     if let Some((dim, _)) = &line_axis {
                         dims.push((*dim, li));
                     }
-                    data.at(metric, &dims).map(|s| (xi, s))
+                    data.at(&dims).map(|s| (xi, s))
                 })
                 .collect()
         })
@@ -335,7 +349,7 @@ fn heatmap<DB: DrawingBackend>(
     x: &str,
     lines: &str,
 ) -> DrawResult<DB> {
-    let metric = data.plan.charts.metric.as_str();
+    let metric = data.metric.name;
     let (Some((x_dim, x_values)), Some((y_dim, y_values))) = (data.axis(x), data.axis(lines))
     else {
         return Ok(());
@@ -346,8 +360,7 @@ fn heatmap<DB: DrawingBackend>(
             (
                 xi,
                 yi,
-                data.at(metric, &[(x_dim, xi), (y_dim, yi)])
-                    .and_then(|s| s.mean),
+                data.at(&[(x_dim, xi), (y_dim, yi)]).and_then(|s| s.mean),
             )
         })
         .collect();
@@ -426,7 +439,7 @@ fn pareto<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, data: &Data<'_>) ->
         .stats
         .iter()
         .filter(|v| v.clean())
-        .filter_map(|v| Some((v, v.mean("max_record_age_s")?, v.mean("cost_usd")?)))
+        .filter_map(|v| Some((v, v.mean(&MAX_RECORD_AGE_S)?, v.mean(&COST_USD)?)))
         .collect();
     let x_max = points.iter().map(|p| p.1).chain(slo).fold(0.0f64, f64::max);
     let y_max = points.iter().map(|p| p.2).fold(0.0f64, f64::max);
@@ -501,7 +514,7 @@ fn pareto<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, data: &Data<'_>) ->
             });
     }
     if let Some(best) = best(data.stats).first()
-        && let (Some(x), Some(y)) = (best.mean("max_record_age_s"), best.mean("cost_usd"))
+        && let (Some(x), Some(y)) = (best.mean(&MAX_RECORD_AGE_S), best.mean(&COST_USD))
     {
         let what = if slo.is_some() {
             "cheapest meeting the SLO"

@@ -246,9 +246,7 @@ pub(crate) fn tables(
 }
 
 pub(crate) fn pretty_json<T: Serialize>(value: &T) -> Vec<u8> {
-    let mut bytes = serde_json::to_vec_pretty(value).unwrap_or_default();
-    bytes.push(b'\n');
-    bytes
+    crate::output::json::pretty(value)
 }
 
 /// A run's outcome: simulated now, or taken from the journal.
