@@ -24,8 +24,10 @@ mod cli;
 mod downsample;
 mod draw;
 mod error;
-mod format;
+pub(crate) mod format;
+pub(crate) mod image;
 mod input;
+pub(crate) mod palette;
 #[cfg(test)]
 mod tests;
 
@@ -308,48 +310,29 @@ fn render_one(
     } else {
         h
     };
-    let frame = draw::Frame::new(input, x0, x1, w);
+    let drawing = draw::ChartDrawing {
+        kind,
+        frame: draw::Frame::new(input, x0, x1, w),
+        base_height: h,
+    };
     let name = format!(
         "{}.{}",
         kind.name(),
         if ext == Ext::Png { "png" } else { "svg" }
     );
-    let draw_err = |e: &dyn fmt::Display| ChartError::Draw {
-        chart: name.clone(),
-        message: e.to_string(),
-    };
     let bytes = match ext {
-        Ext::Svg => {
-            let mut svg = String::new();
-            {
-                let root = SVGBackend::with_string(&mut svg, (w, image_h)).into_drawing_area();
-                draw::draw_chart(&root, kind, &frame, h).map_err(|e| draw_err(&e))?;
-            }
-            svg.into_bytes()
-        }
-        Ext::Png => {
-            let mut rgb = vec![0u8; w as usize * image_h as usize * 3];
-            {
-                let root = BitMapBackend::with_buffer(&mut rgb, (w, image_h)).into_drawing_area();
-                draw::draw_chart(&root, kind, &frame, h).map_err(|e| draw_err(&e))?;
-            }
-            encode_png(&rgb, w, image_h).map_err(|e| ChartError::Png {
-                chart: name.clone(),
-                message: e.to_string(),
-            })?
-        }
-    };
+        Ext::Svg => image::svg((w, image_h), &drawing),
+        Ext::Png => image::png((w, image_h), &drawing),
+    }
+    .map_err(|e| match e {
+        image::ImageError::Draw(message) => ChartError::Draw {
+            chart: name.clone(),
+            message,
+        },
+        image::ImageError::Encode(message) => ChartError::Png {
+            chart: name.clone(),
+            message,
+        },
+    })?;
     Ok(ChartFile { name, bytes })
-}
-
-fn encode_png(rgb: &[u8], width: u32, height: u32) -> Result<Vec<u8>, png::EncodingError> {
-    let mut out = Vec::with_capacity(rgb.len() / 8);
-    let mut encoder = png::Encoder::new(&mut out, width, height);
-    encoder.set_color(png::ColorType::Rgb);
-    encoder.set_depth(png::BitDepth::Eight);
-    encoder.set_compression(png::Compression::Fast);
-    let mut writer = encoder.write_header()?;
-    writer.write_image_data(rgb)?;
-    writer.finish()?;
-    Ok(out)
 }

@@ -19,22 +19,15 @@ use super::error::SweepError;
 use super::plan::{Dim, Plan};
 use super::stats::MeanCi;
 use super::table::{METRICS, VariantStats, best, metric_named};
+use crate::charts::format::four_significant_digits;
+use crate::charts::image::{self, DrawResult, Drawing, ImageError};
+use crate::charts::palette::{SERIES, heat};
 use crate::metrics::Summary;
 use crate::output::OutputFile;
 use crate::output::columns::Column;
 use crate::output::columns::summary::{COST_USD, MAX_RECORD_AGE_S};
 
 const SIZE: (u32, u32) = (1200, 700);
-const COLORS: [RGBColor; 8] = [
-    RGBColor(31, 119, 180),
-    RGBColor(255, 127, 14),
-    RGBColor(44, 160, 44),
-    RGBColor(214, 39, 40),
-    RGBColor(148, 103, 189),
-    RGBColor(140, 86, 75),
-    RGBColor(227, 119, 194),
-    RGBColor(127, 127, 127),
-];
 
 #[derive(Clone, Copy)]
 enum Chart {
@@ -149,68 +142,50 @@ pub fn render(plan: &Plan, stats: &[VariantStats]) -> Result<Vec<OutputFile>, Sw
     charts.push(Chart::Pareto);
     let mut files = Vec::new();
     for chart in charts {
-        files.push(png(&data, chart)?);
-        files.push(svg(&data, chart)?);
+        files.push(file(&data, chart, true)?);
+        files.push(file(&data, chart, false)?);
     }
     Ok(files)
 }
 
-fn chart_error(chart: Chart, e: impl std::fmt::Display) -> SweepError {
-    SweepError::Chart {
+/// One sweep chart of one sweep, ready to be drawn on any backend.
+struct SweepDrawing<'a> {
+    data: &'a Data<'a>,
+    chart: Chart,
+}
+
+impl Drawing for SweepDrawing<'_> {
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult<DB> {
+        root.fill(&WHITE)?;
+        let charts = &self.data.plan.charts;
+        match (self.chart, &charts.x, &charts.lines) {
+            (Chart::ByParameter, Some(x), lines) => {
+                by_parameter(root, self.data, x, lines.as_deref())
+            }
+            (Chart::Heatmap, Some(x), Some(lines)) => heatmap(root, self.data, x, lines),
+            _ => pareto(root, self.data),
+        }
+    }
+}
+
+/// `chart` as a PNG (`png`) or SVG file.
+fn file(data: &Data<'_>, chart: Chart, png: bool) -> Result<OutputFile, SweepError> {
+    let drawing = SweepDrawing { data, chart };
+    let (bytes, ext) = if png {
+        (image::png(SIZE, &drawing), "png")
+    } else {
+        (image::svg(SIZE, &drawing), "svg")
+    };
+    let bytes = bytes.map_err(|e| SweepError::Chart {
         chart: chart.name().into(),
-        message: e.to_string(),
-    }
-}
-
-fn svg(data: &Data<'_>, chart: Chart) -> Result<OutputFile, SweepError> {
-    let mut text = String::new();
-    {
-        let root = SVGBackend::with_string(&mut text, SIZE).into_drawing_area();
-        draw(&root, data, chart).map_err(|e| chart_error(chart, e))?;
-        root.present().map_err(|e| chart_error(chart, e))?;
-    }
+        message: match e {
+            ImageError::Draw(message) | ImageError::Encode(message) => message,
+        },
+    })?;
     Ok(OutputFile {
-        name: format!("{}.svg", chart.name()),
-        bytes: text.into_bytes(),
-    })
-}
-
-fn png(data: &Data<'_>, chart: Chart) -> Result<OutputFile, SweepError> {
-    let (w, h) = SIZE;
-    let mut rgb = vec![0u8; w as usize * h as usize * 3];
-    {
-        let root = BitMapBackend::with_buffer(&mut rgb, SIZE).into_drawing_area();
-        draw(&root, data, chart).map_err(|e| chart_error(chart, e))?;
-        root.present().map_err(|e| chart_error(chart, e))?;
-    }
-    let mut bytes = Vec::new();
-    let mut encoder = png::Encoder::new(&mut bytes, w, h);
-    encoder.set_color(png::ColorType::Rgb);
-    encoder.set_depth(png::BitDepth::Eight);
-    encoder
-        .write_header()
-        .and_then(|mut writer| writer.write_image_data(&rgb))
-        .map_err(|e| chart_error(chart, e))?;
-    Ok(OutputFile {
-        name: format!("{}.png", chart.name()),
+        name: format!("{}.{ext}", chart.name()),
         bytes,
     })
-}
-
-type DrawResult<DB> = Result<(), DrawingAreaErrorKind<<DB as DrawingBackend>::ErrorType>>;
-
-fn draw<DB: DrawingBackend>(
-    root: &DrawingArea<DB, Shift>,
-    data: &Data<'_>,
-    chart: Chart,
-) -> DrawResult<DB> {
-    root.fill(&WHITE)?;
-    let charts = &data.plan.charts;
-    match (chart, &charts.x, &charts.lines) {
-        (Chart::ByParameter, Some(x), lines) => by_parameter(root, data, x, lines.as_deref()),
-        (Chart::Heatmap, Some(x), Some(lines)) => heatmap(root, data, x, lines),
-        _ => pareto(root, data),
-    }
 }
 
 fn font(size: f64) -> FontDesc<'static> {
@@ -285,7 +260,7 @@ fn by_parameter<DB: DrawingBackend>(
         .axis_desc_style(font(16.0))
         .draw()?;
     for (li, points) in series.iter().enumerate() {
-        let color = COLORS[li % COLORS.len()];
+        let color = SERIES[li % SERIES.len()];
         let style = ShapeStyle::from(color).stroke_width(2);
         let line = chart.draw_series(LineSeries::new(
             points
@@ -335,12 +310,6 @@ fn legend<'a, DB: DrawingBackend + 'a, CT: CoordTranslate>(
         .position(SeriesLabelPosition::UpperRight)
         .draw()?;
     Ok(())
-}
-
-/// Light yellow to dark red as `t` goes from 0 to 1.
-fn heat(t: f64) -> RGBColor {
-    let lerp = |a: u8, b: u8| (f64::from(a) + (f64::from(b) - f64::from(a)) * t).round() as u8;
-    RGBColor(lerp(255, 189), lerp(247, 0), lerp(188, 38))
 }
 
 fn heatmap<DB: DrawingBackend>(
@@ -417,20 +386,11 @@ fn heatmap<DB: DrawingBackend>(
         ];
         chart.draw_series([Rectangle::new(corners.clone(), fill.filled())])?;
         chart.draw_series([Rectangle::new(corners, WHITE.stroke_width(2))])?;
-        let text = value.map_or_else(|| "n/a".to_string(), short);
+        let text = value.map_or_else(|| "n/a".to_string(), four_significant_digits);
         let color = if t.unwrap_or(0.0) > 0.6 { WHITE } else { BLACK };
         chart.draw_series([Text::new(text, (cat(xi), cat(yi)), centred.color(&color))])?;
     }
     Ok(())
-}
-
-/// Four significant digits.
-fn short(v: f64) -> String {
-    if v == 0.0 || !v.is_finite() {
-        return format!("{v}");
-    }
-    let digits = (3 - v.abs().log10().floor() as i32).clamp(0, 10) as usize;
-    format!("{v:.digits$}")
 }
 
 fn pareto<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, data: &Data<'_>) -> DrawResult<DB> {
@@ -466,8 +426,8 @@ fn pareto<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, data: &Data<'_>) ->
         .draw()?;
     let meets = |v: &VariantStats| v.meets_slo != Some(false);
     for (ok, color, label) in [
-        (true, COLORS[0], "meets the SLO"),
-        (false, COLORS[7], "misses the SLO"),
+        (true, SERIES[0], "meets the SLO"),
+        (false, SERIES[7], "misses the SLO"),
     ] {
         let group: Vec<_> = points.iter().filter(|p| meets(p.0) == ok).collect();
         if group.is_empty() {
@@ -489,7 +449,7 @@ fn pareto<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, data: &Data<'_>) ->
         .map(|p| (p.1, p.2))
         .collect();
     front.sort_by(|a, b| a.0.total_cmp(&b.0).then(b.1.total_cmp(&a.1)));
-    let red = COLORS[3];
+    let red = SERIES[3];
     chart
         .draw_series(LineSeries::new(front.iter().copied(), red.stroke_width(2)))?
         .label("Pareto front")
@@ -502,7 +462,7 @@ fn pareto<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, data: &Data<'_>) ->
             .map(|&p| Circle::new(p, 6, red.stroke_width(2))),
     )?;
     if let Some(slo) = slo {
-        let green = COLORS[2];
+        let green = SERIES[2];
         chart
             .draw_series([PathElement::new(
                 vec![(slo, 0.0), (slo, pad(y_max))],

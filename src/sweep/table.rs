@@ -10,8 +10,8 @@ use super::journal::RunRecord;
 use super::plan::Plan;
 use super::stats::{MeanCi, mean_ci95, pareto_front};
 use crate::metrics::Summary;
-use crate::output::columns::Column;
 use crate::output::columns::summary::{COST_USD, MAX_RECORD_AGE_S, SWEEP_METRICS};
+use crate::output::columns::{Column, Value};
 use crate::output::csv::CsvWriter;
 
 /// The names of the summary metrics in `sweep.csv` and `aggregate.csv`, in column order
@@ -211,8 +211,9 @@ pub fn best_csv(plan: &Plan, stats: &[VariantStats]) -> Vec<u8> {
     csv.into_bytes()
 }
 
+/// A number in the shortest form that reads back to it; empty for no value.
 fn num(v: Option<f64>) -> String {
-    v.map_or_else(String::new, |x| x.to_string())
+    Value::from(v).cell(None)
 }
 
 fn flag(v: Option<bool>) -> String {

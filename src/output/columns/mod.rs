@@ -87,6 +87,20 @@ impl Value<'_> {
             Value::Text(_) | Value::Missing => None,
         }
     }
+
+    /// The value as a CSV cell: fractional numbers with `decimals` fixed decimals (`None`:
+    /// the shortest form that reads back to the same number), nothing when missing.
+    pub fn cell(self, decimals: Option<usize>) -> String {
+        match self {
+            Value::Int(v) => v.to_string(),
+            Value::Real(v) => match decimals {
+                Some(decimals) => format!("{v:.decimals$}"),
+                None => v.to_string(),
+            },
+            Value::Text(text) => text.to_string(),
+            Value::Missing => String::new(),
+        }
+    }
 }
 
 impl From<Option<f64>> for Value<'_> {
@@ -127,15 +141,7 @@ impl<R> Column<R> {
 
     /// The CSV cell of this column in `row`.
     pub fn cell(&self, row: &R) -> String {
-        match self.of(row) {
-            Value::Int(v) => v.to_string(),
-            Value::Real(v) => match self.decimals {
-                Some(decimals) => format!("{v:.decimals$}"),
-                None => v.to_string(),
-            },
-            Value::Text(text) => text.to_string(),
-            Value::Missing => String::new(),
-        }
+        self.of(row).cell(self.decimals)
     }
 }
 
