@@ -13,11 +13,7 @@ use crate::metrics::{SampleRow, Summary};
 use crate::model::scaler::Action;
 use crate::output::columns::scaling::ACTIONS_ALLOWED;
 use crate::output::columns::{Column, scaling, summary, timeseries};
-
-const TIMESERIES: &str = "timeseries.csv";
-const SCALING: &str = "scaling.csv";
-const MANIFEST: &str = "manifest.json";
-const SUMMARY: &str = "summary.json";
+use crate::output::{MANIFEST_JSON, SCALING_CSV, SUMMARY_JSON, TIMESERIES_CSV};
 
 /// The per-sample columns of `timeseries.csv` that the charts draw.
 ///
@@ -142,10 +138,10 @@ impl ChartInput {
                 Err(source) => Err(ChartError::Io { path, source }),
             }
         };
-        let timeseries = read(TIMESERIES, true)?;
-        let manifest = read(MANIFEST, true)?;
-        let scaling = read(SCALING, false)?;
-        let summary = read(SUMMARY, false)?;
+        let timeseries = read(TIMESERIES_CSV, true)?;
+        let manifest = read(MANIFEST_JSON, true)?;
+        let scaling = read(SCALING_CSV, false)?;
+        let summary = read(SUMMARY_JSON, false)?;
         Self::from_bytes(&timeseries, &scaling, &manifest, &summary)
     }
 
@@ -264,7 +260,7 @@ fn parse_timeseries(bytes: &[u8]) -> Result<TimeSeries, ChartError> {
     if is_blank(bytes) {
         return Err(ChartError::NoSamples);
     }
-    let file = TIMESERIES;
+    let file = TIMESERIES_CSV;
     let mut rdr = reader(bytes);
     let headers = rdr
         .headers()
@@ -315,7 +311,7 @@ fn parse_scaling(bytes: &[u8]) -> Result<Vec<ScalingDecision>, ChartError> {
     if is_blank(bytes) {
         return Ok(Vec::new());
     }
-    let file = SCALING;
+    let file = SCALING_CSV;
     let mut rdr = reader(bytes);
     let headers = rdr
         .headers()
@@ -361,7 +357,7 @@ fn parse_json(file: &'static str, bytes: &[u8]) -> Result<Value, ChartError> {
 }
 
 fn parse_manifest(bytes: &[u8]) -> Result<(String, Option<u64>, Option<f64>), ChartError> {
-    let file = MANIFEST;
+    let file = MANIFEST_JSON;
     let manifest = parse_json(file, bytes)?;
     let scenario = manifest.get("scenario");
     let name = match scenario.and_then(|s| s.get("name")) {
@@ -416,7 +412,7 @@ fn parse_summary(bytes: &[u8]) -> Result<SummaryNumbers, ChartError> {
     if is_blank(bytes) {
         return Ok(SummaryNumbers::default());
     }
-    let file = SUMMARY;
+    let file = SUMMARY_JSON;
     let json = parse_json(file, bytes)?;
     let get = |column: &Column<Summary>| -> Result<Option<f64>, ChartError> {
         let field = column.name;

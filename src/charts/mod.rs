@@ -3,7 +3,7 @@
 //!
 //! Rendering is pure: [`render`] turns a [`ChartInput`] (what a run wrote, loaded with
 //! [`ChartInput::from_files`] or [`ChartInput::from_bytes`]) into PNG and SVG bytes. Only
-//! [`plot_command`] and [`write_chart_files`] touch the file system.
+//! [`ChartInput::from_files`] and [`plot_command`] touch the file system.
 //!
 //! Text is drawn with DejaVu Sans, bundled in the binary (`assets/fonts/`, licence
 //! alongside) and registered with plotters' `ab_glyph` font table, so no system font
@@ -266,10 +266,10 @@ pub fn render_run(
             .map_or(&[][..], |f| &f.bytes[..])
     };
     let input = ChartInput::from_bytes(
-        bytes("timeseries.csv"),
-        bytes("scaling.csv"),
-        bytes("manifest.json"),
-        bytes("summary.json"),
+        bytes(crate::output::TIMESERIES_CSV),
+        bytes(crate::output::SCALING_CSV),
+        bytes(crate::output::MANIFEST_JSON),
+        bytes(crate::output::SUMMARY_JSON),
     )?;
     render(&input, opts)
 }

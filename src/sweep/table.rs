@@ -11,7 +11,7 @@ use super::plan::Plan;
 use super::stats::{MeanCi, mean_ci95, pareto_front};
 use crate::metrics::Summary;
 use crate::output::columns::summary::{COST_USD, MAX_RECORD_AGE_S, SWEEP_METRICS};
-use crate::output::columns::{Column, Value};
+use crate::output::columns::{self, Column, Value};
 use crate::output::csv::CsvWriter;
 
 /// The names of the summary metrics in `sweep.csv` and `aggregate.csv`, in column order
@@ -28,7 +28,7 @@ pub const METRICS: [&str; SWEEP_METRICS.len()] = {
 
 /// The sweep metric named `name`.
 pub fn metric_named(name: &str) -> Option<&'static Column<Summary>> {
-    SWEEP_METRICS.into_iter().find(|m| m.name == name)
+    columns::find(&SWEEP_METRICS, name)
 }
 
 /// One variant over its replications.

@@ -7,6 +7,7 @@ use super::{Dash, Frame, HLine, Kind, Markers, Panel, Series, Shape, Stroke, YFo
 use crate::charts::format;
 use crate::charts::palette::{BLUE, GREEN, INK, ORANGE, PURPLE, VERMILLION};
 use crate::model::scaler::Action;
+use crate::output::columns::timeseries;
 
 fn series<'a>(label: &str, ys: &'a [f64], stroke: Stroke) -> Series<'a> {
     Series {
@@ -30,7 +31,7 @@ pub(super) fn throughput<'a>(frame: &Frame<'a>) -> Panel<'a> {
     let s = &frame.input.series;
     Panel {
         caption: "Throughput: produced vs committed".into(),
-        y_desc: "records/s".into(),
+        y_desc: timeseries::PRODUCED_RECORDS_PER_S.unit.symbol().into(),
         y_format: YFormat::Count,
         series: vec![
             series(
@@ -54,7 +55,7 @@ pub(super) fn lag<'a>(frame: &Frame<'a>) -> Panel<'a> {
     let s = &frame.input.series;
     Panel {
         caption: "Offset lag".into(),
-        y_desc: "lag (records)".into(),
+        y_desc: format!("lag ({})", timeseries::LAG_RECORDS.unit.symbol()),
         y_format: YFormat::Count,
         series: vec![
             Series {
@@ -186,7 +187,7 @@ pub(super) fn cost<'a>(frame: &Frame<'a>) -> Panel<'a> {
         .collect();
     Panel {
         caption: "Cumulative cost".into(),
-        y_desc: "cost (USD)".into(),
+        y_desc: format!("cost ({})", timeseries::COST_USD.unit.symbol()),
         y_format: YFormat::Usd,
         series: vec![
             Series {

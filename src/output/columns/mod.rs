@@ -154,3 +154,6 @@ pub fn names<R>(columns: &[&Column<R>]) -> Vec<&'static str> {
 pub fn find<R>(columns: &[&'static Column<R>], name: &str) -> Option<&'static Column<R>> {
     columns.iter().copied().find(|c| c.name == name)
 }
+
+#[cfg(test)]
+mod tests;
