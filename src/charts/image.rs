@@ -14,6 +14,25 @@ pub(crate) trait Drawing {
     fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult<DB>;
 }
 
+/// An image format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Format {
+    /// RGB PNG.
+    Png,
+    /// SVG document.
+    Svg,
+}
+
+impl Format {
+    /// The file extension, without the dot.
+    pub(crate) fn extension(self) -> &'static str {
+        match self {
+            Format::Png => "png",
+            Format::Svg => "svg",
+        }
+    }
+}
+
 /// Why an image could not be produced.
 #[derive(Debug)]
 pub(crate) enum ImageError {
@@ -23,8 +42,20 @@ pub(crate) enum ImageError {
     Encode(String),
 }
 
+/// `drawing` as an image of `size` pixels in `format`.
+pub(crate) fn encode(
+    format: Format,
+    size: (u32, u32),
+    drawing: &impl Drawing,
+) -> Result<Vec<u8>, ImageError> {
+    match format {
+        Format::Png => png(size, drawing),
+        Format::Svg => svg(size, drawing),
+    }
+}
+
 /// `drawing` as an SVG document of `size` pixels.
-pub(crate) fn svg(size: (u32, u32), drawing: &impl Drawing) -> Result<Vec<u8>, ImageError> {
+fn svg(size: (u32, u32), drawing: &impl Drawing) -> Result<Vec<u8>, ImageError> {
     let draw_error = |e: &dyn std::fmt::Display| ImageError::Draw(e.to_string());
     let mut text = String::new();
     {
@@ -36,7 +67,7 @@ pub(crate) fn svg(size: (u32, u32), drawing: &impl Drawing) -> Result<Vec<u8>, I
 }
 
 /// `drawing` as an RGB PNG of `size` pixels, compressed fast (the encoder's default).
-pub(crate) fn png(size: (u32, u32), drawing: &impl Drawing) -> Result<Vec<u8>, ImageError> {
+fn png(size: (u32, u32), drawing: &impl Drawing) -> Result<Vec<u8>, ImageError> {
     let draw_error = |e: &dyn std::fmt::Display| ImageError::Draw(e.to_string());
     let (width, height) = size;
     let mut rgb = vec![0u8; width as usize * height as usize * 3];

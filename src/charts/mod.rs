@@ -98,19 +98,13 @@ pub enum ChartFormat {
 }
 
 impl ChartFormat {
-    fn extensions(self) -> &'static [Ext] {
+    fn formats(self) -> &'static [image::Format] {
         match self {
-            ChartFormat::Png => &[Ext::Png],
-            ChartFormat::Svg => &[Ext::Svg],
-            ChartFormat::Both => &[Ext::Png, Ext::Svg],
+            ChartFormat::Png => &[image::Format::Png],
+            ChartFormat::Svg => &[image::Format::Svg],
+            ChartFormat::Both => &[image::Format::Png, image::Format::Svg],
         }
     }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Ext {
-    Png,
-    Svg,
 }
 
 /// The pixel size of each chart, parsed from `WIDTHxHEIGHT` (e.g. `1200x600`).
@@ -286,20 +280,20 @@ pub fn render(input: &ChartInput, opts: &ChartOptions) -> Result<Vec<ChartFile>,
     ensure_fonts()?;
     let size = ChartSize::new(opts.size.width, opts.size.height)?;
     let (x0, x1) = window(input, opts)?;
-    let jobs: Vec<(ChartKind, Ext)> = opts
+    let jobs: Vec<(ChartKind, image::Format)> = opts
         .charts
         .iter()
-        .flat_map(|&k| opts.format.extensions().iter().map(move |&e| (k, e)))
+        .flat_map(|&k| opts.format.formats().iter().map(move |&f| (k, f)))
         .collect();
     jobs.into_par_iter()
-        .map(|(kind, ext)| render_one(input, kind, ext, size, x0, x1))
+        .map(|(kind, format)| render_one(input, kind, format, size, x0, x1))
         .collect()
 }
 
 fn render_one(
     input: &ChartInput,
     kind: ChartKind,
-    ext: Ext,
+    format: image::Format,
     size: ChartSize,
     x0: f64,
     x1: f64,
@@ -315,16 +309,8 @@ fn render_one(
         frame: draw::Frame::new(input, x0, x1, w),
         base_height: h,
     };
-    let name = format!(
-        "{}.{}",
-        kind.name(),
-        if ext == Ext::Png { "png" } else { "svg" }
-    );
-    let bytes = match ext {
-        Ext::Svg => image::svg((w, image_h), &drawing),
-        Ext::Png => image::png((w, image_h), &drawing),
-    }
-    .map_err(|e| match e {
+    let name = format!("{}.{}", kind.name(), format.extension());
+    let bytes = image::encode(format, (w, image_h), &drawing).map_err(|e| match e {
         image::ImageError::Draw(message) => ChartError::Draw {
             chart: name.clone(),
             message,

@@ -20,7 +20,7 @@ use super::plan::{Dim, Plan};
 use super::stats::MeanCi;
 use super::table::{METRICS, VariantStats, best, metric_named};
 use crate::charts::format::four_significant_digits;
-use crate::charts::image::{self, DrawResult, Drawing, ImageError};
+use crate::charts::image::{self, DrawResult, Drawing, Format, ImageError};
 use crate::charts::palette::{SERIES, heat};
 use crate::metrics::Summary;
 use crate::output::OutputFile;
@@ -142,8 +142,9 @@ pub fn render(plan: &Plan, stats: &[VariantStats]) -> Result<Vec<OutputFile>, Sw
     charts.push(Chart::Pareto);
     let mut files = Vec::new();
     for chart in charts {
-        files.push(file(&data, chart, true)?);
-        files.push(file(&data, chart, false)?);
+        for format in [Format::Png, Format::Svg] {
+            files.push(file(&data, chart, format)?);
+        }
     }
     Ok(files)
 }
@@ -168,22 +169,18 @@ impl Drawing for SweepDrawing<'_> {
     }
 }
 
-/// `chart` as a PNG (`png`) or SVG file.
-fn file(data: &Data<'_>, chart: Chart, png: bool) -> Result<OutputFile, SweepError> {
-    let drawing = SweepDrawing { data, chart };
-    let (bytes, ext) = if png {
-        (image::png(SIZE, &drawing), "png")
-    } else {
-        (image::svg(SIZE, &drawing), "svg")
-    };
-    let bytes = bytes.map_err(|e| SweepError::Chart {
-        chart: chart.name().into(),
-        message: match e {
-            ImageError::Draw(message) | ImageError::Encode(message) => message,
-        },
+/// `chart` as a file in `format`.
+fn file(data: &Data<'_>, chart: Chart, format: Format) -> Result<OutputFile, SweepError> {
+    let bytes = image::encode(format, SIZE, &SweepDrawing { data, chart }).map_err(|e| {
+        SweepError::Chart {
+            chart: chart.name().into(),
+            message: match e {
+                ImageError::Draw(message) | ImageError::Encode(message) => message,
+            },
+        }
     })?;
     Ok(OutputFile {
-        name: format!("{}.{ext}", chart.name()),
+        name: format!("{}.{}", chart.name(), format.extension()),
         bytes,
     })
 }

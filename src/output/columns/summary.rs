@@ -9,7 +9,7 @@ use serde::ser::{Serialize, SerializeMap, Serializer};
 use super::{Column, Kind, Unit, Value};
 use crate::metrics::Summary;
 
-/// The `scenario` column.
+/// The `scenario` field.
 pub const SCENARIO: Column<Summary> = Column {
     name: "scenario",
     unit: Unit::Text,
@@ -20,7 +20,7 @@ pub const SCENARIO: Column<Summary> = Column {
     value: |s| Value::Text(&s.scenario),
 };
 
-/// The `seed` column.
+/// The `seed` field.
 pub const SEED: Column<Summary> = Column {
     name: "seed",
     unit: Unit::Count,
@@ -31,7 +31,7 @@ pub const SEED: Column<Summary> = Column {
     value: |s| Value::Int(s.seed),
 };
 
-/// The `duration_s` column.
+/// The `duration_s` field.
 pub const DURATION_S: Column<Summary> = Column {
     name: "duration_s",
     unit: Unit::Seconds,
@@ -42,7 +42,7 @@ pub const DURATION_S: Column<Summary> = Column {
     value: |s| Value::Real(s.duration_s),
 };
 
-/// The `produced_records` column.
+/// The `produced_records` field.
 pub const PRODUCED_RECORDS: Column<Summary> = Column {
     name: "produced_records",
     unit: Unit::Records,
@@ -53,7 +53,7 @@ pub const PRODUCED_RECORDS: Column<Summary> = Column {
     value: |s| Value::Int(s.produced_records),
 };
 
-/// The `committed_records` column.
+/// The `committed_records` field.
 pub const COMMITTED_RECORDS: Column<Summary> = Column {
     name: "committed_records",
     unit: Unit::Records,
@@ -64,7 +64,7 @@ pub const COMMITTED_RECORDS: Column<Summary> = Column {
     value: |s| Value::Int(s.committed_records),
 };
 
-/// The `final_lag_records` column.
+/// The `final_lag_records` field.
 pub const FINAL_LAG_RECORDS: Column<Summary> = Column {
     name: "final_lag_records",
     unit: Unit::Records,
@@ -75,7 +75,7 @@ pub const FINAL_LAG_RECORDS: Column<Summary> = Column {
     value: |s| Value::Int(s.final_lag_records),
 };
 
-/// The `max_lag_records` column.
+/// The `max_lag_records` field.
 pub const MAX_LAG_RECORDS: Column<Summary> = Column {
     name: "max_lag_records",
     unit: Unit::Records,
@@ -86,7 +86,7 @@ pub const MAX_LAG_RECORDS: Column<Summary> = Column {
     value: |s| Value::Int(s.max_lag_records),
 };
 
-/// The `max_lag_at_s` column.
+/// The `max_lag_at_s` field.
 pub const MAX_LAG_AT_S: Column<Summary> = Column {
     name: "max_lag_at_s",
     unit: Unit::Seconds,
@@ -97,7 +97,7 @@ pub const MAX_LAG_AT_S: Column<Summary> = Column {
     value: |s| Value::Real(s.max_lag_at_s),
 };
 
-/// The `max_partition_lag_records` column.
+/// The `max_partition_lag_records` field.
 pub const MAX_PARTITION_LAG_RECORDS: Column<Summary> = Column {
     name: "max_partition_lag_records",
     unit: Unit::Records,
@@ -108,7 +108,7 @@ pub const MAX_PARTITION_LAG_RECORDS: Column<Summary> = Column {
     value: |s| Value::Int(s.max_partition_lag_records),
 };
 
-/// The `max_record_age_s` column.
+/// The `max_record_age_s` field.
 pub const MAX_RECORD_AGE_S: Column<Summary> = Column {
     name: "max_record_age_s",
     unit: Unit::Seconds,
@@ -119,7 +119,7 @@ pub const MAX_RECORD_AGE_S: Column<Summary> = Column {
     value: |s| Value::Real(s.max_record_age_s),
 };
 
-/// The `max_record_age_at_s` column.
+/// The `max_record_age_at_s` field.
 pub const MAX_RECORD_AGE_AT_S: Column<Summary> = Column {
     name: "max_record_age_at_s",
     unit: Unit::Seconds,
@@ -130,7 +130,7 @@ pub const MAX_RECORD_AGE_AT_S: Column<Summary> = Column {
     value: |s| Value::Real(s.max_record_age_at_s),
 };
 
-/// The `latency_mean_s` column.
+/// The `latency_mean_s` field.
 pub const LATENCY_MEAN_S: Column<Summary> = Column {
     name: "latency_mean_s",
     unit: Unit::Seconds,
@@ -141,7 +141,7 @@ pub const LATENCY_MEAN_S: Column<Summary> = Column {
     value: |s| s.latency_mean_s.into(),
 };
 
-/// The `latency_p50_s` column.
+/// The `latency_p50_s` field.
 pub const LATENCY_P50_S: Column<Summary> = Column {
     name: "latency_p50_s",
     unit: Unit::Seconds,
@@ -152,7 +152,7 @@ pub const LATENCY_P50_S: Column<Summary> = Column {
     value: |s| s.latency_p50_s.into(),
 };
 
-/// The `latency_p99_s` column.
+/// The `latency_p99_s` field.
 pub const LATENCY_P99_S: Column<Summary> = Column {
     name: "latency_p99_s",
     unit: Unit::Seconds,
@@ -163,7 +163,7 @@ pub const LATENCY_P99_S: Column<Summary> = Column {
     value: |s| s.latency_p99_s.into(),
 };
 
-/// The `latency_p999_s` column.
+/// The `latency_p999_s` field.
 pub const LATENCY_P999_S: Column<Summary> = Column {
     name: "latency_p999_s",
     unit: Unit::Seconds,
@@ -174,7 +174,7 @@ pub const LATENCY_P999_S: Column<Summary> = Column {
     value: |s| s.latency_p999_s.into(),
 };
 
-/// The `latency_max_s` column.
+/// The `latency_max_s` field.
 pub const LATENCY_MAX_S: Column<Summary> = Column {
     name: "latency_max_s",
     unit: Unit::Seconds,
@@ -185,7 +185,7 @@ pub const LATENCY_MAX_S: Column<Summary> = Column {
     value: |s| s.latency_max_s.into(),
 };
 
-/// The `time_to_drain_s` column.
+/// The `time_to_drain_s` field.
 pub const TIME_TO_DRAIN_S: Column<Summary> = Column {
     name: "time_to_drain_s",
     unit: Unit::Seconds,
@@ -196,7 +196,7 @@ pub const TIME_TO_DRAIN_S: Column<Summary> = Column {
     value: |s| s.time_to_drain_s.into(),
 };
 
-/// The `time_over_slo_s` column.
+/// The `time_over_slo_s` field.
 pub const TIME_OVER_SLO_S: Column<Summary> = Column {
     name: "time_over_slo_s",
     unit: Unit::Seconds,
@@ -207,7 +207,7 @@ pub const TIME_OVER_SLO_S: Column<Summary> = Column {
     value: |s| s.time_over_slo_s.into(),
 };
 
-/// The `invocations` column.
+/// The `invocations` field.
 pub const INVOCATIONS: Column<Summary> = Column {
     name: "invocations",
     unit: Unit::Count,
@@ -218,7 +218,7 @@ pub const INVOCATIONS: Column<Summary> = Column {
     value: |s| Value::Int(s.invocations),
 };
 
-/// The `mean_batch_records` column.
+/// The `mean_batch_records` field.
 pub const MEAN_BATCH_RECORDS: Column<Summary> = Column {
     name: "mean_batch_records",
     unit: Unit::Records,
@@ -229,7 +229,7 @@ pub const MEAN_BATCH_RECORDS: Column<Summary> = Column {
     value: |s| s.mean_batch_records.into(),
 };
 
-/// The `errors` column.
+/// The `errors` field.
 pub const ERRORS: Column<Summary> = Column {
     name: "errors",
     unit: Unit::Count,
@@ -240,7 +240,7 @@ pub const ERRORS: Column<Summary> = Column {
     value: |s| Value::Int(s.errors),
 };
 
-/// The `retries` column.
+/// The `retries` field.
 pub const RETRIES: Column<Summary> = Column {
     name: "retries",
     unit: Unit::Count,
@@ -251,7 +251,7 @@ pub const RETRIES: Column<Summary> = Column {
     value: |s| Value::Int(s.retries),
 };
 
-/// The `max_concurrency` column.
+/// The `max_concurrency` field.
 pub const MAX_CONCURRENCY: Column<Summary> = Column {
     name: "max_concurrency",
     unit: Unit::Count,
@@ -262,7 +262,7 @@ pub const MAX_CONCURRENCY: Column<Summary> = Column {
     value: |s| Value::Int(u64::from(s.max_concurrency)),
 };
 
-/// The `max_pollers` column.
+/// The `max_pollers` field.
 pub const MAX_POLLERS: Column<Summary> = Column {
     name: "max_pollers",
     unit: Unit::Count,
@@ -273,7 +273,7 @@ pub const MAX_POLLERS: Column<Summary> = Column {
     value: |s| Value::Int(u64::from(s.max_pollers)),
 };
 
-/// The `final_pollers` column.
+/// The `final_pollers` field.
 pub const FINAL_POLLERS: Column<Summary> = Column {
     name: "final_pollers",
     unit: Unit::Count,
@@ -284,7 +284,7 @@ pub const FINAL_POLLERS: Column<Summary> = Column {
     value: |s| Value::Int(u64::from(s.final_pollers)),
 };
 
-/// The `scaling_changes` column.
+/// The `scaling_changes` field.
 pub const SCALING_CHANGES: Column<Summary> = Column {
     name: "scaling_changes",
     unit: Unit::Count,
@@ -295,7 +295,7 @@ pub const SCALING_CHANGES: Column<Summary> = Column {
     value: |s| Value::Int(s.scaling_changes),
 };
 
-/// The `gb_s` column.
+/// The `gb_s` field.
 pub const GB_S: Column<Summary> = Column {
     name: "gb_s",
     unit: Unit::GbSeconds,
@@ -306,7 +306,7 @@ pub const GB_S: Column<Summary> = Column {
     value: |s| Value::Real(s.gb_s),
 };
 
-/// The `cost_requests_usd` column.
+/// The `cost_requests_usd` field.
 pub const COST_REQUESTS_USD: Column<Summary> = Column {
     name: "cost_requests_usd",
     unit: Unit::Usd,
@@ -317,7 +317,7 @@ pub const COST_REQUESTS_USD: Column<Summary> = Column {
     value: |s| Value::Real(s.cost_requests_usd),
 };
 
-/// The `cost_duration_usd` column.
+/// The `cost_duration_usd` field.
 pub const COST_DURATION_USD: Column<Summary> = Column {
     name: "cost_duration_usd",
     unit: Unit::Usd,
@@ -328,7 +328,7 @@ pub const COST_DURATION_USD: Column<Summary> = Column {
     value: |s| Value::Real(s.cost_duration_usd),
 };
 
-/// The `cost_usd` column.
+/// The `cost_usd` field.
 pub const COST_USD: Column<Summary> = Column {
     name: "cost_usd",
     unit: Unit::Usd,
@@ -339,7 +339,7 @@ pub const COST_USD: Column<Summary> = Column {
     value: |s| Value::Real(s.cost_usd),
 };
 
-/// The `events_processed` column.
+/// The `events_processed` field.
 pub const EVENTS_PROCESSED: Column<Summary> = Column {
     name: "events_processed",
     unit: Unit::Count,
