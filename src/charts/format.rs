@@ -101,6 +101,16 @@ pub(crate) fn plain(v: f64) -> String {
     if text == "-0" { "0".into() } else { text }
 }
 
+/// `v` with four significant digits (`12.35`, `0.004200`, `123457`), for cells of a
+/// heatmap.
+pub(crate) fn four_significant_digits(v: f64) -> String {
+    if v == 0.0 || !v.is_finite() {
+        return format!("{v}");
+    }
+    let digits = (3 - v.abs().log10().floor() as i32).clamp(0, 10) as usize;
+    format!("{v:.digits$}")
+}
+
 /// A count with an SI suffix: `950`, `12k`, `1.2M`, `3.4G`.
 pub(crate) fn count(v: f64) -> String {
     let a = v.abs();
@@ -159,6 +169,14 @@ mod tests {
         assert_eq!(count(1_200_000.0), "1.2M");
         assert_eq!(count(2_500.0), "2.5k");
         assert_eq!(count(0.5), "0.5");
+    }
+
+    #[test]
+    fn four_significant_digits_whatever_the_size() {
+        assert_eq!(four_significant_digits(12.3456), "12.35");
+        assert_eq!(four_significant_digits(0.0042), "0.004200");
+        assert_eq!(four_significant_digits(123_456.7), "123457");
+        assert_eq!(four_significant_digits(0.0), "0");
     }
 
     #[test]

@@ -1,19 +1,19 @@
 //! Loading what a run wrote (`timeseries.csv`, `scaling.csv`, `manifest.json`,
 //! `summary.json`) into the plain columns the charts draw from.
 //!
-//! CSV columns are found by header name, extra columns are ignored, and an empty cell is a
-//! missing value (stored as `NaN`).
+//! CSV columns are found by header name (the names of [`crate::output::columns`]), extra
+//! columns are ignored, and an empty cell is a missing value (stored as `NaN`).
 
 use std::path::Path;
 
 use serde_json::Value;
 
 use super::error::ChartError;
-
-const TIMESERIES: &str = "timeseries.csv";
-const SCALING: &str = "scaling.csv";
-const MANIFEST: &str = "manifest.json";
-const SUMMARY: &str = "summary.json";
+use crate::metrics::{SampleRow, Summary};
+use crate::model::scaler::Action;
+use crate::output::columns::scaling::ACTIONS_ALLOWED;
+use crate::output::columns::{Column, scaling, summary, timeseries};
+use crate::output::{MANIFEST_JSON, SCALING_CSV, SUMMARY_JSON, TIMESERIES_CSV};
 
 /// The per-sample columns of `timeseries.csv` that the charts draw.
 ///
@@ -63,17 +63,6 @@ impl TimeSeries {
     }
 }
 
-/// What a scaler evaluation decided (`scaling.csv` column `action`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ScalingAction {
-    /// Add pollers.
-    ScaleOut,
-    /// Remove pollers.
-    ScaleIn,
-    /// Keep the current number of pollers.
-    Hold,
-}
-
 /// One row of `scaling.csv`: a scaler evaluation.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ScalingDecision {
@@ -84,7 +73,7 @@ pub struct ScalingDecision {
     /// Pollers after the decision takes effect.
     pub to: f64,
     /// What was decided.
-    pub action: ScalingAction,
+    pub action: Action,
     /// When the change takes effect, seconds (`None` for a hold).
     pub effective_at_s: Option<f64>,
 }
@@ -149,10 +138,10 @@ impl ChartInput {
                 Err(source) => Err(ChartError::Io { path, source }),
             }
         };
-        let timeseries = read(TIMESERIES, true)?;
-        let manifest = read(MANIFEST, true)?;
-        let scaling = read(SCALING, false)?;
-        let summary = read(SUMMARY, false)?;
+        let timeseries = read(TIMESERIES_CSV, true)?;
+        let manifest = read(MANIFEST_JSON, true)?;
+        let scaling = read(SCALING_CSV, false)?;
+        let summary = read(SUMMARY_JSON, false)?;
         Self::from_bytes(&timeseries, &scaling, &manifest, &summary)
     }
 
@@ -237,50 +226,63 @@ fn reader(bytes: &[u8]) -> csv::Reader<&[u8]> {
         .from_reader(bytes)
 }
 
-const TIMESERIES_COLUMNS: [&str; 14] = [
-    "time_s",
-    "produced_records_per_s",
-    "committed_records_per_s",
-    "lag_records",
-    "max_partition_lag_records",
-    "oldest_record_age_s",
-    "pollers",
-    "processors",
-    "concurrency_mean",
-    "latency_p50_s",
-    "latency_p99_s",
-    "cost_requests_usd",
-    "cost_duration_usd",
-    "cost_usd",
+/// Where a charted column of `timeseries.csv` goes in a [`TimeSeries`].
+type Slot = for<'a> fn(&'a mut TimeSeries) -> &'a mut Vec<f64>;
+
+/// The columns of `timeseries.csv` the charts draw, each with its place in [`TimeSeries`];
+/// `time_s` first.
+const CHARTED: [(&Column<SampleRow>, Slot); 14] = [
+    (&timeseries::TIME_S, |s| &mut s.time_s),
+    (&timeseries::PRODUCED_RECORDS_PER_S, |s| {
+        &mut s.produced_records_per_s
+    }),
+    (&timeseries::COMMITTED_RECORDS_PER_S, |s| {
+        &mut s.committed_records_per_s
+    }),
+    (&timeseries::LAG_RECORDS, |s| &mut s.lag_records),
+    (&timeseries::MAX_PARTITION_LAG_RECORDS, |s| {
+        &mut s.max_partition_lag_records
+    }),
+    (&timeseries::OLDEST_RECORD_AGE_S, |s| {
+        &mut s.oldest_record_age_s
+    }),
+    (&timeseries::POLLERS, |s| &mut s.pollers),
+    (&timeseries::PROCESSORS, |s| &mut s.processors),
+    (&timeseries::CONCURRENCY_MEAN, |s| &mut s.concurrency_mean),
+    (&timeseries::LATENCY_P50_S, |s| &mut s.latency_p50_s),
+    (&timeseries::LATENCY_P99_S, |s| &mut s.latency_p99_s),
+    (&timeseries::COST_REQUESTS_USD, |s| &mut s.cost_requests_usd),
+    (&timeseries::COST_DURATION_USD, |s| &mut s.cost_duration_usd),
+    (&timeseries::COST_USD, |s| &mut s.cost_usd),
 ];
 
 fn parse_timeseries(bytes: &[u8]) -> Result<TimeSeries, ChartError> {
     if is_blank(bytes) {
         return Err(ChartError::NoSamples);
     }
-    let file = TIMESERIES;
+    let file = TIMESERIES_CSV;
     let mut rdr = reader(bytes);
     let headers = rdr
         .headers()
         .map_err(|source| ChartError::Csv { file, source })?
         .clone();
-    let idx = column_indices(file, &headers, TIMESERIES_COLUMNS)?;
+    let idx = column_indices(file, &headers, CHARTED.map(|(column, _)| column.name))?;
     let mut ts = TimeSeries::default();
     let mut record = csv::StringRecord::new();
     while rdr
         .read_record(&mut record)
         .map_err(|source| ChartError::Csv { file, source })?
     {
-        let mut values = [0.0; 14];
-        for (k, value) in values.iter_mut().enumerate() {
-            *value = number(file, &record, idx[k], TIMESERIES_COLUMNS[k])?;
+        let mut values = [0.0; CHARTED.len()];
+        for ((value, index), (column, _)) in values.iter_mut().zip(idx).zip(CHARTED) {
+            *value = number(file, &record, index, column.name)?;
         }
         let t = values[0];
         if !t.is_finite() {
             return Err(ChartError::BadValue {
                 file,
                 line: line_of(&record),
-                column: "time_s",
+                column: timeseries::TIME_S.name,
                 value: record.get(idx[0]).unwrap_or("").to_string(),
                 expected: "a finite number of seconds",
             });
@@ -295,24 +297,8 @@ fn parse_timeseries(bytes: &[u8]) -> Result<TimeSeries, ChartError> {
                 previous,
             });
         }
-        let columns: [&mut Vec<f64>; 14] = [
-            &mut ts.time_s,
-            &mut ts.produced_records_per_s,
-            &mut ts.committed_records_per_s,
-            &mut ts.lag_records,
-            &mut ts.max_partition_lag_records,
-            &mut ts.oldest_record_age_s,
-            &mut ts.pollers,
-            &mut ts.processors,
-            &mut ts.concurrency_mean,
-            &mut ts.latency_p50_s,
-            &mut ts.latency_p99_s,
-            &mut ts.cost_requests_usd,
-            &mut ts.cost_duration_usd,
-            &mut ts.cost_usd,
-        ];
-        for (column, value) in columns.into_iter().zip(values) {
-            column.push(value);
+        for ((_, slot), value) in CHARTED.iter().zip(values) {
+            slot(&mut ts).push(value);
         }
     }
     if ts.is_empty() {
@@ -325,40 +311,40 @@ fn parse_scaling(bytes: &[u8]) -> Result<Vec<ScalingDecision>, ChartError> {
     if is_blank(bytes) {
         return Ok(Vec::new());
     }
-    let file = SCALING;
+    let file = SCALING_CSV;
     let mut rdr = reader(bytes);
     let headers = rdr
         .headers()
         .map_err(|source| ChartError::Csv { file, source })?
         .clone();
-    let [t, from, to, action, effective] = column_indices(
-        file,
-        &headers,
-        ["time_s", "from", "to", "action", "effective_at_s"],
-    )?;
+    let wanted = [
+        &scaling::TIME_S,
+        &scaling::FROM,
+        &scaling::TO,
+        &scaling::ACTION,
+        &scaling::EFFECTIVE_AT_S,
+    ];
+    let [t, from, to, action, effective] =
+        column_indices(file, &headers, wanted.map(|column| column.name))?;
     let mut out = Vec::new();
     for record in rdr.records() {
         let record = record.map_err(|source| ChartError::Csv { file, source })?;
         let action_text = record.get(action).unwrap_or("").trim();
-        let parsed_action = match action_text {
-            "scale_out" => ScalingAction::ScaleOut,
-            "scale_in" => ScalingAction::ScaleIn,
-            "hold" => ScalingAction::Hold,
-            other => {
-                return Err(ChartError::BadValue {
-                    file,
-                    line: line_of(&record),
-                    column: "action",
-                    value: other.to_string(),
-                    expected: "one of scale_out, scale_in, hold",
-                });
-            }
-        };
-        let effective_at_s = number(file, &record, effective, "effective_at_s")?;
+        let parsed_action = action_text
+            .parse::<Action>()
+            .map_err(|e| ChartError::BadValue {
+                file,
+                line: line_of(&record),
+                column: scaling::ACTION.name,
+                value: e.given,
+                expected: ACTIONS_ALLOWED,
+            })?;
+        let cell = |index: usize, column: &Column<_>| number(file, &record, index, column.name);
+        let effective_at_s = cell(effective, &scaling::EFFECTIVE_AT_S)?;
         out.push(ScalingDecision {
-            time_s: number(file, &record, t, "time_s")?,
-            from: number(file, &record, from, "from")?,
-            to: number(file, &record, to, "to")?,
+            time_s: cell(t, &scaling::TIME_S)?,
+            from: cell(from, &scaling::FROM)?,
+            to: cell(to, &scaling::TO)?,
             action: parsed_action,
             effective_at_s: effective_at_s.is_finite().then_some(effective_at_s),
         });
@@ -371,7 +357,7 @@ fn parse_json(file: &'static str, bytes: &[u8]) -> Result<Value, ChartError> {
 }
 
 fn parse_manifest(bytes: &[u8]) -> Result<(String, Option<u64>, Option<f64>), ChartError> {
-    let file = MANIFEST;
+    let file = MANIFEST_JSON;
     let manifest = parse_json(file, bytes)?;
     let scenario = manifest.get("scenario");
     let name = match scenario.and_then(|s| s.get("name")) {
@@ -426,10 +412,11 @@ fn parse_summary(bytes: &[u8]) -> Result<SummaryNumbers, ChartError> {
     if is_blank(bytes) {
         return Ok(SummaryNumbers::default());
     }
-    let file = SUMMARY;
-    let summary = parse_json(file, bytes)?;
-    let get = |field: &'static str| -> Result<Option<f64>, ChartError> {
-        match summary.get(field) {
+    let file = SUMMARY_JSON;
+    let json = parse_json(file, bytes)?;
+    let get = |column: &Column<Summary>| -> Result<Option<f64>, ChartError> {
+        let field = column.name;
+        match json.get(field) {
             None | Some(Value::Null) => Ok(None),
             Some(Value::Number(n)) => Ok(n.as_f64()),
             Some(other) => Err(ChartError::BadField {
@@ -440,11 +427,11 @@ fn parse_summary(bytes: &[u8]) -> Result<SummaryNumbers, ChartError> {
         }
     };
     Ok(SummaryNumbers {
-        max_lag_records: get("max_lag_records")?,
-        max_record_age_s: get("max_record_age_s")?,
-        latency_p99_s: get("latency_p99_s")?,
-        cost_usd: get("cost_usd")?,
-        invocations: get("invocations")?,
-        time_to_drain_s: get("time_to_drain_s")?,
+        max_lag_records: get(&summary::MAX_LAG_RECORDS)?,
+        max_record_age_s: get(&summary::MAX_RECORD_AGE_S)?,
+        latency_p99_s: get(&summary::LATENCY_P99_S)?,
+        cost_usd: get(&summary::COST_USD)?,
+        invocations: get(&summary::INVOCATIONS)?,
+        time_to_drain_s: get(&summary::TIME_TO_DRAIN_S)?,
     })
 }

@@ -24,8 +24,10 @@
 mod downsample;
 mod draw;
 mod error;
-mod format;
+pub(crate) mod format;
+pub(crate) mod image;
 mod input;
+pub(crate) mod palette;
 #[cfg(test)]
 mod tests;
 
@@ -38,7 +40,7 @@ use rayon::prelude::*;
 
 pub use downsample::{Segment, minmax_downsample};
 pub use error::ChartError;
-pub use input::{ChartInput, ScalingAction, ScalingDecision, SummaryNumbers, TimeSeries};
+pub use input::{ChartInput, ScalingDecision, SummaryNumbers, TimeSeries};
 
 /// One of the charts [`render`] can draw.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -95,19 +97,13 @@ pub enum ChartFormat {
 }
 
 impl ChartFormat {
-    fn extensions(self) -> &'static [Ext] {
+    fn formats(self) -> &'static [image::Format] {
         match self {
-            ChartFormat::Png => &[Ext::Png],
-            ChartFormat::Svg => &[Ext::Svg],
-            ChartFormat::Both => &[Ext::Png, Ext::Svg],
+            ChartFormat::Png => &[image::Format::Png],
+            ChartFormat::Svg => &[image::Format::Svg],
+            ChartFormat::Both => &[image::Format::Png, image::Format::Svg],
         }
     }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Ext {
-    Png,
-    Svg,
 }
 
 /// The pixel size of each chart, parsed from `WIDTHxHEIGHT` (e.g. `1200x600`).
@@ -263,10 +259,10 @@ pub fn render_run(
             .map_or(&[][..], |f| &f.bytes[..])
     };
     let input = ChartInput::from_bytes(
-        bytes("timeseries.csv"),
-        bytes("scaling.csv"),
-        bytes("manifest.json"),
-        bytes("summary.json"),
+        bytes(crate::output::TIMESERIES_CSV),
+        bytes(crate::output::SCALING_CSV),
+        bytes(crate::output::MANIFEST_JSON),
+        bytes(crate::output::SUMMARY_JSON),
     )?;
     render(&input, opts)
 }
@@ -283,20 +279,20 @@ pub fn render(input: &ChartInput, opts: &ChartOptions) -> Result<Vec<ChartFile>,
     ensure_fonts()?;
     let size = ChartSize::new(opts.size.width, opts.size.height)?;
     let (x0, x1) = window(input, opts)?;
-    let jobs: Vec<(ChartKind, Ext)> = opts
+    let jobs: Vec<(ChartKind, image::Format)> = opts
         .charts
         .iter()
-        .flat_map(|&k| opts.format.extensions().iter().map(move |&e| (k, e)))
+        .flat_map(|&k| opts.format.formats().iter().map(move |&f| (k, f)))
         .collect();
     jobs.into_par_iter()
-        .map(|(kind, ext)| render_one(input, kind, ext, size, x0, x1))
+        .map(|(kind, format)| render_one(input, kind, format, size, x0, x1))
         .collect()
 }
 
 fn render_one(
     input: &ChartInput,
     kind: ChartKind,
-    ext: Ext,
+    format: image::Format,
     size: ChartSize,
     x0: f64,
     x1: f64,
@@ -307,48 +303,21 @@ fn render_one(
     } else {
         h
     };
-    let frame = draw::Frame::new(input, x0, x1, w);
-    let name = format!(
-        "{}.{}",
-        kind.name(),
-        if ext == Ext::Png { "png" } else { "svg" }
-    );
-    let draw_err = |e: &dyn fmt::Display| ChartError::Draw {
-        chart: name.clone(),
-        message: e.to_string(),
+    let drawing = draw::ChartDrawing {
+        kind,
+        frame: draw::Frame::new(input, x0, x1, w),
+        base_height: h,
     };
-    let bytes = match ext {
-        Ext::Svg => {
-            let mut svg = String::new();
-            {
-                let root = SVGBackend::with_string(&mut svg, (w, image_h)).into_drawing_area();
-                draw::draw_chart(&root, kind, &frame, h).map_err(|e| draw_err(&e))?;
-            }
-            svg.into_bytes()
-        }
-        Ext::Png => {
-            let mut rgb = vec![0u8; w as usize * image_h as usize * 3];
-            {
-                let root = BitMapBackend::with_buffer(&mut rgb, (w, image_h)).into_drawing_area();
-                draw::draw_chart(&root, kind, &frame, h).map_err(|e| draw_err(&e))?;
-            }
-            encode_png(&rgb, w, image_h).map_err(|e| ChartError::Png {
-                chart: name.clone(),
-                message: e.to_string(),
-            })?
-        }
-    };
+    let name = format!("{}.{}", kind.name(), format.extension());
+    let bytes = image::encode(format, (w, image_h), &drawing).map_err(|e| match e {
+        image::ImageError::Draw(message) => ChartError::Draw {
+            chart: name.clone(),
+            message,
+        },
+        image::ImageError::Encode(message) => ChartError::Png {
+            chart: name.clone(),
+            message,
+        },
+    })?;
     Ok(ChartFile { name, bytes })
-}
-
-fn encode_png(rgb: &[u8], width: u32, height: u32) -> Result<Vec<u8>, png::EncodingError> {
-    let mut out = Vec::with_capacity(rgb.len() / 8);
-    let mut encoder = png::Encoder::new(&mut out, width, height);
-    encoder.set_color(png::ColorType::Rgb);
-    encoder.set_depth(png::BitDepth::Eight);
-    encoder.set_compression(png::Compression::Fast);
-    let mut writer = encoder.write_header()?;
-    writer.write_image_data(rgb)?;
-    writer.finish()?;
-    Ok(out)
 }

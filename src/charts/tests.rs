@@ -4,6 +4,7 @@
 use std::fmt::Write as _;
 
 use super::*;
+use crate::model::scaler::Action;
 
 /// A deterministic synthetic run of `n` samples, `step_s` apart: a burst that the scaler
 /// chases, a short outage with no commits (so latency has a gap) and a one-sample spike.
@@ -17,7 +18,7 @@ pub(crate) fn synthetic_run(n: usize, step_s: f64) -> (String, String) {
          cost_requests_usd,cost_duration_usd,cost_usd,extra_column\n",
     );
     let mut scaling = String::from(
-        "time_s,total_lag_records,previous_lag_records,max_partition_lag_records,pollers,from,to,action,reason,effective_at_s\n",
+        "time_s,total_lag_records,previous_lag_records,max_partition_lag_records,from,to,action,reason,effective_at_s\n",
     );
     let (mut lag, mut produced_total, mut committed_total) = (0.0_f64, 0.0, 0.0);
     let (mut pollers, mut pending): (u32, Option<(f64, u32)>) = (1, None);
@@ -97,7 +98,7 @@ pub(crate) fn synthetic_run(n: usize, step_s: f64) -> (String, String) {
             };
             writeln!(
                 scaling,
-                "{t},{lag},{previous_lag},{mlag},{pollers},{pollers},{to},{action},lag {action},{effective}",
+                "{t},{lag},{previous_lag},{mlag},{pollers},{to},{action},lag {action},{effective}",
                 mlag = (lag / 3.0).round(),
             )
             .unwrap();
@@ -163,29 +164,57 @@ fn parses_by_header_name_tolerating_extra_columns_and_empty_cells() {
         input.series.latency_p99_s.iter().any(|v| v.is_nan()),
         "outage leaves gaps"
     );
+    assert!(input.scaling.iter().any(|d| d.action == Action::ScaleOut));
     assert!(
         input
             .scaling
             .iter()
-            .any(|d| d.action == ScalingAction::ScaleOut)
-    );
-    assert!(
-        input
-            .scaling
-            .iter()
-            .any(|d| d.action == ScalingAction::Hold && d.effective_at_s.is_none())
+            .any(|d| d.action == Action::Hold && d.effective_at_s.is_none())
     );
     assert_eq!(input.summary.max_lag_records, Some(123_456.0));
     assert_eq!(input.summary.time_to_drain_s, None);
 }
 
+/// `tests/fixtures/charts/`: `scenario.yaml` and the files a run of it writes.
+fn fixture_dir() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/charts")
+}
+
+/// The files the exporter writes for the fixture's `scenario.yaml` today.
+fn fixture_run_files() -> Vec<ChartFile> {
+    let scenario = crate::scenario::load::load(&fixture_dir().join("scenario.yaml"), &[])
+        .expect("the fixture scenario resolves");
+    let result = crate::sim::Simulation::new(&scenario).run(&mut |_| {});
+    crate::output::render(&scenario, &result)
+}
+
+/// The fixture holds exactly what the exporter writes, so the charts are tested on real
+/// columns. After an intended change to the outputs, regenerate it with
+/// `ESMSIM_UPDATE_FIXTURES=1 cargo test --lib charts::tests::the_fixture`.
+#[test]
+fn the_fixture_is_what_a_run_of_its_scenario_writes() {
+    let files = fixture_run_files();
+    if std::env::var_os("ESMSIM_UPDATE_FIXTURES").is_some() {
+        crate::output::write::write_all(&fixture_dir(), &files).unwrap();
+    }
+    for file in files {
+        let saved = std::fs::read(fixture_dir().join(&file.name)).unwrap_or_default();
+        assert!(
+            saved == file.bytes,
+            "tests/fixtures/charts/{} differs from what the exporter writes; regenerate it \
+             with ESMSIM_UPDATE_FIXTURES=1 cargo test --lib charts::tests::the_fixture",
+            file.name
+        );
+    }
+}
+
 #[test]
 fn loads_the_fixture_directory() {
-    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/charts");
-    let input = ChartInput::from_files(&dir).unwrap();
+    let input = ChartInput::from_files(&fixture_dir()).unwrap();
     assert_eq!(input.scenario_name, "fixture-small");
     assert_eq!(input.slo_max_age_s, None);
-    assert!(input.series.len() >= 10);
+    assert_eq!(input.series.len(), 40);
+    assert!(input.scaling.iter().any(|d| d.action == Action::ScaleOut));
     let files = render(&input, &ChartOptions::default()).unwrap();
     let names: Vec<&str> = files.iter().map(|f| f.name.as_str()).collect();
     assert_eq!(

@@ -73,11 +73,9 @@ fn timing_file(scenario: &Scenario, result: &RunResult, wall_s: f64) -> OutputFi
         "events_per_s": result.events as f64 / wall_s.max(1e-9),
         "simulated_s_per_wall_s": scenario.duration.as_secs_f64() / wall_s.max(1e-9),
     });
-    let mut bytes = serde_json::to_vec_pretty(&timing).expect("plain data always serialises");
-    bytes.push(b'\n');
     OutputFile {
         name: "timing.json".into(),
-        bytes,
+        bytes: crate::output::json::pretty(&timing),
     }
 }
 

@@ -12,6 +12,7 @@ use crate::engine::time::SimTime;
 use crate::metrics::latency::{LatencyStats, RunGroups};
 use crate::model::cost::{Billing, CostBreakdown};
 use crate::model::log::Run;
+use crate::model::scaler::Action;
 
 pub use summary::Summary;
 
@@ -76,8 +77,8 @@ pub struct ScalingRecord {
     pub pollers: u32,
     /// Pollers the decision wants.
     pub target: u32,
-    /// `scale_out`, `scale_in` or `hold`.
-    pub action: &'static str,
+    /// Scale out, in, or hold.
+    pub action: Action,
     /// Why.
     pub reason: String,
     /// When the change takes effect (none for a hold).

@@ -1,13 +1,12 @@
 //! The planner's answers for one run, computed from the sample rows and run totals.
 
-use serde::Serialize;
-
 use crate::engine::time::{SimDuration, SimTime};
 use crate::metrics::{RunTotals, SampleRow, ScalingRecord};
 
-/// End-of-run summary (`summary.json`). Times are seconds since the start of the run;
+/// End-of-run summary (`summary.json`, written field by field as listed in
+/// [`crate::output::columns::summary`]). Times are seconds since the start of the run;
 /// optional values are `null` when they do not apply.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Summary {
     /// Scenario name.
     pub scenario: String,
@@ -173,6 +172,7 @@ mod tests {
     use super::*;
     use crate::metrics::latency::LatencyStats;
     use crate::model::cost::CostBreakdown;
+    use crate::model::scaler::Action;
 
     fn secs(s: u64) -> SimTime {
         SimTime(s * 1_000_000_000)
@@ -229,7 +229,7 @@ mod tests {
         }
     }
 
-    fn decision(at_s: u64, action: &'static str, effective_at: Option<SimTime>) -> ScalingRecord {
+    fn decision(at_s: u64, action: Action, effective_at: Option<SimTime>) -> ScalingRecord {
         ScalingRecord {
             time: secs(at_s),
             total_lag: 0,
@@ -313,13 +313,13 @@ mod tests {
     fn scaling_changes_count_only_changes_effective_by_the_end() {
         let end = secs(10);
         let scaling = [
-            decision(1, "hold", None),
-            decision(2, "scale_out", Some(secs(4))),
+            decision(1, Action::Hold, None),
+            decision(2, Action::ScaleOut, Some(secs(4))),
             // Takes effect exactly at the end: within the run.
-            decision(7, "scale_in", Some(end)),
+            decision(7, Action::ScaleIn, Some(end)),
             // One nanosecond after the end: never happens.
-            decision(8, "scale_out", Some(SimTime(end.0 + 1))),
-            decision(9, "scale_out", Some(secs(12))),
+            decision(8, Action::ScaleOut, Some(SimTime(end.0 + 1))),
+            decision(9, Action::ScaleOut, Some(secs(12))),
         ];
         let rows = [row(10, 0, 0.0)];
         let s = Summary::compute(&ctx(10, 100, None), &rows, &scaling, &totals());

@@ -17,7 +17,9 @@ struct Manifest<'a> {
     scenario: &'a Scenario,
 }
 
-fn pretty<T: Serialize>(value: &T) -> Vec<u8> {
+/// `value` as pretty-printed JSON with a final line break, as every JSON file of the
+/// crate is written.
+pub fn pretty<T: Serialize>(value: &T) -> Vec<u8> {
     let mut bytes = serde_json::to_vec_pretty(value).expect("plain data always serialises");
     bytes.push(b'\n');
     bytes

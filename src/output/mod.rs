@@ -1,15 +1,28 @@
 //! Exporters: pure functions from a run's results to file contents.
 //!
-//! Nothing here touches the file system except [`write`], which writes each file
+//! Nothing here touches the file system except [`mod@write`], which writes each file
 //! atomically (temporary file in the target folder, then rename), so an interrupted run
-//! never leaves a half-written file behind.
+//! never leaves a half-written file behind. What each column and field of the files is
+//! (name, unit, decimals, how it is read from the results) is listed once, in [`columns`].
 
+pub mod columns;
 pub mod csv;
 pub mod json;
 pub mod write;
 
 use crate::scenario::Scenario;
 use crate::sim::RunResult;
+
+/// File name of the time series, one row per sample interval.
+pub const TIMESERIES_CSV: &str = "timeseries.csv";
+/// File name of the scaler's decisions, one row per evaluation.
+pub const SCALING_CSV: &str = "scaling.csv";
+/// File name of the end-of-run summary.
+pub const SUMMARY_JSON: &str = "summary.json";
+/// File name of the manifest: tool, seed and the resolved scenario.
+pub const MANIFEST_JSON: &str = "manifest.json";
+/// File name of the per-partition lag, when enabled.
+pub const PARTITIONS_CSV: &str = "partitions.csv";
 
 /// One output file: its name inside the output folder and its contents.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -34,14 +47,14 @@ impl OutputFile {
 /// bytes.
 pub fn render(scenario: &Scenario, result: &RunResult) -> Vec<OutputFile> {
     let mut files = vec![
-        OutputFile::new("timeseries.csv", csv::timeseries(&result.rows)),
-        OutputFile::new("scaling.csv", csv::scaling(&result.scaling)),
-        OutputFile::new("summary.json", json::summary(&result.summary)),
-        OutputFile::new("manifest.json", json::manifest(scenario, result)),
+        OutputFile::new(TIMESERIES_CSV, csv::timeseries(&result.rows)),
+        OutputFile::new(SCALING_CSV, csv::scaling(&result.scaling)),
+        OutputFile::new(SUMMARY_JSON, json::summary(&result.summary)),
+        OutputFile::new(MANIFEST_JSON, json::manifest(scenario, result)),
     ];
     if scenario.outputs.partitions_csv {
         files.push(OutputFile::new(
-            "partitions.csv",
+            PARTITIONS_CSV,
             csv::partitions(&result.rows),
         ));
     }

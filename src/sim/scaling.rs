@@ -81,7 +81,7 @@ impl Scaling {
             max_partition_lag,
             pollers,
             target: decision.target,
-            action: decision.action.as_str(),
+            action: decision.action,
             reason: decision.reason,
             effective_at,
         });

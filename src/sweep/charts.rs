@@ -18,20 +18,16 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 use super::error::SweepError;
 use super::plan::{Dim, Plan};
 use super::stats::MeanCi;
-use super::table::{METRICS, VariantStats, best};
+use super::table::{METRICS, VariantStats, best, metric_named};
+use crate::charts::format::four_significant_digits;
+use crate::charts::image::{self, DrawResult, Drawing, Format, ImageError};
+use crate::charts::palette::{SERIES, heat};
+use crate::metrics::Summary;
 use crate::output::OutputFile;
+use crate::output::columns::Column;
+use crate::output::columns::summary::{COST_USD, MAX_RECORD_AGE_S};
 
 const SIZE: (u32, u32) = (1200, 700);
-const COLORS: [RGBColor; 8] = [
-    RGBColor(31, 119, 180),
-    RGBColor(255, 127, 14),
-    RGBColor(44, 160, 44),
-    RGBColor(214, 39, 40),
-    RGBColor(148, 103, 189),
-    RGBColor(140, 86, 75),
-    RGBColor(227, 119, 194),
-    RGBColor(127, 127, 127),
-];
 
 #[derive(Clone, Copy)]
 enum Chart {
@@ -50,25 +46,28 @@ impl Chart {
     }
 }
 
-/// What the charts draw from: the plan, the per-variant statistics, the reference variant.
+/// What the charts draw from: the plan, the per-variant statistics, the reference variant
+/// and the chart metric.
 struct Data<'a> {
     plan: &'a Plan,
     stats: &'a [VariantStats],
     reference: usize,
+    metric: &'static Column<Summary>,
 }
 
 impl Data<'_> {
-    /// The statistics of `metric` for the variant at the reference's coordinates, with
-    /// `dims` moved to the given positions.
-    fn at(&self, metric: &str, dims: &[(Dim, usize)]) -> Option<MeanCi> {
+    /// The statistics of the chart metric for the variant at the reference's coordinates,
+    /// with `dims` moved to the given positions.
+    fn at(&self, dims: &[(Dim, usize)]) -> Option<MeanCi> {
         let mut coords = self.plan.coords(self.reference);
         for &(dim, i) in dims {
             coords.set(dim, i);
         }
         let v = self.plan.variant_at(&coords);
-        let m = METRICS.iter().position(|m| *m == metric)?;
         let stats = self.stats.binary_search_by_key(&v, |s| s.variant).ok()?;
-        Some(self.stats[stats].stats[m]).filter(|s| s.mean.is_some())
+        self.stats[stats]
+            .stats_of(self.metric)
+            .filter(|s| s.mean.is_some())
     }
 
     /// A parameter's dimension and its values along it.
@@ -119,11 +118,19 @@ pub fn render(plan: &Plan, stats: &[VariantStats]) -> Result<Vec<OutputFile>, Sw
         chart: "any".into(),
         message: e.to_string(),
     })?;
+    let metric = metric_named(&plan.charts.metric).ok_or_else(|| {
+        SweepError::invalid(
+            "charts.metric",
+            format!("`{}`", plan.charts.metric),
+            format!("one of {}", METRICS.join(", ")),
+        )
+    })?;
     let reference = best(stats).first().map_or(first.variant, |v| v.variant);
     let data = Data {
         plan,
         stats,
         reference,
+        metric,
     };
     let mut charts = Vec::new();
     if plan.charts.x.is_some() {
@@ -135,68 +142,47 @@ pub fn render(plan: &Plan, stats: &[VariantStats]) -> Result<Vec<OutputFile>, Sw
     charts.push(Chart::Pareto);
     let mut files = Vec::new();
     for chart in charts {
-        files.push(png(&data, chart)?);
-        files.push(svg(&data, chart)?);
+        for format in [Format::Png, Format::Svg] {
+            files.push(file(&data, chart, format)?);
+        }
     }
     Ok(files)
 }
 
-fn chart_error(chart: Chart, e: impl std::fmt::Display) -> SweepError {
-    SweepError::Chart {
-        chart: chart.name().into(),
-        message: e.to_string(),
+/// One sweep chart of one sweep, ready to be drawn on any backend.
+struct SweepDrawing<'a> {
+    data: &'a Data<'a>,
+    chart: Chart,
+}
+
+impl Drawing for SweepDrawing<'_> {
+    fn draw<DB: DrawingBackend>(&self, root: &DrawingArea<DB, Shift>) -> DrawResult<DB> {
+        root.fill(&WHITE)?;
+        let charts = &self.data.plan.charts;
+        match (self.chart, &charts.x, &charts.lines) {
+            (Chart::ByParameter, Some(x), lines) => {
+                by_parameter(root, self.data, x, lines.as_deref())
+            }
+            (Chart::Heatmap, Some(x), Some(lines)) => heatmap(root, self.data, x, lines),
+            _ => pareto(root, self.data),
+        }
     }
 }
 
-fn svg(data: &Data<'_>, chart: Chart) -> Result<OutputFile, SweepError> {
-    let mut text = String::new();
-    {
-        let root = SVGBackend::with_string(&mut text, SIZE).into_drawing_area();
-        draw(&root, data, chart).map_err(|e| chart_error(chart, e))?;
-        root.present().map_err(|e| chart_error(chart, e))?;
-    }
+/// `chart` as a file in `format`.
+fn file(data: &Data<'_>, chart: Chart, format: Format) -> Result<OutputFile, SweepError> {
+    let bytes = image::encode(format, SIZE, &SweepDrawing { data, chart }).map_err(|e| {
+        SweepError::Chart {
+            chart: chart.name().into(),
+            message: match e {
+                ImageError::Draw(message) | ImageError::Encode(message) => message,
+            },
+        }
+    })?;
     Ok(OutputFile {
-        name: format!("{}.svg", chart.name()),
-        bytes: text.into_bytes(),
-    })
-}
-
-fn png(data: &Data<'_>, chart: Chart) -> Result<OutputFile, SweepError> {
-    let (w, h) = SIZE;
-    let mut rgb = vec![0u8; w as usize * h as usize * 3];
-    {
-        let root = BitMapBackend::with_buffer(&mut rgb, SIZE).into_drawing_area();
-        draw(&root, data, chart).map_err(|e| chart_error(chart, e))?;
-        root.present().map_err(|e| chart_error(chart, e))?;
-    }
-    let mut bytes = Vec::new();
-    let mut encoder = png::Encoder::new(&mut bytes, w, h);
-    encoder.set_color(png::ColorType::Rgb);
-    encoder.set_depth(png::BitDepth::Eight);
-    encoder
-        .write_header()
-        .and_then(|mut writer| writer.write_image_data(&rgb))
-        .map_err(|e| chart_error(chart, e))?;
-    Ok(OutputFile {
-        name: format!("{}.png", chart.name()),
+        name: format!("{}.{}", chart.name(), format.extension()),
         bytes,
     })
-}
-
-type DrawResult<DB> = Result<(), DrawingAreaErrorKind<<DB as DrawingBackend>::ErrorType>>;
-
-fn draw<DB: DrawingBackend>(
-    root: &DrawingArea<DB, Shift>,
-    data: &Data<'_>,
-    chart: Chart,
-) -> DrawResult<DB> {
-    root.fill(&WHITE)?;
-    let charts = &data.plan.charts;
-    match (chart, &charts.x, &charts.lines) {
-        (Chart::ByParameter, Some(x), lines) => by_parameter(root, data, x, lines.as_deref()),
-        (Chart::Heatmap, Some(x), Some(lines)) => heatmap(root, data, x, lines),
-        _ => pareto(root, data),
-    }
 }
 
 fn font(size: f64) -> FontDesc<'static> {
@@ -225,7 +211,7 @@ fn by_parameter<DB: DrawingBackend>(
     x: &str,
     lines: Option<&str>,
 ) -> DrawResult<DB> {
-    let metric = data.plan.charts.metric.as_str();
+    let metric = data.metric.name;
     let Some((x_dim, x_values)) = data.axis(x) else {
         return Ok(());
     };
@@ -240,7 +226,7 @@ fn by_parameter<DB: DrawingBackend>(
                     if let Some((dim, _)) = &line_axis {
                         dims.push((*dim, li));
                     }
-                    data.at(metric, &dims).map(|s| (xi, s))
+                    data.at(&dims).map(|s| (xi, s))
                 })
                 .collect()
         })
@@ -271,7 +257,7 @@ fn by_parameter<DB: DrawingBackend>(
         .axis_desc_style(font(16.0))
         .draw()?;
     for (li, points) in series.iter().enumerate() {
-        let color = COLORS[li % COLORS.len()];
+        let color = SERIES[li % SERIES.len()];
         let style = ShapeStyle::from(color).stroke_width(2);
         let line = chart.draw_series(LineSeries::new(
             points
@@ -323,19 +309,13 @@ fn legend<'a, DB: DrawingBackend + 'a, CT: CoordTranslate>(
     Ok(())
 }
 
-/// Light yellow to dark red as `t` goes from 0 to 1.
-fn heat(t: f64) -> RGBColor {
-    let lerp = |a: u8, b: u8| (f64::from(a) + (f64::from(b) - f64::from(a)) * t).round() as u8;
-    RGBColor(lerp(255, 189), lerp(247, 0), lerp(188, 38))
-}
-
 fn heatmap<DB: DrawingBackend>(
     root: &DrawingArea<DB, Shift>,
     data: &Data<'_>,
     x: &str,
     lines: &str,
 ) -> DrawResult<DB> {
-    let metric = data.plan.charts.metric.as_str();
+    let metric = data.metric.name;
     let (Some((x_dim, x_values)), Some((y_dim, y_values))) = (data.axis(x), data.axis(lines))
     else {
         return Ok(());
@@ -346,8 +326,7 @@ fn heatmap<DB: DrawingBackend>(
             (
                 xi,
                 yi,
-                data.at(metric, &[(x_dim, xi), (y_dim, yi)])
-                    .and_then(|s| s.mean),
+                data.at(&[(x_dim, xi), (y_dim, yi)]).and_then(|s| s.mean),
             )
         })
         .collect();
@@ -404,20 +383,11 @@ fn heatmap<DB: DrawingBackend>(
         ];
         chart.draw_series([Rectangle::new(corners.clone(), fill.filled())])?;
         chart.draw_series([Rectangle::new(corners, WHITE.stroke_width(2))])?;
-        let text = value.map_or_else(|| "n/a".to_string(), short);
+        let text = value.map_or_else(|| "n/a".to_string(), four_significant_digits);
         let color = if t.unwrap_or(0.0) > 0.6 { WHITE } else { BLACK };
         chart.draw_series([Text::new(text, (cat(xi), cat(yi)), centred.color(&color))])?;
     }
     Ok(())
-}
-
-/// Four significant digits.
-fn short(v: f64) -> String {
-    if v == 0.0 || !v.is_finite() {
-        return format!("{v}");
-    }
-    let digits = (3 - v.abs().log10().floor() as i32).clamp(0, 10) as usize;
-    format!("{v:.digits$}")
 }
 
 fn pareto<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, data: &Data<'_>) -> DrawResult<DB> {
@@ -426,7 +396,7 @@ fn pareto<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, data: &Data<'_>) ->
         .stats
         .iter()
         .filter(|v| v.clean())
-        .filter_map(|v| Some((v, v.mean("max_record_age_s")?, v.mean("cost_usd")?)))
+        .filter_map(|v| Some((v, v.mean(&MAX_RECORD_AGE_S)?, v.mean(&COST_USD)?)))
         .collect();
     let x_max = points.iter().map(|p| p.1).chain(slo).fold(0.0f64, f64::max);
     let y_max = points.iter().map(|p| p.2).fold(0.0f64, f64::max);
@@ -453,8 +423,8 @@ fn pareto<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, data: &Data<'_>) ->
         .draw()?;
     let meets = |v: &VariantStats| v.meets_slo != Some(false);
     for (ok, color, label) in [
-        (true, COLORS[0], "meets the SLO"),
-        (false, COLORS[7], "misses the SLO"),
+        (true, SERIES[0], "meets the SLO"),
+        (false, SERIES[7], "misses the SLO"),
     ] {
         let group: Vec<_> = points.iter().filter(|p| meets(p.0) == ok).collect();
         if group.is_empty() {
@@ -476,7 +446,7 @@ fn pareto<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, data: &Data<'_>) ->
         .map(|p| (p.1, p.2))
         .collect();
     front.sort_by(|a, b| a.0.total_cmp(&b.0).then(b.1.total_cmp(&a.1)));
-    let red = COLORS[3];
+    let red = SERIES[3];
     chart
         .draw_series(LineSeries::new(front.iter().copied(), red.stroke_width(2)))?
         .label("Pareto front")
@@ -489,7 +459,7 @@ fn pareto<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, data: &Data<'_>) ->
             .map(|&p| Circle::new(p, 6, red.stroke_width(2))),
     )?;
     if let Some(slo) = slo {
-        let green = COLORS[2];
+        let green = SERIES[2];
         chart
             .draw_series([PathElement::new(
                 vec![(slo, 0.0), (slo, pad(y_max))],
@@ -501,7 +471,7 @@ fn pareto<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, data: &Data<'_>) ->
             });
     }
     if let Some(best) = best(data.stats).first()
-        && let (Some(x), Some(y)) = (best.mean("max_record_age_s"), best.mean("cost_usd"))
+        && let (Some(x), Some(y)) = (best.mean(&MAX_RECORD_AGE_S), best.mean(&COST_USD))
     {
         let what = if slo.is_some() {
             "cheapest meeting the SLO"

@@ -14,8 +14,8 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use super::error::SweepError;
-use super::table::METRICS;
 use crate::metrics::Summary;
+use crate::output::columns::summary::SWEEP_METRICS;
 
 /// The journal's file name inside the output folder.
 pub const JOURNAL: &str = "runs.jsonl";
@@ -33,12 +33,12 @@ pub struct RunRecord {
     pub hash: String,
     /// Why the run failed, if it did.
     pub error: Option<String>,
-    /// The summary metrics of [`METRICS`] (`null` where the summary has none).
+    /// The summary metrics of [`SWEEP_METRICS`] by name (`null` where the summary has none).
     pub metrics: BTreeMap<String, Option<f64>>,
 }
 
 impl RunRecord {
-    /// A successful run's record, with the metrics of [`METRICS`] taken from `summary`.
+    /// A successful run's record, with the metrics of [`SWEEP_METRICS`] taken from `summary`.
     ///
     /// The record goes through its JSON text, so it holds exactly the numbers a journal
     /// read back later (by `--resume` or `esmsim merge`) would.
@@ -49,15 +49,9 @@ impl RunRecord {
         hash: String,
         summary: &Summary,
     ) -> Self {
-        let json = serde_json::to_value(summary).unwrap_or_default();
-        let metrics = METRICS
+        let metrics = SWEEP_METRICS
             .iter()
-            .map(|&m| {
-                (
-                    m.to_string(),
-                    json.get(m).and_then(serde_json::Value::as_f64),
-                )
-            })
+            .map(|m| (m.name.to_string(), m.number(summary)))
             .collect();
         let record = RunRecord {
             variant,

@@ -13,8 +13,9 @@ use std::path::{Path, PathBuf};
 use super::error::SweepError;
 use super::journal::{self, JOURNAL, RunRecord};
 use super::plan::{Plan, Shard};
-use super::run::{PLAN_FILE, PlanFile, pretty_json, tables};
+use super::run::{PLAN_FILE, PlanFile, tables};
 use super::table;
+use crate::output::json::pretty;
 use crate::output::write::{write_all, write_atomic};
 
 /// What a merge did.
@@ -137,7 +138,7 @@ pub fn merge(dirs: &[PathBuf], out: &Path, charts: bool) -> Result<MergeReport, 
         plan: plan.clone(),
         shard: None,
     };
-    write_atomic(&out.join(PLAN_FILE), &pretty_json(&merged))?;
+    write_atomic(&out.join(PLAN_FILE), &pretty(&merged))?;
     write_atomic(&out.join(JOURNAL), &journal::to_bytes(&records))?;
     let stats = table::aggregate(plan, &records);
     let mut files = tables(plan, &records, &stats);

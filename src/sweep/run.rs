@@ -155,7 +155,10 @@ pub fn run_spec(
         plan: plan.clone(),
         shard: opts.shard,
     };
-    write_atomic(&out.join(PLAN_FILE), &pretty_json(&plan_file))?;
+    write_atomic(
+        &out.join(PLAN_FILE),
+        &crate::output::json::pretty(&plan_file),
+    )?;
 
     let journal_path = out.join(JOURNAL);
     let previous = if opts.resume {
@@ -257,12 +260,6 @@ pub(crate) fn tables(
             bytes: table::best_csv(plan, stats),
         },
     ]
-}
-
-pub(crate) fn pretty_json<T: Serialize>(value: &T) -> Vec<u8> {
-    let mut bytes = serde_json::to_vec_pretty(value).unwrap_or_default();
-    bytes.push(b'\n');
-    bytes
 }
 
 /// A run's outcome: simulated now, or taken from the journal.

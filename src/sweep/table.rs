@@ -9,30 +9,27 @@
 use super::journal::RunRecord;
 use super::plan::Plan;
 use super::stats::{MeanCi, mean_ci95, pareto_front};
+use crate::metrics::Summary;
+use crate::output::columns::summary::{COST_USD, MAX_RECORD_AGE_S, SWEEP_METRICS};
+use crate::output::columns::{self, Column, Value};
+use crate::output::csv::CsvWriter;
 
-/// The summary metrics in `sweep.csv` and `aggregate.csv`, in column order (names of
-/// `summary.json` fields).
-pub const METRICS: [&str; 19] = [
-    "max_lag_records",
-    "max_record_age_s",
-    "latency_p50_s",
-    "latency_p99_s",
-    "latency_p999_s",
-    "time_to_drain_s",
-    "time_over_slo_s",
-    "invocations",
-    "mean_batch_records",
-    "gb_s",
-    "cost_usd",
-    "cost_requests_usd",
-    "cost_duration_usd",
-    "max_pollers",
-    "max_concurrency",
-    "scaling_changes",
-    "produced_records",
-    "committed_records",
-    "final_lag_records",
-];
+/// The names of the summary metrics in `sweep.csv` and `aggregate.csv`, in column order
+/// (those of [`SWEEP_METRICS`]).
+pub const METRICS: [&str; SWEEP_METRICS.len()] = {
+    let mut names = [""; SWEEP_METRICS.len()];
+    let mut i = 0;
+    while i < names.len() {
+        names[i] = SWEEP_METRICS[i].name;
+        i += 1;
+    }
+    names
+};
+
+/// The sweep metric named `name`.
+pub fn metric_named(name: &str) -> Option<&'static Column<Summary>> {
+    columns::find(&SWEEP_METRICS, name)
+}
 
 /// One variant over its replications.
 #[derive(Clone, Debug, PartialEq)]
@@ -43,7 +40,7 @@ pub struct VariantStats {
     pub ok: usize,
     /// Runs that failed.
     pub failed: usize,
-    /// Mean and confidence interval of each of [`METRICS`].
+    /// Mean and confidence interval of each of [`SWEEP_METRICS`], in order.
     pub stats: Vec<MeanCi>,
     /// Whether the mean `max_record_age_s` is within the SLO (`None` without an SLO or
     /// successful run; `false` if any run failed).
@@ -55,10 +52,15 @@ pub struct VariantStats {
 }
 
 impl VariantStats {
-    /// The mean of metric `name`.
-    pub fn mean(&self, name: &str) -> Option<f64> {
-        let i = METRICS.iter().position(|m| *m == name)?;
-        self.stats[i].mean
+    /// Mean and confidence interval of `metric` (`None` if it is not a sweep metric).
+    pub fn stats_of(&self, metric: &Column<Summary>) -> Option<MeanCi> {
+        let i = SWEEP_METRICS.iter().position(|m| m.name == metric.name)?;
+        self.stats.get(i).copied()
+    }
+
+    /// The mean of `metric`.
+    pub fn mean(&self, metric: &Column<Summary>) -> Option<f64> {
+        self.stats_of(metric)?.mean
     }
 
     /// Whether every run succeeded.
@@ -73,9 +75,12 @@ pub fn aggregate(plan: &Plan, records: &[RunRecord]) -> Vec<VariantStats> {
         .chunk_by(|a, b| a.variant == b.variant)
         .map(|runs| {
             let ok: Vec<&RunRecord> = runs.iter().filter(|r| r.error.is_none()).collect();
-            let stats = METRICS
+            let stats = SWEEP_METRICS
                 .iter()
-                .map(|m| mean_ci95(&ok.iter().filter_map(|r| r.metric(m)).collect::<Vec<_>>()))
+                .map(|m| {
+                    let values: Vec<f64> = ok.iter().filter_map(|r| r.metric(m.name)).collect();
+                    mean_ci95(&values)
+                })
                 .collect();
             let mut v = VariantStats {
                 variant: runs[0].variant,
@@ -87,21 +92,21 @@ pub fn aggregate(plan: &Plan, records: &[RunRecord]) -> Vec<VariantStats> {
                 error: runs.iter().find_map(|r| r.error.clone()),
             };
             v.meets_slo = plan.slo_max_age_s.filter(|_| v.ok > 0).map(|slo| {
-                v.failed == 0 && v.mean("max_record_age_s").is_some_and(|age| age <= slo)
+                v.failed == 0 && v.mean(&MAX_RECORD_AGE_S).is_some_and(|age| age <= slo)
             });
             v
         })
         .collect();
     let candidates: Vec<usize> = (0..out.len())
-        .filter(|&i| out[i].clean() && out[i].mean("cost_usd").is_some())
+        .filter(|&i| out[i].clean() && out[i].mean(&COST_USD).is_some())
         .collect();
     let points: Vec<(f64, f64)> = candidates
         .iter()
         .map(|&i| {
             let v = &out[i];
             (
-                v.mean("max_record_age_s").unwrap_or(0.0),
-                v.mean("cost_usd").unwrap_or(0.0),
+                v.mean(&MAX_RECORD_AGE_S).unwrap_or(0.0),
+                v.mean(&COST_USD).unwrap_or(0.0),
             )
         })
         .collect();
@@ -119,7 +124,7 @@ pub fn best(stats: &[VariantStats]) -> Vec<&VariantStats> {
         .filter(|v| v.clean() && v.meets_slo != Some(false))
         .collect();
     best.sort_by(|a, b| {
-        let cost = |v: &VariantStats| v.mean("cost_usd").unwrap_or(f64::INFINITY);
+        let cost = |v: &VariantStats| v.mean(&COST_USD).unwrap_or(f64::INFINITY);
         cost(a).total_cmp(&cost(b)).then(a.variant.cmp(&b.variant))
     });
     best
@@ -132,7 +137,7 @@ pub fn sweep_csv(plan: &Plan, records: &[RunRecord]) -> Vec<u8> {
     header.push("scenario_hash");
     header.extend(METRICS);
     header.extend(["meets_slo", "error"]);
-    let mut csv = Csv::new(&header);
+    let mut csv = CsvWriter::new(&header);
     for r in records {
         let mut row = vec![
             r.variant.to_string(),
@@ -141,16 +146,16 @@ pub fn sweep_csv(plan: &Plan, records: &[RunRecord]) -> Vec<u8> {
         ];
         row.extend(plan.values(r.variant).iter().map(|v| v.to_string()));
         row.push(r.hash.clone());
-        row.extend(METRICS.iter().map(|m| num(r.metric(m))));
-        let meets = plan
-            .slo_max_age_s
-            .filter(|_| r.error.is_none())
-            .map(|slo| r.metric("max_record_age_s").is_some_and(|age| age <= slo));
+        row.extend(SWEEP_METRICS.iter().map(|m| num(r.metric(m.name))));
+        let meets = plan.slo_max_age_s.filter(|_| r.error.is_none()).map(|slo| {
+            r.metric(MAX_RECORD_AGE_S.name)
+                .is_some_and(|age| age <= slo)
+        });
         row.push(flag(meets));
         row.push(r.error.clone().unwrap_or_default());
         csv.row(&row);
     }
-    csv.bytes
+    csv.into_bytes()
 }
 
 fn aggregate_header(plan: &Plan) -> Vec<String> {
@@ -186,62 +191,33 @@ fn aggregate_row(plan: &Plan, v: &VariantStats) -> Vec<String> {
 /// `aggregate.csv`: one row per variant.
 pub fn aggregate_csv(plan: &Plan, stats: &[VariantStats]) -> Vec<u8> {
     let header = aggregate_header(plan);
-    let mut csv = Csv::new(&header);
+    let mut csv = CsvWriter::new(&header);
     for v in stats {
         csv.row(&aggregate_row(plan, v));
     }
-    csv.bytes
+    csv.into_bytes()
 }
 
 /// `best.csv`: the rows of [`best`], ranked from 1, with the columns of `aggregate.csv`.
 pub fn best_csv(plan: &Plan, stats: &[VariantStats]) -> Vec<u8> {
     let mut header = vec!["rank".to_string()];
     header.extend(aggregate_header(plan));
-    let mut csv = Csv::new(&header);
+    let mut csv = CsvWriter::new(&header);
     for (i, v) in best(stats).into_iter().enumerate() {
         let mut row = vec![(i + 1).to_string()];
         row.extend(aggregate_row(plan, v));
         csv.row(&row);
     }
-    csv.bytes
+    csv.into_bytes()
 }
 
+/// A number in the shortest form that reads back to it; empty for no value.
 fn num(v: Option<f64>) -> String {
-    v.map_or_else(String::new, |x| x.to_string())
+    Value::from(v).cell(None)
 }
 
 fn flag(v: Option<bool>) -> String {
     v.map_or_else(String::new, |b| b.to_string())
-}
-
-/// A CSV being written: fields with a comma, quote or line break are quoted.
-struct Csv {
-    bytes: Vec<u8>,
-}
-
-impl Csv {
-    fn new<S: AsRef<str>>(header: &[S]) -> Csv {
-        let mut csv = Csv { bytes: Vec::new() };
-        csv.row(header);
-        csv
-    }
-
-    fn row<S: AsRef<str>>(&mut self, fields: &[S]) {
-        for (i, field) in fields.iter().enumerate() {
-            if i > 0 {
-                self.bytes.push(b',');
-            }
-            let f = field.as_ref();
-            if f.contains([',', '"', '\n', '\r']) {
-                self.bytes.push(b'"');
-                self.bytes.extend(f.replace('"', "\"\"").bytes());
-                self.bytes.push(b'"');
-            } else {
-                self.bytes.extend(f.bytes());
-            }
-        }
-        self.bytes.push(b'\n');
-    }
 }
 
 #[cfg(test)]

@@ -272,7 +272,7 @@ fn pollers_change_only_at_evaluation_plus_delay_to_the_decided_count() {
     let first_out = result
         .scaling
         .iter()
-        .find(|s| s.action == "scale_out")
+        .find(|s| s.action == esmsim::model::scaler::Action::ScaleOut)
         .expect("a scale-out");
     assert!(
         first_out.time > SimTime::from_secs_f64(600.0)

@@ -29,8 +29,8 @@ use crate::engine::time::{SimDuration, SimTime};
 use crate::model::traffic::{RateCurve, RecordSizer};
 use crate::scenario::ArrivalProcess;
 
-use producer::Producer;
 pub use producer::EXACT_ORDER_STATISTICS;
+use producer::Producer;
 pub use run::Run;
 pub use topic::TopicLog;
 

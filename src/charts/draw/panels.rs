@@ -1,0 +1,210 @@
+//! What each chart shows: one function per panel, from the run's columns to the series,
+//! markers and reference lines [`super::plot`] draws.
+
+use std::borrow::Cow;
+
+use super::{Dash, Frame, HLine, Kind, Markers, Panel, Series, Shape, Stroke, YFormat, stroke};
+use crate::charts::format;
+use crate::charts::palette::{BLUE, GREEN, INK, ORANGE, PURPLE, VERMILLION};
+use crate::model::scaler::Action;
+use crate::output::columns::timeseries;
+
+fn series<'a>(label: &str, ys: &'a [f64], stroke: Stroke) -> Series<'a> {
+    Series {
+        label: label.to_string(),
+        ys: Cow::Borrowed(ys),
+        stroke,
+        kind: Kind::Line,
+    }
+}
+
+fn visible_max(frame: &Frame<'_>, ys: &[f64]) -> f64 {
+    ys[frame.i0..frame.i1.min(ys.len())]
+        .iter()
+        .copied()
+        .filter(|v| v.is_finite())
+        .fold(0.0, f64::max)
+}
+
+/// Produced against committed records per second.
+pub(super) fn throughput<'a>(frame: &Frame<'a>) -> Panel<'a> {
+    let s = &frame.input.series;
+    Panel {
+        caption: "Throughput: produced vs committed".into(),
+        y_desc: timeseries::PRODUCED_RECORDS_PER_S.unit.symbol().into(),
+        y_format: YFormat::Count,
+        series: vec![
+            series(
+                "produced",
+                &s.produced_records_per_s,
+                stroke(BLUE, 2, Dash::Solid),
+            ),
+            series(
+                "committed",
+                &s.committed_records_per_s,
+                stroke(ORANGE, 3, Dash::Dashed),
+            ),
+        ],
+        markers: vec![],
+        hlines: vec![],
+    }
+}
+
+/// Total and largest-partition offset lag.
+pub(super) fn lag<'a>(frame: &Frame<'a>) -> Panel<'a> {
+    let s = &frame.input.series;
+    Panel {
+        caption: "Offset lag".into(),
+        y_desc: format!("lag ({})", timeseries::LAG_RECORDS.unit.symbol()),
+        y_format: YFormat::Count,
+        series: vec![
+            Series {
+                label: "total lag".into(),
+                ys: Cow::Borrowed(&s.lag_records),
+                stroke: stroke(BLUE, 2, Dash::Solid),
+                kind: Kind::Area,
+            },
+            series(
+                "max partition lag",
+                &s.max_partition_lag_records,
+                stroke(VERMILLION, 2, Dash::Dashed),
+            ),
+        ],
+        markers: vec![],
+        hlines: vec![],
+    }
+}
+
+/// Age of the oldest uncommitted record, with the SLO line.
+pub(super) fn age<'a>(frame: &Frame<'a>) -> Panel<'a> {
+    let s = &frame.input.series;
+    let slo = frame.input.slo_max_age_s;
+    let max = visible_max(frame, &s.oldest_record_age_s).max(slo.unwrap_or(0.0));
+    let unit = format::duration_unit(max);
+    Panel {
+        caption: "Age of the oldest uncommitted record".into(),
+        y_desc: format!("age ({})", unit.label),
+        y_format: YFormat::Duration(unit),
+        series: vec![series(
+            "oldest record age",
+            &s.oldest_record_age_s,
+            stroke(GREEN, 2, Dash::Solid),
+        )],
+        markers: vec![],
+        hlines: slo
+            .map(|y| HLine {
+                label: format!("SLO max age {}", format::duration(y)),
+                y,
+                stroke: stroke(VERMILLION, 2, Dash::Dashed),
+            })
+            .into_iter()
+            .collect(),
+    }
+}
+
+/// Pollers, processors and mean concurrency, with the scaler's decisions marked.
+pub(super) fn scaling<'a>(frame: &Frame<'a>) -> Panel<'a> {
+    let s = &frame.input.series;
+    let mut out = Markers {
+        label: "scale-out decided",
+        points: vec![],
+        shape: Shape::TriangleUp,
+        color: VERMILLION,
+    };
+    let mut scale_in = Markers {
+        label: "scale-in decided",
+        points: vec![],
+        shape: Shape::TriangleDown,
+        color: PURPLE,
+    };
+    let mut effective = Markers {
+        label: "change takes effect",
+        points: vec![],
+        shape: Shape::Ring,
+        color: INK,
+    };
+    for d in &frame.input.scaling {
+        let decided = match d.action {
+            Action::ScaleOut => &mut out,
+            Action::ScaleIn => &mut scale_in,
+            Action::Hold => continue,
+        };
+        decided.points.push((d.time_s, d.from));
+        if let Some(t) = d.effective_at_s {
+            effective.points.push((t, d.to));
+        }
+    }
+    Panel {
+        caption: "Pollers, processors and concurrency".into(),
+        y_desc: "count".into(),
+        y_format: YFormat::Count,
+        series: vec![
+            series("pollers", &s.pollers, stroke(BLUE, 3, Dash::Solid)),
+            series("processors", &s.processors, stroke(ORANGE, 2, Dash::Dashed)),
+            series(
+                "concurrency (mean)",
+                &s.concurrency_mean,
+                stroke(GREEN, 2, Dash::Dotted),
+            ),
+        ],
+        markers: vec![out, scale_in, effective],
+        hlines: vec![],
+    }
+}
+
+/// End-to-end p50 and p99 latency.
+pub(super) fn latency<'a>(frame: &Frame<'a>) -> Panel<'a> {
+    let s = &frame.input.series;
+    let max = visible_max(frame, &s.latency_p99_s).max(visible_max(frame, &s.latency_p50_s));
+    let unit = format::duration_unit(max);
+    Panel {
+        caption: "End-to-end latency of committed records".into(),
+        y_desc: format!("latency ({})", unit.label),
+        y_format: YFormat::Duration(unit),
+        series: vec![
+            series("p50", &s.latency_p50_s, stroke(BLUE, 2, Dash::Solid)),
+            series("p99", &s.latency_p99_s, stroke(VERMILLION, 2, Dash::Dashed)),
+        ],
+        markers: vec![],
+        hlines: vec![],
+    }
+}
+
+/// Cumulative cost, duration and requests stacked, and the total.
+pub(super) fn cost<'a>(frame: &Frame<'a>) -> Panel<'a> {
+    let s = &frame.input.series;
+    // Stacked: duration at the bottom, requests on top of it.
+    let stacked: Vec<f64> = s
+        .cost_duration_usd
+        .iter()
+        .zip(&s.cost_requests_usd)
+        .map(|(d, r)| match (d.is_finite(), r.is_finite()) {
+            (true, true) => d + r,
+            (true, false) => *d,
+            (false, true) => *r,
+            (false, false) => f64::NAN,
+        })
+        .collect();
+    Panel {
+        caption: "Cumulative cost".into(),
+        y_desc: format!("cost ({})", timeseries::COST_USD.unit.symbol()),
+        y_format: YFormat::Usd,
+        series: vec![
+            Series {
+                label: "requests".into(),
+                ys: Cow::Owned(stacked),
+                stroke: stroke(ORANGE, 1, Dash::Solid),
+                kind: Kind::Area,
+            },
+            Series {
+                label: "duration (GB-s)".into(),
+                ys: Cow::Borrowed(&s.cost_duration_usd),
+                stroke: stroke(BLUE, 1, Dash::Solid),
+                kind: Kind::Area,
+            },
+            series("total", &s.cost_usd, stroke(INK, 2, Dash::Dashed)),
+        ],
+        markers: vec![],
+        hlines: vec![],
+    }
+}

@@ -1,0 +1,425 @@
+//! The fields of `summary.json`, in file order, and the summary metrics that sweeps
+//! compare (`sweep.csv`, `aggregate.csv`, the journal and the sweep charts).
+//!
+//! Numbers are written in the shortest form that reads back to the same value; a missing
+//! value is `null` (an empty cell in the sweep tables).
+
+use serde::ser::{Serialize, SerializeMap, Serializer};
+
+use super::{Column, Kind, Unit, Value};
+use crate::metrics::Summary;
+
+/// The `scenario` field.
+pub const SCENARIO: Column<Summary> = Column {
+    name: "scenario",
+    unit: Unit::Text,
+    kind: Kind::Label,
+    optional: false,
+    decimals: None,
+    doc: "Scenario name.",
+    value: |s| Value::Text(&s.scenario),
+};
+
+/// The `seed` field.
+pub const SEED: Column<Summary> = Column {
+    name: "seed",
+    unit: Unit::Count,
+    kind: Kind::Label,
+    optional: false,
+    decimals: None,
+    doc: "Seed of the run.",
+    value: |s| Value::Int(s.seed),
+};
+
+/// The `duration_s` field.
+pub const DURATION_S: Column<Summary> = Column {
+    name: "duration_s",
+    unit: Unit::Seconds,
+    kind: Kind::Time,
+    optional: false,
+    decimals: None,
+    doc: "Simulated seconds.",
+    value: |s| Value::Real(s.duration_s),
+};
+
+/// The `produced_records` field.
+pub const PRODUCED_RECORDS: Column<Summary> = Column {
+    name: "produced_records",
+    unit: Unit::Records,
+    kind: Kind::Counter,
+    optional: false,
+    decimals: None,
+    doc: "Records produced, the initial backlog included.",
+    value: |s| Value::Int(s.produced_records),
+};
+
+/// The `committed_records` field.
+pub const COMMITTED_RECORDS: Column<Summary> = Column {
+    name: "committed_records",
+    unit: Unit::Records,
+    kind: Kind::Counter,
+    optional: false,
+    decimals: None,
+    doc: "Records committed.",
+    value: |s| Value::Int(s.committed_records),
+};
+
+/// The `final_lag_records` field.
+pub const FINAL_LAG_RECORDS: Column<Summary> = Column {
+    name: "final_lag_records",
+    unit: Unit::Records,
+    kind: Kind::Gauge,
+    optional: false,
+    decimals: None,
+    doc: "Offset lag at the end of the run.",
+    value: |s| Value::Int(s.final_lag_records),
+};
+
+/// The `max_lag_records` field.
+pub const MAX_LAG_RECORDS: Column<Summary> = Column {
+    name: "max_lag_records",
+    unit: Unit::Records,
+    kind: Kind::Interval,
+    optional: false,
+    decimals: None,
+    doc: "Largest total offset lag at any sample.",
+    value: |s| Value::Int(s.max_lag_records),
+};
+
+/// The `max_lag_at_s` field.
+pub const MAX_LAG_AT_S: Column<Summary> = Column {
+    name: "max_lag_at_s",
+    unit: Unit::Seconds,
+    kind: Kind::Time,
+    optional: false,
+    decimals: None,
+    doc: "When the largest lag was first seen.",
+    value: |s| Value::Real(s.max_lag_at_s),
+};
+
+/// The `max_partition_lag_records` field.
+pub const MAX_PARTITION_LAG_RECORDS: Column<Summary> = Column {
+    name: "max_partition_lag_records",
+    unit: Unit::Records,
+    kind: Kind::Interval,
+    optional: false,
+    decimals: None,
+    doc: "Largest lag of a single partition at any sample.",
+    value: |s| Value::Int(s.max_partition_lag_records),
+};
+
+/// The `max_record_age_s` field.
+pub const MAX_RECORD_AGE_S: Column<Summary> = Column {
+    name: "max_record_age_s",
+    unit: Unit::Seconds,
+    kind: Kind::Interval,
+    optional: false,
+    decimals: None,
+    doc: "Largest age of the oldest uncommitted record at any sample.",
+    value: |s| Value::Real(s.max_record_age_s),
+};
+
+/// The `max_record_age_at_s` field.
+pub const MAX_RECORD_AGE_AT_S: Column<Summary> = Column {
+    name: "max_record_age_at_s",
+    unit: Unit::Seconds,
+    kind: Kind::Time,
+    optional: false,
+    decimals: None,
+    doc: "When that age was first seen.",
+    value: |s| Value::Real(s.max_record_age_at_s),
+};
+
+/// The `latency_mean_s` field.
+pub const LATENCY_MEAN_S: Column<Summary> = Column {
+    name: "latency_mean_s",
+    unit: Unit::Seconds,
+    kind: Kind::Interval,
+    optional: true,
+    decimals: None,
+    doc: "Mean end-to-end latency of committed records.",
+    value: |s| s.latency_mean_s.into(),
+};
+
+/// The `latency_p50_s` field.
+pub const LATENCY_P50_S: Column<Summary> = Column {
+    name: "latency_p50_s",
+    unit: Unit::Seconds,
+    kind: Kind::Interval,
+    optional: true,
+    decimals: None,
+    doc: "Median end-to-end latency.",
+    value: |s| s.latency_p50_s.into(),
+};
+
+/// The `latency_p99_s` field.
+pub const LATENCY_P99_S: Column<Summary> = Column {
+    name: "latency_p99_s",
+    unit: Unit::Seconds,
+    kind: Kind::Interval,
+    optional: true,
+    decimals: None,
+    doc: "99th percentile end-to-end latency.",
+    value: |s| s.latency_p99_s.into(),
+};
+
+/// The `latency_p999_s` field.
+pub const LATENCY_P999_S: Column<Summary> = Column {
+    name: "latency_p999_s",
+    unit: Unit::Seconds,
+    kind: Kind::Interval,
+    optional: true,
+    decimals: None,
+    doc: "99.9th percentile end-to-end latency.",
+    value: |s| s.latency_p999_s.into(),
+};
+
+/// The `latency_max_s` field.
+pub const LATENCY_MAX_S: Column<Summary> = Column {
+    name: "latency_max_s",
+    unit: Unit::Seconds,
+    kind: Kind::Interval,
+    optional: true,
+    decimals: None,
+    doc: "Largest end-to-end latency.",
+    value: |s| s.latency_max_s.into(),
+};
+
+/// The `time_to_drain_s` field.
+pub const TIME_TO_DRAIN_S: Column<Summary> = Column {
+    name: "time_to_drain_s",
+    unit: Unit::Seconds,
+    kind: Kind::Interval,
+    optional: true,
+    decimals: None,
+    doc: "Time from the peak lag until the lag is back at or under one batch per partition.",
+    value: |s| s.time_to_drain_s.into(),
+};
+
+/// The `time_over_slo_s` field.
+pub const TIME_OVER_SLO_S: Column<Summary> = Column {
+    name: "time_over_slo_s",
+    unit: Unit::Seconds,
+    kind: Kind::Interval,
+    optional: true,
+    decimals: None,
+    doc: "Time during which the oldest record was older than `slo.max_age`.",
+    value: |s| s.time_over_slo_s.into(),
+};
+
+/// The `invocations` field.
+pub const INVOCATIONS: Column<Summary> = Column {
+    name: "invocations",
+    unit: Unit::Count,
+    kind: Kind::Counter,
+    optional: false,
+    decimals: None,
+    doc: "Invocations started.",
+    value: |s| Value::Int(s.invocations),
+};
+
+/// The `mean_batch_records` field.
+pub const MEAN_BATCH_RECORDS: Column<Summary> = Column {
+    name: "mean_batch_records",
+    unit: Unit::Records,
+    kind: Kind::Interval,
+    optional: true,
+    decimals: None,
+    doc: "Mean records per invocation.",
+    value: |s| s.mean_batch_records.into(),
+};
+
+/// The `errors` field.
+pub const ERRORS: Column<Summary> = Column {
+    name: "errors",
+    unit: Unit::Count,
+    kind: Kind::Counter,
+    optional: false,
+    decimals: None,
+    doc: "Failed invocations (timeouts).",
+    value: |s| Value::Int(s.errors),
+};
+
+/// The `retries` field.
+pub const RETRIES: Column<Summary> = Column {
+    name: "retries",
+    unit: Unit::Count,
+    kind: Kind::Counter,
+    optional: false,
+    decimals: None,
+    doc: "Invocations that retried a failed batch.",
+    value: |s| Value::Int(s.retries),
+};
+
+/// The `max_concurrency` field.
+pub const MAX_CONCURRENCY: Column<Summary> = Column {
+    name: "max_concurrency",
+    unit: Unit::Count,
+    kind: Kind::Interval,
+    optional: false,
+    decimals: None,
+    doc: "Most invocations in flight at once.",
+    value: |s| Value::Int(u64::from(s.max_concurrency)),
+};
+
+/// The `max_pollers` field.
+pub const MAX_POLLERS: Column<Summary> = Column {
+    name: "max_pollers",
+    unit: Unit::Count,
+    kind: Kind::Interval,
+    optional: false,
+    decimals: None,
+    doc: "Most pollers active at a sample.",
+    value: |s| Value::Int(u64::from(s.max_pollers)),
+};
+
+/// The `final_pollers` field.
+pub const FINAL_POLLERS: Column<Summary> = Column {
+    name: "final_pollers",
+    unit: Unit::Count,
+    kind: Kind::Gauge,
+    optional: false,
+    decimals: None,
+    doc: "Pollers at the end.",
+    value: |s| Value::Int(u64::from(s.final_pollers)),
+};
+
+/// The `scaling_changes` field.
+pub const SCALING_CHANGES: Column<Summary> = Column {
+    name: "scaling_changes",
+    unit: Unit::Count,
+    kind: Kind::Counter,
+    optional: false,
+    decimals: None,
+    doc: "Scaler decisions that changed the poller count within the run.",
+    value: |s| Value::Int(s.scaling_changes),
+};
+
+/// The `gb_s` field.
+pub const GB_S: Column<Summary> = Column {
+    name: "gb_s",
+    unit: Unit::GbSeconds,
+    kind: Kind::Counter,
+    optional: false,
+    decimals: None,
+    doc: "GB-seconds billed.",
+    value: |s| Value::Real(s.gb_s),
+};
+
+/// The `cost_requests_usd` field.
+pub const COST_REQUESTS_USD: Column<Summary> = Column {
+    name: "cost_requests_usd",
+    unit: Unit::Usd,
+    kind: Kind::Counter,
+    optional: false,
+    decimals: None,
+    doc: "Request charges.",
+    value: |s| Value::Real(s.cost_requests_usd),
+};
+
+/// The `cost_duration_usd` field.
+pub const COST_DURATION_USD: Column<Summary> = Column {
+    name: "cost_duration_usd",
+    unit: Unit::Usd,
+    kind: Kind::Counter,
+    optional: false,
+    decimals: None,
+    doc: "Duration charges.",
+    value: |s| Value::Real(s.cost_duration_usd),
+};
+
+/// The `cost_usd` field.
+pub const COST_USD: Column<Summary> = Column {
+    name: "cost_usd",
+    unit: Unit::Usd,
+    kind: Kind::Counter,
+    optional: false,
+    decimals: None,
+    doc: "Total cost.",
+    value: |s| Value::Real(s.cost_usd),
+};
+
+/// The `events_processed` field.
+pub const EVENTS_PROCESSED: Column<Summary> = Column {
+    name: "events_processed",
+    unit: Unit::Count,
+    kind: Kind::Counter,
+    optional: false,
+    decimals: None,
+    doc: "Events the engine processed.",
+    value: |s| Value::Int(s.events_processed),
+};
+
+/// Every field of `summary.json`, in order.
+pub const SUMMARY: [&Column<Summary>; 31] = [
+    &SCENARIO,
+    &SEED,
+    &DURATION_S,
+    &PRODUCED_RECORDS,
+    &COMMITTED_RECORDS,
+    &FINAL_LAG_RECORDS,
+    &MAX_LAG_RECORDS,
+    &MAX_LAG_AT_S,
+    &MAX_PARTITION_LAG_RECORDS,
+    &MAX_RECORD_AGE_S,
+    &MAX_RECORD_AGE_AT_S,
+    &LATENCY_MEAN_S,
+    &LATENCY_P50_S,
+    &LATENCY_P99_S,
+    &LATENCY_P999_S,
+    &LATENCY_MAX_S,
+    &TIME_TO_DRAIN_S,
+    &TIME_OVER_SLO_S,
+    &INVOCATIONS,
+    &MEAN_BATCH_RECORDS,
+    &ERRORS,
+    &RETRIES,
+    &MAX_CONCURRENCY,
+    &MAX_POLLERS,
+    &FINAL_POLLERS,
+    &SCALING_CHANGES,
+    &GB_S,
+    &COST_REQUESTS_USD,
+    &COST_DURATION_USD,
+    &COST_USD,
+    &EVENTS_PROCESSED,
+];
+
+/// The metrics of a sweep, in the column order of `sweep.csv` and `aggregate.csv`.
+pub const SWEEP_METRICS: [&Column<Summary>; 19] = [
+    &MAX_LAG_RECORDS,
+    &MAX_RECORD_AGE_S,
+    &LATENCY_P50_S,
+    &LATENCY_P99_S,
+    &LATENCY_P999_S,
+    &TIME_TO_DRAIN_S,
+    &TIME_OVER_SLO_S,
+    &INVOCATIONS,
+    &MEAN_BATCH_RECORDS,
+    &GB_S,
+    &COST_USD,
+    &COST_REQUESTS_USD,
+    &COST_DURATION_USD,
+    &MAX_POLLERS,
+    &MAX_CONCURRENCY,
+    &SCALING_CHANGES,
+    &PRODUCED_RECORDS,
+    &COMMITTED_RECORDS,
+    &FINAL_LAG_RECORDS,
+];
+
+/// `summary.json` is the fields of [`SUMMARY`], in order.
+impl Serialize for Summary {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(SUMMARY.len()))?;
+        for column in SUMMARY {
+            match column.of(self) {
+                Value::Int(v) => map.serialize_entry(column.name, &v)?,
+                Value::Real(v) => map.serialize_entry(column.name, &v)?,
+                Value::Text(v) => map.serialize_entry(column.name, v)?,
+                Value::Missing => map.serialize_entry(column.name, &None::<f64>)?,
+            }
+        }
+        map.end()
+    }
+}

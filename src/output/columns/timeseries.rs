@@ -1,0 +1,275 @@
+//! The columns of `timeseries.csv`, one row per sample interval, in file order.
+//!
+//! Fixed decimals keep files readable and byte-identical across platforms: times and
+//! rates to the thousandth, latencies to the microsecond, money to the nano-dollar.
+
+use super::{Column, Kind, Unit, Value};
+use crate::metrics::SampleRow;
+
+/// The `time_s` column.
+pub const TIME_S: Column<SampleRow> = Column {
+    name: "time_s",
+    unit: Unit::Seconds,
+    kind: Kind::Time,
+    optional: false,
+    decimals: Some(3),
+    doc: "End of the sample interval, seconds since the start of the run.",
+    value: |r| Value::Real(r.time.as_secs_f64()),
+};
+
+/// The `produced_records_per_s` column.
+pub const PRODUCED_RECORDS_PER_S: Column<SampleRow> = Column {
+    name: "produced_records_per_s",
+    unit: Unit::RecordsPerSecond,
+    kind: Kind::Rate,
+    optional: false,
+    decimals: Some(3),
+    doc: "Records produced during the interval, per second.",
+    value: |r| Value::Real(r.produced_per_s),
+};
+
+/// The `committed_records_per_s` column.
+pub const COMMITTED_RECORDS_PER_S: Column<SampleRow> = Column {
+    name: "committed_records_per_s",
+    unit: Unit::RecordsPerSecond,
+    kind: Kind::Rate,
+    optional: false,
+    decimals: Some(3),
+    doc: "Records committed during the interval, per second.",
+    value: |r| Value::Real(r.committed_per_s),
+};
+
+/// The `produced_total_records` column.
+pub const PRODUCED_TOTAL_RECORDS: Column<SampleRow> = Column {
+    name: "produced_total_records",
+    unit: Unit::Records,
+    kind: Kind::Counter,
+    optional: false,
+    decimals: None,
+    doc: "Records produced since the start, the initial backlog included.",
+    value: |r| Value::Int(r.produced_total),
+};
+
+/// The `committed_total_records` column.
+pub const COMMITTED_TOTAL_RECORDS: Column<SampleRow> = Column {
+    name: "committed_total_records",
+    unit: Unit::Records,
+    kind: Kind::Counter,
+    optional: false,
+    decimals: None,
+    doc: "Records committed since the start.",
+    value: |r| Value::Int(r.committed_total),
+};
+
+/// The `lag_records` column.
+pub const LAG_RECORDS: Column<SampleRow> = Column {
+    name: "lag_records",
+    unit: Unit::Records,
+    kind: Kind::Gauge,
+    optional: false,
+    decimals: None,
+    doc: "Total offset lag over all partitions.",
+    value: |r| Value::Int(r.lag),
+};
+
+/// The `max_partition_lag_records` column.
+pub const MAX_PARTITION_LAG_RECORDS: Column<SampleRow> = Column {
+    name: "max_partition_lag_records",
+    unit: Unit::Records,
+    kind: Kind::Gauge,
+    optional: false,
+    decimals: None,
+    doc: "Largest offset lag of a single partition.",
+    value: |r| Value::Int(r.max_partition_lag),
+};
+
+/// The `oldest_record_age_s` column.
+pub const OLDEST_RECORD_AGE_S: Column<SampleRow> = Column {
+    name: "oldest_record_age_s",
+    unit: Unit::Seconds,
+    kind: Kind::Gauge,
+    optional: false,
+    decimals: Some(3),
+    doc: "Age of the oldest uncommitted record (0 when there is none).",
+    value: |r| Value::Real(r.oldest_age_s),
+};
+
+/// The `pollers` column.
+pub const POLLERS: Column<SampleRow> = Column {
+    name: "pollers",
+    unit: Unit::Count,
+    kind: Kind::Gauge,
+    optional: false,
+    decimals: None,
+    doc: "Active pollers.",
+    value: |r| Value::Int(u64::from(r.pollers)),
+};
+
+/// The `processors` column.
+pub const PROCESSORS: Column<SampleRow> = Column {
+    name: "processors",
+    unit: Unit::Count,
+    kind: Kind::Gauge,
+    optional: false,
+    decimals: None,
+    doc: "Active processors.",
+    value: |r| Value::Int(u64::from(r.processors)),
+};
+
+/// The `concurrency_mean` column.
+pub const CONCURRENCY_MEAN: Column<SampleRow> = Column {
+    name: "concurrency_mean",
+    unit: Unit::Count,
+    kind: Kind::Interval,
+    optional: false,
+    decimals: Some(3),
+    doc: "Time-averaged number of invocations in flight over the interval.",
+    value: |r| Value::Real(r.concurrency_mean),
+};
+
+/// The `concurrency_max` column.
+pub const CONCURRENCY_MAX: Column<SampleRow> = Column {
+    name: "concurrency_max",
+    unit: Unit::Count,
+    kind: Kind::Interval,
+    optional: false,
+    decimals: None,
+    doc: "Most invocations in flight at once during the interval.",
+    value: |r| Value::Int(u64::from(r.concurrency_max)),
+};
+
+/// The `invocations_per_s` column.
+pub const INVOCATIONS_PER_S: Column<SampleRow> = Column {
+    name: "invocations_per_s",
+    unit: Unit::PerSecond,
+    kind: Kind::Rate,
+    optional: false,
+    decimals: Some(3),
+    doc: "Invocations started during the interval, per second.",
+    value: |r| Value::Real(r.invocations_per_s),
+};
+
+/// The `mean_batch_records` column.
+pub const MEAN_BATCH_RECORDS: Column<SampleRow> = Column {
+    name: "mean_batch_records",
+    unit: Unit::Records,
+    kind: Kind::Interval,
+    optional: true,
+    decimals: Some(2),
+    doc: "Mean records per invocation started during the interval (empty without one).",
+    value: |r| r.mean_batch_records.into(),
+};
+
+/// The `errors` column.
+pub const ERRORS: Column<SampleRow> = Column {
+    name: "errors",
+    unit: Unit::Count,
+    kind: Kind::Interval,
+    optional: false,
+    decimals: None,
+    doc: "Invocations that failed during the interval.",
+    value: |r| Value::Int(r.errors),
+};
+
+/// The `retries` column.
+pub const RETRIES: Column<SampleRow> = Column {
+    name: "retries",
+    unit: Unit::Count,
+    kind: Kind::Interval,
+    optional: false,
+    decimals: None,
+    doc: "Invocations that retried a failed batch during the interval.",
+    value: |r| Value::Int(r.retries),
+};
+
+/// The `latency_p50_s` column.
+pub const LATENCY_P50_S: Column<SampleRow> = Column {
+    name: "latency_p50_s",
+    unit: Unit::Seconds,
+    kind: Kind::Interval,
+    optional: true,
+    decimals: Some(6),
+    doc: "Median end-to-end latency of records committed during the interval (empty without a commit).",
+    value: |r| r.latency_p50_s.into(),
+};
+
+/// The `latency_p99_s` column.
+pub const LATENCY_P99_S: Column<SampleRow> = Column {
+    name: "latency_p99_s",
+    unit: Unit::Seconds,
+    kind: Kind::Interval,
+    optional: true,
+    decimals: Some(6),
+    doc: "99th percentile end-to-end latency of records committed during the interval (empty without a commit).",
+    value: |r| r.latency_p99_s.into(),
+};
+
+/// The `gb_s` column.
+pub const GB_S: Column<SampleRow> = Column {
+    name: "gb_s",
+    unit: Unit::GbSeconds,
+    kind: Kind::Counter,
+    optional: false,
+    decimals: Some(6),
+    doc: "GB-seconds billed since the start.",
+    value: |r| Value::Real(r.cost.gb_s),
+};
+
+/// The `cost_requests_usd` column.
+pub const COST_REQUESTS_USD: Column<SampleRow> = Column {
+    name: "cost_requests_usd",
+    unit: Unit::Usd,
+    kind: Kind::Counter,
+    optional: false,
+    decimals: Some(9),
+    doc: "Request charges since the start.",
+    value: |r| Value::Real(r.cost.requests_usd),
+};
+
+/// The `cost_duration_usd` column.
+pub const COST_DURATION_USD: Column<SampleRow> = Column {
+    name: "cost_duration_usd",
+    unit: Unit::Usd,
+    kind: Kind::Counter,
+    optional: false,
+    decimals: Some(9),
+    doc: "Duration charges since the start.",
+    value: |r| Value::Real(r.cost.duration_usd),
+};
+
+/// The `cost_usd` column.
+pub const COST_USD: Column<SampleRow> = Column {
+    name: "cost_usd",
+    unit: Unit::Usd,
+    kind: Kind::Counter,
+    optional: false,
+    decimals: Some(9),
+    doc: "Total cost since the start.",
+    value: |r| Value::Real(r.cost.total_usd),
+};
+
+/// Every column of `timeseries.csv`, in order.
+pub const TIMESERIES: [&Column<SampleRow>; 22] = [
+    &TIME_S,
+    &PRODUCED_RECORDS_PER_S,
+    &COMMITTED_RECORDS_PER_S,
+    &PRODUCED_TOTAL_RECORDS,
+    &COMMITTED_TOTAL_RECORDS,
+    &LAG_RECORDS,
+    &MAX_PARTITION_LAG_RECORDS,
+    &OLDEST_RECORD_AGE_S,
+    &POLLERS,
+    &PROCESSORS,
+    &CONCURRENCY_MEAN,
+    &CONCURRENCY_MAX,
+    &INVOCATIONS_PER_S,
+    &MEAN_BATCH_RECORDS,
+    &ERRORS,
+    &RETRIES,
+    &LATENCY_P50_S,
+    &LATENCY_P99_S,
+    &GB_S,
+    &COST_REQUESTS_USD,
+    &COST_DURATION_USD,
+    &COST_USD,
+];
