@@ -331,19 +331,6 @@ mod tests {
         Recorder::new(0)
     }
 
-    /// Billing for a 1 GB function with nothing billed.
-    fn billing() -> Billing {
-        let yaml = "name: b
-duration: 1m
-topic: {partitions: 1}
-producer: {rate: [{constant: 1}]}
-function: {memory: 1024, duration: {per_batch: 1ms}}
-";
-        let scenario =
-            crate::scenario::load::from_yaml_str(yaml, std::path::Path::new("."), &[]).unwrap();
-        Billing::new(&scenario)
-    }
-
     fn snapshot(produced: u64, committed: u64) -> Snapshot {
         Snapshot {
             produced_total: produced,
@@ -382,7 +369,7 @@ function: {memory: 1024, duration: {per_batch: 1ms}}
         r.committed(&run, secs(2.4));
         r.invocation_ended(secs(2.4), false, 0);
         r.sample(secs(2.5), snapshot(23, 13));
-        let (rows, totals) = r.finish(&billing());
+        let (rows, totals) = r.finish(&crate::model::cost::tests::one_gb_billing());
 
         let got: Vec<_> = rows
             .iter()

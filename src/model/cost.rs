@@ -113,8 +113,21 @@ impl CostModel {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
+
+    /// Billing for a 1 GB x86_64 function at list prices, with nothing billed yet.
+    pub(crate) fn one_gb_billing() -> Billing {
+        let yaml = "name: b
+duration: 1m
+topic: {partitions: 1}
+producer: {rate: [{constant: 1}]}
+function: {memory: 1024, duration: {per_batch: 1ms}}
+";
+        let scenario =
+            crate::scenario::load::from_yaml_str(yaml, std::path::Path::new("."), &[]).unwrap();
+        Billing::new(&scenario)
+    }
 
     /// The scenario defaults: these tests also pin them to AWS's list prices.
     fn pricing() -> Pricing {
@@ -151,15 +164,7 @@ mod tests {
     fn billing_rounds_each_invocation_up_to_the_millisecond_and_skips_throttles() {
         use crate::engine::time::SimDuration;
         use crate::model::function::Outcome;
-        let yaml = "name: b
-duration: 1m
-topic: {partitions: 1}
-producer: {rate: [{constant: 1}]}
-function: {memory: 1024, duration: {per_batch: 1ms}}
-";
-        let scenario =
-            crate::scenario::load::from_yaml_str(yaml, std::path::Path::new("."), &[]).unwrap();
-        let mut billing = Billing::new(&scenario);
+        let mut billing = one_gb_billing();
         // 300 ms, 750 ms and 299.000001 ms (billed 300 ms) at 1 GB: 1.35 GB-s.
         for ns in [300_000_000, 750_000_000, 299_000_001] {
             billing.bill(&Invocation::finished(SimDuration(ns), Outcome::Ok));

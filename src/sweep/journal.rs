@@ -1,5 +1,6 @@
-//! The run journal `runs.jsonl`: one JSON line per finished run, appended and flushed as
-//! each run ends, so a crash loses at most the run in progress.
+//! The run journal `runs.jsonl`: one JSON line per finished run, appended and flushed in
+//! run order, so a crash loses only the runs in progress and the finished runs still
+//! waiting for an earlier one.
 //!
 //! `--resume` reads it back: a run whose variant, seed and scenario hash match a record
 //! is not run again. A truncated last line (the process died mid-write) is ignored. At
