@@ -15,10 +15,15 @@
 //!   reaches the engine, and it cannot hold an invalid value.
 //! * [`engine`] has the integer-nanosecond clock, the `(time, seq)` event queue and the
 //!   named random streams.
-//! * [`model`] holds the simulated system: traffic, partitions kept as runs of records,
-//!   the ESM's pollers, processors and batching, the scaler, the function and its cost.
-//! * [`sim`] drives the model with events; [`metrics`] records rows and the summary;
-//!   [`output`] turns them into file contents and writes them atomically.
+//! * [`model`] holds the simulated system, one component per room: the topic's log
+//!   (partitions kept as runs of records), the ESM's dispatcher (assignment, processors,
+//!   bandwidth, batches and their attempts), the function (invocations and their
+//!   outcomes), billing, and the scalers. Components hold state and rules; none of them
+//!   schedules events.
+//! * [`sim`] owns time: it turns the components' answers into events and hands each
+//!   event to the component it concerns; [`metrics`] records rows and the summary;
+//!   [`output`] turns them into file contents (every column described once, in
+//!   `output::columns`) and writes them atomically.
 //! * [`executor`] runs many scenarios (or any jobs) on worker threads and delivers the
 //!   results in job order; [`sweep`] builds sweeps on it, [`charts`] draws the charts and
 //!   [`mod@bench`] times the benchmark scenarios.
@@ -29,7 +34,7 @@
 //!
 //! Events fire in `(time, seq)` order: by time, and at equal times in the order they were
 //! scheduled. At a time `t`, every event at or before `t` fires, then a scaler evaluation
-//! due at `t`, then the sample at `t`. Randomness comes from `ChaCha8Rng` streams keyed by
+//! due at `t` (the scaler names its own evaluation times), then the sample at `t`. Randomness comes from `ChaCha8Rng` streams keyed by
 //! `(seed, purpose, entity)`, so the same scenario and seed give byte-identical outputs on
 //! any machine, and the producer's traffic depends only on the seed and the producer
 //! settings (two scenarios that differ on the consumer side see the same records).
