@@ -9,7 +9,9 @@
 //!
 //! Adding a policy: a module here with its raw struct (implementing `ScalerPolicy`),
 //! resolved settings and `explain` inverse; one line in the `scaler_policies!` list
-//! below; a [`Scaler`] variant and its arm in `to_raw`; and the engine's scaler.
+//! below; a [`Scaler`] variant and its arms in `to_raw` and [`Scaler::assumptions`] (a
+//! policy's own assumptions reach the manifest only when it is in force); and the
+//! engine's scaler.
 
 pub mod aws;
 pub mod fixed;
