@@ -40,7 +40,11 @@ pub fn manifest(scenario: &Scenario, result: &RunResult) -> Vec<u8> {
         seed: scenario.seed,
         scenario_hash: scenario.hash(),
         events_processed: result.events,
-        assumptions: crate::scenario::assumptions(),
+        assumptions: [
+            crate::scenario::assumptions(),
+            scenario.esm.scaler.assumptions(),
+        ]
+        .concat(),
         scenario,
     })
 }

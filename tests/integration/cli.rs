@@ -350,3 +350,92 @@ fn partitions_csv_holds_the_lag_of_each_partition_of_every_sample() {
     assert!(plain.join("timeseries.csv").exists());
     assert!(!plain.join("partitions.csv").exists());
 }
+
+#[test]
+fn keda_and_legacy_policies_through_set() {
+    let dir = tempfile::tempdir().unwrap();
+    for (policy, first_reason, assumption) in [
+        (
+            "keda",
+            "capped at 6 partitions x 10 = 60; ratio 60 / (10 x 1)",
+            "esm.scaler (keda)",
+        ),
+        ("legacy", "min_lag 600", "esm.scaler (legacy)"),
+    ] {
+        let out = dir.path().join(policy);
+        let o = esmsim(&[
+            "run",
+            "scenarios/quickstart.yaml",
+            "--out",
+            out.to_str().unwrap(),
+            "--no-charts",
+            "-q",
+            "--set",
+            &format!("esm.scaler.policy={policy}"),
+        ]);
+        assert!(o.status.success(), "{policy}: {}", text(&o.stderr));
+        let manifest: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(out.join("manifest.json")).unwrap()).unwrap();
+        assert_eq!(manifest["scenario"]["esm"]["scaler"]["policy"], policy);
+        let assumptions = manifest["assumptions"].as_array().unwrap();
+        assert!(
+            assumptions
+                .iter()
+                .any(|a| a.as_str().unwrap().starts_with(assumption)),
+            "{assumptions:?}"
+        );
+        let scaling = std::fs::read_to_string(out.join("scaling.csv")).unwrap();
+        let first = scaling.lines().nth(1).expect("at least one evaluation");
+        assert!(first.contains(first_reason), "{first}");
+    }
+    // The keda run evaluates every 30 s; legacy every 15 min (two rows in 30 min).
+    let rows = |p: &str| {
+        std::fs::read_to_string(dir.path().join(p).join("scaling.csv"))
+            .unwrap()
+            .lines()
+            .count()
+            - 1
+    };
+    assert_eq!((rows("keda"), rows("legacy")), (60, 2));
+    // explain prints every field of the policy chosen with --set.
+    let o = esmsim(&[
+        "explain",
+        "scenarios/quickstart.yaml",
+        "--set",
+        "esm.scaler.policy=keda",
+        "--set",
+        "esm.scaler.lag_threshold=250",
+    ]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let yaml = text(&o.stdout);
+    for field in [
+        "policy: keda",
+        "lag_threshold: 250",
+        "activation_lag_threshold: 0",
+        "allow_idle_consumers: false",
+        "polling_interval: 30s",
+        "tolerance: 0.1",
+        "scale_down_stabilization: 5m",
+        "min_pollers: 1",
+        "max_pollers: 6",
+        "actuation_delay: 20s",
+    ] {
+        assert!(yaml.contains(field), "{field} missing:\n{yaml}");
+    }
+    // A keda field with the legacy policy is rejected, naming the policy that has it.
+    let o = esmsim(&[
+        "check",
+        "scenarios/quickstart.yaml",
+        "--set",
+        "esm.scaler.policy=legacy",
+        "--set",
+        "esm.scaler.lag_threshold=250",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = text(&o.stderr);
+    assert!(
+        err.contains("--set esm.scaler.lag_threshold=250")
+            && err.contains("only valid with `policy: keda`"),
+        "{err}"
+    );
+}

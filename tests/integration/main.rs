@@ -5,4 +5,5 @@ mod cli;
 mod common;
 mod golden;
 mod invariants;
+mod policies;
 mod scenarios;

@@ -314,3 +314,44 @@ fn the_example_sweep_file_is_valid() {
     assert_eq!(spec.plan.seeds, [42, 43, 44, 45, 46]);
     assert_eq!(spec.plan.slo_max_age_s, Some(120.0));
 }
+
+#[test]
+fn the_scaler_policies_sweep_shows_aws_ageing_records_most_on_the_spike() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/sweeps/scaler-policies.yaml");
+    let opts = SweepOptions {
+        out: Some(dir.path().to_path_buf()),
+        charts: false,
+        ..SweepOptions::default()
+    };
+    let report = run_sweep(&path, &opts, &mut |_| {}).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(report.runs, 18);
+    let table = csv(dir.path(), "aggregate.csv");
+    let policies = column(&table, "esm.scaler.policy");
+    let spikes = column(&table, "producer.rate.1.spike.rate");
+    let ages: Vec<f64> = column(&table, "max_record_age_s_mean")
+        .iter()
+        .map(|a| a.parse().unwrap())
+        .collect();
+    let slo = column(&table, "meets_slo");
+    let age = |policy: &str, spike: &str| {
+        let i = (0..policies.len())
+            .find(|&i| policies[i] == policy && spikes[i] == spike)
+            .unwrap_or_else(|| panic!("no variant {policy} x {spike}"));
+        (ages[i], slo[i].as_str())
+    };
+    for spike in ["1200", "2400"] {
+        let (aws, legacy, keda) = (age("aws", spike), age("legacy", spike), age("keda", spike));
+        // aws starts with one poller and doubles every few minutes; legacy starts with 3
+        // and keda asks for all 6 at 30 s, so they enter the spike with more processors.
+        assert!(
+            aws.0 > 1.5 * legacy.0 && aws.0 > 1.5 * keda.0,
+            "spike {spike}: aws {aws:?} legacy {legacy:?} keda {keda:?}"
+        );
+        assert_eq!(
+            (aws.1, legacy.1, keda.1),
+            ("false", "true", "true"),
+            "spike {spike}"
+        );
+    }
+}

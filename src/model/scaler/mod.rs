@@ -9,12 +9,15 @@
 
 mod aws;
 mod fixed;
+mod keda;
+mod legacy;
 
 use crate::engine::time::{SimDuration, SimTime};
 use crate::scenario::Scaler as ScalerConfig;
 
 pub use aws::AwsLikeScaler;
 pub use fixed::FixedScaler;
+pub use keda::KedaHpaScaler;
 
 /// What a scaler sees at an evaluation.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -81,6 +84,8 @@ pub fn build(config: &ScalerConfig, partitions: u32, seed: u64) -> Box<dyn Scale
     match config {
         ScalerConfig::Fixed { pollers } => Box::new(FixedScaler::new((*pollers).min(partitions))),
         ScalerConfig::Aws(aws) => Box::new(AwsLikeScaler::new(aws.clone(), partitions, seed)),
+        ScalerConfig::Keda(keda) => Box::new(KedaHpaScaler::new(keda.clone(), partitions)),
+        ScalerConfig::Legacy(old) => Box::new(legacy::build(old, partitions, seed)),
     }
 }
 

@@ -215,6 +215,33 @@ pub struct RawScaleIn {
 
 impl ScalerPolicy for RawAwsScaler {
     fn resolve(&self, at: &FieldPath, cx: &Context<'_>, inputs: &ScalerInputs) -> Result<Scaler> {
+        let defaults = AwsDefaults {
+            initial_pollers: |_| DEFAULT_INITIAL_POLLERS,
+            evaluation_interval: DEFAULT_EVALUATION_INTERVAL,
+        };
+        self.settings(at, cx, inputs, &defaults).map(Scaler::Aws)
+    }
+}
+
+/// The defaults that differ between the policies that share these rules (`aws` and
+/// `legacy`); the others are this module's constants.
+pub(crate) struct AwsDefaults {
+    /// Pollers at t = 0 for a given (capped) `max_pollers`.
+    pub initial_pollers: fn(u32) -> i64,
+    /// Time between evaluations.
+    pub evaluation_interval: SimDuration,
+}
+
+impl RawAwsScaler {
+    /// Checks the settings at `at` and fills every default from `defaults` and this
+    /// module's constants.
+    pub(crate) fn settings(
+        &self,
+        at: &FieldPath,
+        cx: &Context<'_>,
+        inputs: &ScalerInputs,
+        defaults: &AwsDefaults,
+    ) -> Result<AwsScaler> {
         let partitions = i64::from(inputs.partitions);
         // A max_pollers above the partition count is capped, as AWS does.
         let max_pollers = cx
@@ -230,7 +257,7 @@ impl ScalerPolicy for RawAwsScaler {
         let initial_pollers = cx.int(
             &p_initial,
             self.initial_pollers,
-            DEFAULT_INITIAL_POLLERS,
+            (defaults.initial_pollers)(max_pollers),
             1,
             i64::MAX,
         )?;
@@ -246,7 +273,7 @@ impl ScalerPolicy for RawAwsScaler {
         let evaluation_interval = cx.duration(
             &at.key("evaluation_interval"),
             self.evaluation_interval.as_ref(),
-            DEFAULT_EVALUATION_INTERVAL,
+            defaults.evaluation_interval,
             MIN_EVALUATION_INTERVAL,
             MAX_EVALUATION_INTERVAL,
         )?;
@@ -268,14 +295,14 @@ impl ScalerPolicy for RawAwsScaler {
             cx,
             scale_out.min_lag,
         )?;
-        Ok(Scaler::Aws(AwsScaler {
+        Ok(AwsScaler {
             initial_pollers: initial_pollers as u32,
             max_pollers,
             evaluation_interval,
             actuation_delay,
             scale_out,
             scale_in,
-        }))
+        })
     }
 }
 

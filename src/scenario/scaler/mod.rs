@@ -9,10 +9,14 @@
 //!
 //! Adding a policy: a module here with its raw struct (implementing `ScalerPolicy`),
 //! resolved settings and `explain` inverse; one line in the `scaler_policies!` list
-//! below; a [`Scaler`] variant and its arm in `to_raw`; and the engine's scaler.
+//! below; a [`Scaler`] variant and its arms in `to_raw` and [`Scaler::assumptions`] (a
+//! policy's own assumptions reach the manifest only when it is in force); and the
+//! engine's scaler.
 
 pub mod aws;
 pub mod fixed;
+pub mod keda;
+pub mod legacy;
 
 use std::fmt;
 
@@ -27,6 +31,8 @@ use super::locate::FieldPath;
 use super::resolve::{Context, Result};
 use aws::{AwsScaler, RawAwsScaler};
 use fixed::RawFixedScaler;
+use keda::{KedaScaler, RawKedaScaler};
+use legacy::RawLegacyScaler;
 
 /// The key that selects the policy.
 const POLICY: &str = "policy";
@@ -43,6 +49,24 @@ pub enum Scaler {
     /// The AWS-like on-demand scaler: evaluates the total lag every interval, adds
     /// pollers while it is high, removes them once it is low for a while.
     Aws(AwsScaler),
+    /// The KEDA Kafka scaler with the Kubernetes HPA: ceil(total lag / lag threshold)
+    /// pollers, with the HPA's tolerance and scale-down stabilisation window.
+    Keda(KedaScaler),
+    /// The on-demand scaler as AWS described it before 2022: the `aws` rules, starting at
+    /// half of the maximum and evaluating every 15 minutes.
+    Legacy(AwsScaler),
+}
+
+impl Scaler {
+    /// The manifest's assumptions of this policy beyond those every manifest lists (the
+    /// `aws` policy's are among those).
+    pub fn assumptions(&self) -> Vec<String> {
+        match self {
+            Scaler::Fixed { .. } | Scaler::Aws(_) => Vec::new(),
+            Scaler::Keda(_) => keda::assumptions(),
+            Scaler::Legacy(_) => legacy::assumptions(),
+        }
+    }
 }
 
 /// A policy as the format knows it: its tag and the fields of its settings.
@@ -139,6 +163,8 @@ macro_rules! scaler_policies {
 scaler_policies! {
     "aws" => Aws(RawAwsScaler),
     "fixed" => Fixed(RawFixedScaler),
+    "keda" => Keda(RawKedaScaler),
+    "legacy" => Legacy(RawLegacyScaler),
 }
 
 impl Default for RawScaler {
@@ -169,6 +195,8 @@ pub(crate) fn to_raw(s: &Scaler) -> RawScaler {
     match s {
         Scaler::Fixed { pollers } => RawScaler::Fixed(fixed::to_raw(*pollers)),
         Scaler::Aws(a) => RawScaler::Aws(aws::to_raw(a)),
+        Scaler::Keda(k) => RawScaler::Keda(keda::to_raw(k)),
+        Scaler::Legacy(a) => RawScaler::Legacy(legacy::to_raw(a)),
     }
 }
 
@@ -215,10 +243,18 @@ fn read_tag<'de, A: MapAccess<'de>>(map: &mut A) -> std::result::Result<Policy, 
         .ok_or_else(|| de::Error::unknown_variant(&tag, RawScaler::TAGS))
 }
 
-/// The policies' tags as the format writes them: `` `aws` or `fixed` ``.
+/// The policies' tags as the format writes them: `` `aws`, `fixed`, `keda` or `legacy` ``.
 fn tag_list() -> String {
-    let tags: Vec<String> = RawScaler::TAGS.iter().map(|t| format!("`{t}`")).collect();
-    tags.join(" or ")
+    one_of(RawScaler::TAGS.iter().copied())
+}
+
+/// `tags` in words: `` `a` ``, `` `a` or `b` ``, `` `a`, `b` or `c` ``.
+fn one_of<'a>(tags: impl Iterator<Item = &'a str>) -> String {
+    let tags: Vec<String> = tags.map(|t| format!("`{t}`")).collect();
+    match tags.split_last() {
+        Some((last, rest)) if !rest.is_empty() => format!("{} or {last}", rest.join(", ")),
+        _ => tags.concat(),
+    }
 }
 
 /// The entries of an `esm.scaler` map after the `policy` tag, handed to the policy's
@@ -265,8 +301,9 @@ impl<'de, A: MapAccess<'de>> PolicyFields<A> {
         }
     }
 
-    /// The error for `key`, a field of the policy `owner` rather than of the one in force.
-    fn foreign_field(&self, key: &Spanned<String>, owner: &str) -> A::Error {
+    /// The error for `key`, a field of the policies `owners` (in words) rather than of the
+    /// one in force.
+    fn foreign_field(&self, key: &Spanned<String>, owners: &str) -> A::Error {
         let mut fields = vec![format!("`{POLICY}`")];
         fields.extend((self.policy.fields)().iter().map(|f| format!("`{f}`")));
         let assumed = if self.given {
@@ -275,7 +312,7 @@ impl<'de, A: MapAccess<'de>> PolicyFields<A> {
             ", the default, as no `policy` comes before it"
         };
         de::Error::custom(format!(
-            "`esm.scaler.{}`{} is only valid with `policy: {owner}` (the policy here is `{}`{assumed}; its fields are {})",
+            "`esm.scaler.{}`{} is only valid with {owners} (the policy here is `{}`{assumed}; its fields are {})",
             key.value,
             line_of(key),
             self.policy.tag,
@@ -294,10 +331,15 @@ impl<'de, A: MapAccess<'de>> MapAccess<'de> for PolicyFields<A> {
         let Some(key) = self.next_field()? else {
             return Ok(None);
         };
-        if !self.policy.has(&key.value)
-            && let Some(owner) = RawScaler::POLICIES.iter().find(|p| p.has(&key.value))
-        {
-            return Err(self.foreign_field(&key, owner.tag));
+        if !self.policy.has(&key.value) {
+            let owners = RawScaler::POLICIES.iter().filter(|p| p.has(&key.value));
+            let owners = owners
+                .map(|p| format!("policy: {}", p.tag))
+                .collect::<Vec<_>>();
+            let owners = one_of(owners.iter().map(String::as_str));
+            if !owners.is_empty() {
+                return Err(self.foreign_field(&key, &owners));
+            }
         }
         // Any other unknown key is the policy struct's to reject, with its field list.
         let key: StringDeserializer<A::Error> = key.value.into_deserializer();
