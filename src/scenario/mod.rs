@@ -44,8 +44,8 @@ pub mod units;
 mod tests;
 
 pub use error::{ScenarioError, ValueSource};
-pub use esm::Esm;
-pub use esm::poller::PollerLimits;
+pub use esm::poller::{ConcurrentInvokes, PollerLimits};
+pub use esm::{Esm, WindowStart};
 pub use function::{Architecture, DurationModel, Function, Jitter};
 pub use load::{ParsedScenario, from_yaml_str, load, to_yaml};
 pub use outputs::Outputs;
