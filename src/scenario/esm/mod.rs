@@ -11,6 +11,7 @@ use super::locate::FieldPath;
 use super::resolve::{Context, MAX_PAYLOAD, Result};
 use super::scaler::{self, RawScaler, Scaler};
 use super::units::{DurationValue, SizeValue};
+use super::warnings::ScenarioWarning;
 use crate::engine::time::SimDuration;
 use poller::{PollerLimits, RawPoller};
 
@@ -78,6 +79,24 @@ impl WindowStart {
     pub fn is_after_invocation(&self) -> bool {
         *self == WindowStart::AfterInvocation
     }
+}
+
+/// Whether AWS can be set to this batching window: whole seconds up to
+/// [`MAX_BATCHING_WINDOW`], or [`DEFAULT_BATCHING_WINDOW`] (which cannot be set back
+/// once changed, but is what a new mapping has).
+pub fn aws_accepts_window(window: SimDuration) -> bool {
+    window == DEFAULT_BATCHING_WINDOW
+        || (window <= MAX_BATCHING_WINDOW && window.0.is_multiple_of(SimDuration::from_secs(1).0))
+}
+
+/// The warnings about the mapping: a window AWS cannot be set to.
+pub(crate) fn warnings(e: &Esm) -> Vec<ScenarioWarning> {
+    (!aws_accepts_window(e.batching_window))
+        .then_some(ScenarioWarning::BatchingWindowNotSettable {
+            window: e.batching_window,
+        })
+        .into_iter()
+        .collect()
 }
 
 /// The event source mapping.
