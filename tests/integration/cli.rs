@@ -410,3 +410,37 @@ fn check_run_and_sweep_warn_about_a_window_aws_cannot_be_set_to() {
         format!("{warning}\n{}\n", warning.replace("1.5s", "0.25s"))
     );
 }
+
+#[test]
+fn unlimited_invokes_and_first_record_windows_go_through_set_and_explain() {
+    let o = esmsim(&[
+        "explain",
+        "scenarios/quickstart.yaml",
+        "--set",
+        "esm.poller.max_concurrent_invokes=unlimited",
+        "--set",
+        "esm.batching_window_starts=first_record",
+    ]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let yaml = text(&o.stdout);
+    for line in [
+        "max_concurrent_invokes: unlimited",
+        "batching_window_starts: first_record",
+    ] {
+        assert!(yaml.contains(line), "{line} not in:\n{yaml}");
+    }
+    let o = esmsim(&[
+        "check",
+        "scenarios/quickstart.yaml",
+        "--set",
+        "esm.poller.max_concurrent_invokes=many",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = text(&o.stderr);
+    assert!(
+        err.contains("esm.poller.max_concurrent_invokes")
+            && err.contains("\"many\"")
+            && err.contains("or `unlimited`"),
+        "{err}"
+    );
+}
