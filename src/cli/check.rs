@@ -1,15 +1,18 @@
 //! `esmsim check`: validate a scenario without running it.
 
 use super::ScenarioArgs;
-use crate::scenario::Scenario;
+use super::scenario::print_warnings;
+use crate::scenario::{Scenario, warnings};
 
-/// Runs `esmsim check`: loads the scenario and prints one `ok` line with its hash.
+/// Runs `esmsim check`: loads the scenario, prints its warnings (values AWS cannot be
+/// set to) on standard error and one `ok` line with its hash.
 ///
 /// # Errors
 ///
 /// The scenario's error, naming the file, field, value and what is allowed.
 pub fn command(args: &ScenarioArgs) -> anyhow::Result<()> {
     let scenario = args.load()?;
+    print_warnings(&warnings(&scenario));
     println!(
         "{}: ok ({} scenario '{}', hash {})",
         args.scenario.display(),

@@ -9,9 +9,10 @@ use clap::Args;
 
 use super::ScenarioArgs;
 use super::progress::SimulationProgress;
+use super::scenario::print_warnings;
 use crate::engine::time::SimDuration;
 use crate::output::{self, OutputFile};
-use crate::scenario::Scenario;
+use crate::scenario::{Scenario, warnings};
 use crate::sim::{RunResult, Simulation};
 
 /// Arguments of `esmsim run`.
@@ -31,13 +32,15 @@ pub struct RunArgs {
     pub no_charts: bool,
 }
 
-/// Runs `esmsim run`.
+/// Runs `esmsim run` (the scenario's warnings, values AWS cannot be set to, go to
+/// standard error first).
 ///
 /// # Errors
 ///
 /// The scenario's error, a chart that cannot be drawn, an output that cannot be written.
 pub fn command(args: &RunArgs) -> anyhow::Result<()> {
     let scenario = args.scenario.load()?;
+    print_warnings(&warnings(&scenario));
     let out_dir = args
         .out
         .clone()

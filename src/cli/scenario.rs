@@ -1,10 +1,11 @@
-//! The scenario arguments `run`, `check` and `explain` share: the file, `--set`, `--seed`.
+//! The scenario arguments `run`, `check` and `explain` share: the file, `--set`, `--seed`;
+//! and how `run`, `check` and `sweep` print the scenario's warnings.
 
 use std::path::PathBuf;
 
 use clap::Args;
 
-use crate::scenario::{self, Scenario};
+use crate::scenario::{self, Scenario, ScenarioWarning};
 
 /// A scenario file and overrides.
 #[derive(Debug, Args)]
@@ -31,5 +32,12 @@ impl ScenarioArgs {
             overrides.push(format!("seed={seed}"));
         }
         scenario::load::load(&self.scenario, &overrides)
+    }
+}
+
+/// Prints each of `warnings` on standard error as `warning: ...`.
+pub fn print_warnings(warnings: &[ScenarioWarning]) {
+    for warning in warnings {
+        eprintln!("warning: {warning}");
     }
 }

@@ -6,6 +6,8 @@ use anyhow::Context;
 use clap::Args;
 
 use super::progress::RunsProgress;
+use super::scenario::print_warnings;
+use crate::scenario::{ScenarioWarning, warnings};
 use crate::sweep::{Shard, SweepOptions, SweepSpec, run_spec};
 
 /// Arguments of `esmsim sweep`.
@@ -49,6 +51,7 @@ pub struct SweepArgs {
 pub fn command(args: &SweepArgs) -> anyhow::Result<()> {
     let context = || format!("sweep {}", args.file.display());
     let spec = SweepSpec::load(&args.file).with_context(context)?;
+    print_warnings(&distinct_warnings(&spec, args.shard));
     let opts = SweepOptions {
         out: args.out.clone(),
         jobs: args.jobs.map(usize::from),
@@ -85,6 +88,25 @@ pub fn command(args: &SweepArgs) -> anyhow::Result<()> {
         }
     }
     Ok(())
+}
+
+/// Each distinct warning about the variants this process runs, once, in the order of the
+/// variants (replications differ only in their seed, which warns about nothing).
+fn distinct_warnings(spec: &SweepSpec, shard: Option<Shard>) -> Vec<ScenarioWarning> {
+    let mut found: Vec<ScenarioWarning> = Vec::new();
+    let owned = (0..spec.plan.variant_count()).filter(|&v| shard.is_none_or(|s| s.owns(v)));
+    for v in owned {
+        // A variant that does not resolve fails in its run, with its own error.
+        let Ok(scenario) = spec.base.resolve(&spec.plan.overrides(v, 0)) else {
+            continue;
+        };
+        for warning in warnings(&scenario) {
+            if !found.contains(&warning) {
+                found.push(warning);
+            }
+        }
+    }
+    found
 }
 
 #[cfg(test)]

@@ -8,8 +8,8 @@
 //! (per-poller limits in [`esm::poller`]), [`scaler`] (one module per policy),
 //! [`function`], [`pricing`], [`slo`], [`outputs`]. The shared machinery: [`resolve`]
 //! (checks and error building), [`locate`] (field paths, YAML lines), [`overrides`],
-//! [`units`], [`error`]; trace files come through a [`TraceSource`] ([`traces`]), so
-//! resolution does no file IO.
+//! [`units`], [`error`], [`mod@warnings`] (values AWS cannot be set to); trace files
+//! come through a [`TraceSource`] ([`traces`]), so resolution does no file IO.
 //! The types in this module cannot hold an unresolved or out-of-range value: durations
 //! are [`SimDuration`]s, sizes are bytes, defaults that depend on other fields (such as
 //! `max_pollers = partitions`) are already computed.
@@ -39,13 +39,14 @@ pub mod topic;
 pub mod trace;
 pub mod traces;
 pub mod units;
+pub mod warnings;
 
 #[cfg(test)]
 mod tests;
 
 pub use error::{ScenarioError, ValueSource};
-pub use esm::Esm;
-pub use esm::poller::PollerLimits;
+pub use esm::poller::{ConcurrentInvokes, PollerLimits};
+pub use esm::{Esm, WindowStart};
 pub use function::{Architecture, DurationModel, Function, Jitter};
 pub use load::{ParsedScenario, from_yaml_str, load, to_yaml};
 pub use outputs::Outputs;
@@ -57,6 +58,7 @@ pub use scaler::aws::{AwsScaler, DelayDistribution, ScaleIn, ScaleOut, ScaleStep
 pub use slo::Slo;
 pub use topic::{KeyDistribution, Topic};
 pub use traces::{FileTraces, MemoryTraces, TraceSource};
+pub use warnings::{ScenarioWarning, warnings};
 
 /// The defaults that are assumptions rather than published AWS behaviour, and the
 /// modelling choices a reader of the results should know, one sentence each; listed in

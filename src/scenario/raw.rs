@@ -18,7 +18,7 @@ use serde::de::{self, Deserializer, IntoDeserializer, Visitor};
 use serde::{Deserialize, Serialize, Serializer};
 
 pub use super::esm::RawEsm;
-pub use super::esm::poller::RawPoller;
+pub use super::esm::poller::{RawConcurrentInvokes, RawPoller};
 pub use super::function::{RawArchitecture, RawDurationModel, RawFunction, RawJitter};
 pub use super::outputs::RawOutputs;
 pub use super::pricing::{RawPriceTier, RawPricing};

@@ -185,3 +185,30 @@ fn cost_of_fixed_duration_invocations_to_the_cent_fraction() {
     assert!((s.cost_duration_usd - 0.6 * 0.0000166667).abs() < 1e-15);
     assert!((s.cost_usd - 1.120_002e-5).abs() < 1e-15);
 }
+
+#[test]
+fn at_low_traffic_first_record_windows_add_a_full_window_of_latency() {
+    // One record every 2 s (2, 4, 6, 8, 10 s), a 1 s window, 100 ms per batch.
+    let scenario = |starts: &str| {
+        let yaml = format!(
+            "name: low
+duration: 10s
+topic: {{partitions: 1}}
+producer: {{arrivals: deterministic, resolution: 10ms, rate: [{{constant: 0.5}}]}}
+esm: {{batching_window: 1s, batching_window_starts: {starts}, scaler: {{policy: fixed, pollers: 1}}}}
+function: {{memory: 1024, duration: {{per_batch: 100ms}}}}
+"
+        );
+        from_yaml_str(&yaml, std::path::Path::new("."), &[]).expect("valid")
+    };
+    // after_invocation: each window ended long before its record, which goes at once
+    // (2, 4, 6, 8 and 10 s) and commits 100 ms later; the last ends after the run.
+    let after = run(&scenario("after_invocation")).summary;
+    assert_eq!((after.invocations, after.committed_records), (5, 4));
+    assert!((after.latency_mean_s.unwrap() - 0.1).abs() < 1e-9);
+    // first_record: each record opens a window and goes 1 s later (3, 5, 7, 9 s).
+    let first = run(&scenario("first_record")).summary;
+    assert_eq!((first.invocations, first.committed_records), (4, 4));
+    assert!((first.latency_mean_s.unwrap() - 1.1).abs() < 1e-9);
+    assert!((first.max_record_age_s - after.max_record_age_s - 1.0).abs() < 1e-9);
+}

@@ -439,3 +439,97 @@ fn keda_and_legacy_policies_through_set() {
         "{err}"
     );
 }
+
+#[test]
+fn check_run_and_sweep_warn_about_a_window_aws_cannot_be_set_to() {
+    let warning = "warning: esm.batching_window 1.5s cannot be set in AWS (whole seconds 0..300, or the 500 ms default); simulating it anyway";
+    let o = esmsim(&[
+        "check",
+        "scenarios/quickstart.yaml",
+        "--set",
+        "esm.batching_window=1500ms",
+    ]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    assert_eq!(text(&o.stderr), format!("{warning}\n"));
+    assert!(text(&o.stdout).contains(": ok"));
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("o");
+    let o = esmsim(&[
+        "run",
+        "scenarios/quickstart.yaml",
+        "-q",
+        "--no-charts",
+        "--out",
+        out.to_str().unwrap(),
+        "--set",
+        "duration=1m",
+        "--set",
+        "esm.batching_window=1.5s",
+    ]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    assert_eq!(text(&o.stderr), format!("{warning}\n"));
+    // Whole seconds and the 500 ms default are what AWS accepts: no warning.
+    for window in ["0s", "500ms", "1s", "5m"] {
+        let set = format!("esm.batching_window={window}");
+        let o = esmsim(&["check", "scenarios/quickstart.yaml", "--set", &set]);
+        assert!(o.status.success(), "{}", text(&o.stderr));
+        assert_eq!(text(&o.stderr), "", "{window}");
+    }
+    // A sweep prints each distinct warning once, however many variants share it.
+    let sweep = dir.path().join("windows.yaml");
+    std::fs::write(
+        &sweep,
+        format!(
+            "name: windows\nbase: {}/tests/fixtures/sweep/base.yaml\nset: {{duration: 20s}}\ngrid:\n  function.memory: [512, 1024]\n  esm.batching_window: [1500ms, 1s, 250ms]\n",
+            env!("CARGO_MANIFEST_DIR")
+        ),
+    )
+    .unwrap();
+    let o = esmsim(&[
+        "sweep",
+        sweep.to_str().unwrap(),
+        "-q",
+        "--no-charts",
+        "--out",
+        dir.path().join("s").to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    assert_eq!(
+        text(&o.stderr),
+        format!("{warning}\n{}\n", warning.replace("1.5s", "0.25s"))
+    );
+}
+
+#[test]
+fn unlimited_invokes_and_first_record_windows_go_through_set_and_explain() {
+    let o = esmsim(&[
+        "explain",
+        "scenarios/quickstart.yaml",
+        "--set",
+        "esm.poller.max_concurrent_invokes=unlimited",
+        "--set",
+        "esm.batching_window_starts=first_record",
+    ]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let yaml = text(&o.stdout);
+    for line in [
+        "max_concurrent_invokes: unlimited",
+        "batching_window_starts: first_record",
+    ] {
+        assert!(yaml.contains(line), "{line} not in:\n{yaml}");
+    }
+    let o = esmsim(&[
+        "check",
+        "scenarios/quickstart.yaml",
+        "--set",
+        "esm.poller.max_concurrent_invokes=many",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = text(&o.stderr);
+    assert!(
+        err.contains("esm.poller.max_concurrent_invokes")
+            && err.contains("\"many\"")
+            && err.contains("or `unlimited`"),
+        "{err}"
+    );
+}

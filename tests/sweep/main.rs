@@ -355,3 +355,20 @@ fn the_scaler_policies_sweep_shows_aws_ageing_records_most_on_the_spike() {
         );
     }
 }
+
+#[test]
+fn the_processor_sensitivity_sweep_compares_the_two_readings() {
+    let path =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/sweeps/sensitivity-processors.yaml");
+    let spec = esmsim::sweep::SweepSpec::load(&path).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!((spec.plan.variant_count(), spec.plan.run_count()), (2, 10));
+    assert_eq!(
+        [spec.plan.values(0), spec.plan.values(1)],
+        [["5"], ["unlimited"]]
+    );
+    let scenario = spec.base.resolve(&spec.plan.overrides(1, 0)).unwrap();
+    assert_eq!(
+        scenario.esm.poller.max_concurrent_invokes,
+        esmsim::scenario::ConcurrentInvokes::Unlimited
+    );
+}

@@ -1,8 +1,10 @@
 //! Partition assignment: a range assignor spreads partitions over pollers (poller `i`
 //! gets a contiguous block, the first `partitions % pollers` pollers one more), and each
-//! poller splits its block over at most `max_concurrent_invokes` processors the same way.
+//! poller splits its block over at most `max_concurrent_invokes` processors the same way
+//! (with `unlimited`, one processor per partition).
 
 use crate::engine::time::SimTime;
+use crate::scenario::ConcurrentInvokes;
 
 /// One processor of the current assignment.
 #[derive(Clone, Debug)]
@@ -32,18 +34,18 @@ fn range_blocks(items: u32, groups: u32) -> impl Iterator<Item = std::ops::Range
 }
 
 /// The processors of `pollers` pollers over `partitions` partitions (range assignor),
-/// each poller with at most `per_poller` processors.
+/// each poller with as many processors as `per_poller` allows.
 pub fn assign(
     partitions: u32,
     pollers: u32,
-    per_poller: u32,
+    per_poller: ConcurrentInvokes,
     window_start: SimTime,
 ) -> Vec<Processor> {
     let pollers = pollers.clamp(1, partitions);
     let mut processors = Vec::new();
     for (poller, block) in range_blocks(partitions, pollers).enumerate() {
         let count = block.len() as u32;
-        for sub in range_blocks(count, per_poller.min(count)) {
+        for sub in range_blocks(count, per_poller.processors(count)) {
             processors.push(Processor {
                 poller: poller as u32,
                 partitions: (block.start + sub.start..block.start + sub.end).collect(),

@@ -4,6 +4,9 @@
 //! * [`Dispatcher::try_dispatch`]: a processor invokes its batch when one of the closing
 //!   rules holds (the batch is full, or the window has ended with records waiting) and
 //!   its poller's bandwidth allows, otherwise it names the earliest time to look again.
+//!   The window opens when the processor goes idle (`after_invocation`), or, with
+//!   `first_record`, at the later of that and the arrival of its oldest waiting record
+//!   (see [`Dispatcher::window_deadline`]).
 //! * [`Dispatcher::settle`] and [`Dispatcher::release`]: an invocation ended; its records
 //!   are committed or go back to the front of their partitions, and the processor (or,
 //!   after a rebalance, the partitions' new owners) may go on.
@@ -19,7 +22,7 @@ use crate::model::esm::{
 };
 use crate::model::function::Outcome;
 use crate::model::log::{Run, TopicLog};
-use crate::scenario::Scenario;
+use crate::scenario::{ConcurrentInvokes, Scenario, WindowStart};
 
 /// What a processor does after [`Dispatcher::try_dispatch`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -53,9 +56,10 @@ pub struct Rebalance {
 pub struct Dispatcher {
     limits: BatchLimits,
     partitions: u32,
-    per_poller: u32,
+    per_poller: ConcurrentInvokes,
     max_bytes_per_s: u64,
     batching_window: SimDuration,
+    window_starts: WindowStart,
     rebalance_pause: SimDuration,
     /// No wake-up is scheduled for an arrival after this time (the end of the run).
     horizon: SimTime,
@@ -89,6 +93,7 @@ impl Dispatcher {
             per_poller: esm.poller.max_concurrent_invokes,
             max_bytes_per_s: esm.poller.max_bytes_per_s,
             batching_window: esm.batching_window,
+            window_starts: esm.batching_window_starts,
             rebalance_pause: esm.rebalance_pause,
             horizon: SimTime::ZERO + scenario.duration,
             processors: Vec::new(),
@@ -216,7 +221,7 @@ impl Dispatcher {
             ready += partition.ready_count();
             bytes += partition.ready_bytes();
         }
-        let deadline = self.processors[processor as usize].window_deadline;
+        let deadline = self.window_deadline(processor, now, ready, eligible, log);
         let can_send = self.limits.is_full(ready, bytes) || (now >= deadline && ready > 0);
         let wake_at = if can_send {
             let poller = self.processors[processor as usize].poller as usize;
@@ -248,6 +253,44 @@ impl Dispatcher {
             }
             None => Dispatch::Idle,
         }
+    }
+
+    /// When the processor's window ends, given `ready` records waiting on its `eligible`
+    /// partitions at `now` (already advanced to `now`).
+    ///
+    /// The processor's `window_deadline` is the time it went idle (its previous
+    /// invocation ended, or its partitions became available at t = 0 or after a
+    /// rebalance) plus the window; with `after_invocation` that is the deadline. With
+    /// `first_record` the window opens at the later of that time and the arrival of the
+    /// oldest record waiting (or, with none waiting, of the next record to arrive), so
+    /// it never ends before a full window after that record; with no record left to
+    /// arrive in the run, it stays the stored deadline.
+    fn window_deadline(
+        &self,
+        processor: u32,
+        now: SimTime,
+        ready: u64,
+        eligible: &[u32],
+        log: &mut TopicLog,
+    ) -> SimTime {
+        let idle_deadline = self.processors[processor as usize].window_deadline;
+        if self.window_starts == WindowStart::AfterInvocation {
+            return idle_deadline;
+        }
+        let first = if ready > 0 {
+            eligible
+                .iter()
+                .filter_map(|&p| log.partition(p).oldest_ready())
+                .min()
+        } else {
+            eligible
+                .iter()
+                .filter_map(|&p| log.next_arrival(p, now, self.horizon))
+                .min()
+        };
+        first.map_or(idle_deadline, |t| {
+            idle_deadline.max(t + self.batching_window)
+        })
     }
 
     /// Builds the processor's batch into a free slot, puts its records in flight and
@@ -404,6 +447,72 @@ function: {{memory: 1024, duration: {{per_batch: 100ms}}}}
         assert_eq!(log.partition(0).committed(), 5);
         let slot = invoke(&mut esm, &mut log, secs(1.0));
         assert_eq!(esm.batch(slot).attempt, 1);
+    }
+
+    /// One partition with one record every 2 s (at 2, 4, 6 s), batches of 5, a 1 s
+    /// window opening as `starts` says.
+    fn low_traffic(starts: &str) -> (Dispatcher, TopicLog) {
+        let yaml = format!(
+            "name: low
+duration: 1m
+topic: {{partitions: 1}}
+producer: {{arrivals: deterministic, resolution: 10ms, rate: [{{constant: 0.5}}]}}
+esm: {{batch_size: 5, batching_window: 1s, batching_window_starts: {starts}, scaler: {{policy: fixed, pollers: 1}}}}
+function: {{memory: 1024, duration: {{per_batch: 100ms}}}}
+"
+        );
+        let scenario = from_yaml_str(&yaml, std::path::Path::new("."), &[]).expect("valid");
+        (Dispatcher::new(&scenario), TopicLog::new(&scenario))
+    }
+
+    /// Where `esm` wakes processor 0 at `now` (panics unless it is a wake-up).
+    fn wake(esm: &mut Dispatcher, log: &mut TopicLog, now: SimTime) -> SimTime {
+        match esm.try_dispatch(0, now, log) {
+            Dispatch::WakeAt { at, .. } => at,
+            other => panic!("expected a wake-up at {now}, got {other:?}"),
+        }
+    }
+
+    /// Invokes at `at`, and the invocation ends successfully 100 ms later.
+    fn invoke_and_end(esm: &mut Dispatcher, log: &mut TopicLog, at: SimTime) {
+        let slot = invoke(esm, log, at);
+        assert_eq!(esm.batch(slot).records, 1);
+        esm.settle(slot, Outcome::Ok, log);
+        let end = at + SimDuration::from_millis(100);
+        assert_eq!(esm.release(end, esm.generation(), 0, slot), Some(0));
+    }
+
+    #[test]
+    fn after_invocation_a_lone_record_goes_at_once_when_the_window_ended_long_ago() {
+        let (mut esm, mut log) = low_traffic("after_invocation");
+        esm.reassign(SimTime::ZERO, 1);
+        // The window opened at 0 and ends at 1 s; nothing there, so wait for the record
+        // of 2 s, which finds the window over and goes at once.
+        assert_eq!(wake(&mut esm, &mut log, SimTime::ZERO), secs(1.0));
+        assert_eq!(wake(&mut esm, &mut log, secs(1.0)), secs(2.0));
+        invoke_and_end(&mut esm, &mut log, secs(2.0));
+        // The next window runs from 2.1 to 3.1 s, empty; the record of 4 s goes at 4 s.
+        assert_eq!(wake(&mut esm, &mut log, secs(2.1)), secs(3.1));
+        assert_eq!(wake(&mut esm, &mut log, secs(3.1)), secs(4.0));
+        invoke_and_end(&mut esm, &mut log, secs(4.0));
+    }
+
+    #[test]
+    fn first_record_a_lone_record_waits_a_full_window_from_its_arrival() {
+        let (mut esm, mut log) = low_traffic("first_record");
+        esm.reassign(SimTime::ZERO, 1);
+        // The record of 2 s opens the window: it goes at 3 s, one window after it.
+        assert_eq!(wake(&mut esm, &mut log, SimTime::ZERO), secs(3.0));
+        assert_eq!(wake(&mut esm, &mut log, secs(2.0)), secs(3.0));
+        invoke_and_end(&mut esm, &mut log, secs(3.0));
+        // Idle from 3.1 s; the record of 4 s opens the next window, until 5 s.
+        assert_eq!(wake(&mut esm, &mut log, secs(3.1)), secs(5.0));
+        // That invocation runs until 6.5 s: the record of 6 s is already waiting when
+        // the processor goes idle, so the window opens then, as with `after_invocation`.
+        let slot = invoke(&mut esm, &mut log, secs(5.0));
+        esm.settle(slot, Outcome::Ok, &mut log);
+        assert_eq!(esm.release(secs(6.5), esm.generation(), 0, slot), Some(0));
+        assert_eq!(wake(&mut esm, &mut log, secs(6.5)), secs(7.5));
     }
 
     #[test]

@@ -3,6 +3,7 @@
 use super::*;
 use crate::engine::time::{SimDuration, SimTime};
 use crate::model::log::{Partition, Run};
+use crate::scenario::ConcurrentInvokes::{AtMost, Unlimited};
 
 fn owned(processors: &[Processor]) -> Vec<(u32, Vec<u32>)> {
     processors
@@ -13,7 +14,7 @@ fn owned(processors: &[Processor]) -> Vec<(u32, Vec<u32>)> {
 
 #[test]
 fn range_assignment_with_five_processors_per_poller() {
-    let one = assign(7, 1, 5, SimTime::ZERO);
+    let one = assign(7, 1, AtMost(5), SimTime::ZERO);
     assert_eq!(
         owned(&one),
         vec![
@@ -24,7 +25,7 @@ fn range_assignment_with_five_processors_per_poller() {
             (0, vec![6])
         ]
     );
-    let two = assign(5, 2, 5, SimTime::ZERO);
+    let two = assign(5, 2, AtMost(5), SimTime::ZERO);
     assert_eq!(
         owned(&two),
         vec![
@@ -36,7 +37,21 @@ fn range_assignment_with_five_processors_per_poller() {
         ]
     );
     // Never more pollers than partitions.
-    assert_eq!(assign(3, 10, 5, SimTime::ZERO).len(), 3);
+    assert_eq!(assign(3, 10, AtMost(5), SimTime::ZERO).len(), 3);
+}
+
+#[test]
+fn unlimited_invokes_give_one_processor_per_partition_of_each_poller() {
+    let unlimited = assign(7, 2, Unlimited, SimTime::ZERO);
+    assert_eq!(
+        owned(&unlimited),
+        (0..7)
+            .map(|p| (u32::from(p >= 4), vec![p]))
+            .collect::<Vec<_>>()
+    );
+    // Fourteen partitions on one poller: fourteen processors, against five at most.
+    assert_eq!(assign(14, 1, Unlimited, SimTime::ZERO).len(), 14);
+    assert_eq!(assign(14, 1, AtMost(5), SimTime::ZERO).len(), 5);
 }
 
 #[test]

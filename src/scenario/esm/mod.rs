@@ -11,6 +11,7 @@ use super::locate::FieldPath;
 use super::resolve::{Context, MAX_PAYLOAD, Result};
 use super::scaler::{self, RawScaler, Scaler};
 use super::units::{DurationValue, SizeValue};
+use super::warnings::ScenarioWarning;
 use crate::engine::time::SimDuration;
 use poller::{PollerLimits, RawPoller};
 
@@ -22,6 +23,9 @@ pub const MAX_BATCH_SIZE: i64 = 10_000;
 pub const DEFAULT_BATCHING_WINDOW: SimDuration = SimDuration::from_millis(500);
 /// Longest batching window AWS accepts.
 pub const MAX_BATCHING_WINDOW: SimDuration = SimDuration::from_secs(300);
+/// When a processor's batching window opens when the scenario does not say: after its
+/// previous invocation (AWS's current text for on-demand Kafka).
+pub const DEFAULT_BATCHING_WINDOW_STARTS: WindowStart = WindowStart::AfterInvocation;
 /// Smallest payload limit a scenario may set.
 pub const MIN_PAYLOAD: u64 = 1024;
 /// Payload bytes per record byte when the scenario gives none: record values are
@@ -52,6 +56,49 @@ pub(crate) fn assumptions() -> Vec<String> {
     ]
 }
 
+/// When a processor's batching window opens (`esm.batching_window_starts`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum WindowStart {
+    /// When the processor's previous invocation ends (at t = 0 and after a rebalance:
+    /// when its partitions become available), whether or not records are waiting. AWS's
+    /// current text for on-demand Kafka; the default.
+    #[default]
+    AfterInvocation,
+    /// When the first record becomes available to the processor after it went idle: at
+    /// the later of the time it went idle (as for `after_invocation`) and the arrival of
+    /// the oldest record waiting on its partitions. AWS's older Kafka text, and its
+    /// current text for Amazon MQ and DocumentDB.
+    FirstRecord,
+}
+
+impl WindowStart {
+    /// Whether this is the default, [`WindowStart::AfterInvocation`] (which the manifest
+    /// and the scenario hash leave out, so that they stay as they were before the option
+    /// existed).
+    pub fn is_after_invocation(&self) -> bool {
+        *self == WindowStart::AfterInvocation
+    }
+}
+
+/// Whether AWS can be set to this batching window: whole seconds up to
+/// [`MAX_BATCHING_WINDOW`], or [`DEFAULT_BATCHING_WINDOW`] (which cannot be set back
+/// once changed, but is what a new mapping has).
+pub fn aws_accepts_window(window: SimDuration) -> bool {
+    window == DEFAULT_BATCHING_WINDOW
+        || (window <= MAX_BATCHING_WINDOW && window.0.is_multiple_of(SimDuration::from_secs(1).0))
+}
+
+/// The warnings about the mapping: a window AWS cannot be set to.
+pub(crate) fn warnings(e: &Esm) -> Vec<ScenarioWarning> {
+    (!aws_accepts_window(e.batching_window))
+        .then_some(ScenarioWarning::BatchingWindowNotSettable {
+            window: e.batching_window,
+        })
+        .into_iter()
+        .collect()
+}
+
 /// The event source mapping.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Esm {
@@ -59,6 +106,9 @@ pub struct Esm {
     pub batch_size: u32,
     /// Maximum batching window (0 ..= 300 s; AWS default 500 ms).
     pub batching_window: SimDuration,
+    /// When a processor's window opens (default: after its previous invocation).
+    #[serde(skip_serializing_if = "WindowStart::is_after_invocation")]
+    pub batching_window_starts: WindowStart,
     /// Invocation payload limit in bytes (AWS: 6 MB = 6,291,456 bytes).
     pub max_payload_bytes: u64,
     /// Payload bytes per raw record byte (base64 inside JSON: 4/3).
@@ -83,6 +133,9 @@ pub struct RawEsm {
     /// Batching window.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub batching_window: Option<DurationValue>,
+    /// When a processor's window opens.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub batching_window_starts: Option<WindowStart>,
     /// Payload limit.
     #[serde(alias = "max_payload_bytes", skip_serializing_if = "Option::is_none")]
     pub max_payload: Option<SizeValue>,
@@ -164,6 +217,9 @@ pub(crate) fn resolve(raw: Option<&RawEsm>, cx: &Context<'_>, partitions: u32) -
     Ok(Esm {
         batch_size,
         batching_window,
+        batching_window_starts: e
+            .batching_window_starts
+            .unwrap_or(DEFAULT_BATCHING_WINDOW_STARTS),
         max_payload_bytes,
         payload_encoding_factor,
         record_overhead_bytes,
@@ -178,6 +234,7 @@ pub(crate) fn to_raw(e: &Esm) -> RawEsm {
     RawEsm {
         batch_size: Some(i64::from(e.batch_size)),
         batching_window: Some(DurationValue::new(e.batching_window)),
+        batching_window_starts: Some(e.batching_window_starts),
         max_payload: Some(SizeValue::new(e.max_payload_bytes)),
         payload_encoding_factor: Some(e.payload_encoding_factor),
         record_overhead: Some(SizeValue::new(e.record_overhead_bytes)),

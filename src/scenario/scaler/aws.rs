@@ -13,7 +13,8 @@ use crate::scenario::raw::{Expecting, ScalarOr};
 use crate::scenario::resolve::{Context, MAX_PARTITIONS, MAX_RUN, Result};
 use crate::scenario::units::DurationValue;
 
-/// Pollers at t = 0 (AWS fact: an on-demand mapping starts with one poller).
+/// Pollers at t = 0; an assumption: AWS says "a default number" (raised in 2023), its
+/// 2024 provisioned-mode blog says one.
 pub const DEFAULT_INITIAL_POLLERS: i64 = 1;
 /// Time between two evaluations (AWS fact: the scaler evaluates once a minute).
 pub const DEFAULT_EVALUATION_INTERVAL: SimDuration = SimDuration::from_secs(60);
@@ -45,6 +46,9 @@ pub(crate) fn assumptions() -> Vec<String> {
     let minutes = |d: SimDuration| d.to_std().as_secs() / 60;
     vec![
         format!(
+            "esm.scaler.initial_pollers: AWS starts an on-demand mapping with \"a default number\" of pollers (raised in 2023) and publishes none; the default is {DEFAULT_INITIAL_POLLERS}"
+        ),
+        format!(
             "esm.scaler.actuation_delay: AWS says changes happen within {} minutes of an evaluation; the default is the full {} s",
             minutes(AWS_ACTUATION_BOUND),
             DEFAULT_ACTUATION_DELAY.to_std().as_secs()
@@ -73,7 +77,7 @@ fn step_name(step: &ScaleStep) -> String {
 /// Settings of the AWS-like on-demand scaler.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct AwsScaler {
-    /// Pollers at t = 0 (AWS: 1).
+    /// Pollers at t = 0 (default 1, assumed).
     pub initial_pollers: u32,
     /// Upper bound (default and cap: the partition count).
     pub max_pollers: u32,
