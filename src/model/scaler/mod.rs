@@ -9,12 +9,14 @@
 
 mod aws;
 mod fixed;
+mod provisioned;
 
 use crate::engine::time::{SimDuration, SimTime};
 use crate::scenario::Scaler as ScalerConfig;
 
 pub use aws::AwsLikeScaler;
 pub use fixed::FixedScaler;
+pub use provisioned::ProvisionedScaler;
 
 /// What a scaler sees at an evaluation.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -81,6 +83,7 @@ pub fn build(config: &ScalerConfig, partitions: u32, seed: u64) -> Box<dyn Scale
     match config {
         ScalerConfig::Fixed { pollers } => Box::new(FixedScaler::new((*pollers).min(partitions))),
         ScalerConfig::Aws(aws) => Box::new(AwsLikeScaler::new(aws.clone(), partitions, seed)),
+        ScalerConfig::Provisioned(p) => Box::new(ProvisionedScaler::new(p.clone())),
     }
 }
 

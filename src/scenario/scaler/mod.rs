@@ -23,6 +23,7 @@ use serde::de::{
 use serde::{Deserialize, Serialize};
 use serde_saphyr::Spanned;
 
+use super::esm::provisioned::Provisioned;
 use super::locate::FieldPath;
 use super::resolve::{Context, Result};
 use aws::{AwsScaler, RawAwsScaler};
@@ -43,6 +44,9 @@ pub enum Scaler {
     /// The AWS-like on-demand scaler: evaluates the total lag every interval, adds
     /// pollers while it is high, removes them once it is low for a while.
     Aws(AwsScaler),
+    /// Provisioned mode's autoscaler (`esm.mode: provisioned`, set under
+    /// `esm.provisioned`, not here).
+    Provisioned(Provisioned),
 }
 
 /// A policy as the format knows it: its tag and the fields of its settings.
@@ -164,12 +168,14 @@ pub(crate) fn resolve(
     raw.unwrap_or(&default).policy().resolve(at, cx, &inputs)
 }
 
-/// The `explain` inverse: the resolved policy with every field written out.
-pub(crate) fn to_raw(s: &Scaler) -> RawScaler {
-    match s {
+/// The `explain` inverse: the resolved policy with every field written out; `None` for
+/// provisioned mode's autoscaler, which is written under `esm.provisioned`.
+pub(crate) fn to_raw(s: &Scaler) -> Option<RawScaler> {
+    Some(match s {
         Scaler::Fixed { pollers } => RawScaler::Fixed(fixed::to_raw(*pollers)),
         Scaler::Aws(a) => RawScaler::Aws(aws::to_raw(a)),
-    }
+        Scaler::Provisioned(_) => return None,
+    })
 }
 
 impl<'de> Deserialize<'de> for RawScaler {
