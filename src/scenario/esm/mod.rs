@@ -70,7 +70,9 @@ pub struct Esm {
     /// Limits of one poller.
     pub poller: PollerLimits,
     /// How the number of pollers changes: `esm.scaler` in on-demand mode, the
-    /// provisioned autoscaler ([`Scaler::Provisioned`]) in provisioned mode.
+    /// provisioned autoscaler ([`Scaler::Provisioned`]) in provisioned mode. Serialised
+    /// as the scenario writes it: `scaler`, or `mode: provisioned` and `provisioned`.
+    #[serde(flatten, serialize_with = "provisioned::serialize_scaler")]
     pub scaler: Scaler,
     /// How long partitions pause when the poller count changes (assumed 5 s).
     pub rebalance_pause: SimDuration,

@@ -10,7 +10,8 @@
 //! field of `esm.provisioned` written as `null` (or an empty block) says nothing and is
 //! accepted in both modes, so a sweep can zip `esm.mode` with `[null, 1, 4]`.
 
-use serde::{Deserialize, Serialize};
+use serde::ser::SerializeMap;
+use serde::{Deserialize, Serialize, Serializer};
 
 use crate::engine::time::SimDuration;
 use crate::scenario::locate::FieldPath;
@@ -250,6 +251,24 @@ fn resolve_provisioned(
             MAX_SCALE_IN_EVALUATIONS,
         )? as u32,
     })
+}
+
+/// Writes the resolved scaler as the scenario format has it: `scaler: {...}` on demand,
+/// `mode: provisioned` and `provisioned: {...}` in provisioned mode (so the manifest's
+/// scenario loads again).
+pub(crate) fn serialize_scaler<S: Serializer>(
+    scaler: &Scaler,
+    serializer: S,
+) -> std::result::Result<S::Ok, S::Error> {
+    let mut map = serializer.serialize_map(None)?;
+    match scaler {
+        Scaler::Provisioned(p) => {
+            map.serialize_entry("mode", &Mode::Provisioned)?;
+            map.serialize_entry("provisioned", p)?;
+        }
+        on_demand => map.serialize_entry("scaler", on_demand)?,
+    }
+    map.end()
 }
 
 /// The `explain` inverse of the provisioned settings.
