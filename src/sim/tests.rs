@@ -260,7 +260,7 @@ fn the_provisioned_autoscaler_sizes_on_the_lag_at_every_evaluation() {
         "{batch_size: 50, mode: provisioned, provisioned: {min_pollers: 1, max_pollers: 8, lag_per_poller: 100}}",
     ));
     assert_eq!(result.scaling.len(), 36, "every 10 s from 10 s to 360 s");
-    let mut pollers = 1;
+    let mut most_wanted = 1;
     for (i, s) in result.scaling.iter().enumerate() {
         assert_eq!(
             s.time,
@@ -279,9 +279,9 @@ fn the_provisioned_autoscaler_sizes_on_the_lag_at_every_evaluation() {
         if let Some(at) = s.effective_at {
             assert_eq!(at, s.time + SimDuration::from_secs(30));
         }
-        pollers = pollers.max(s.target);
+        most_wanted = most_wanted.max(s.target);
     }
-    assert_eq!(pollers, 8, "the spike needs the maximum");
+    assert_eq!(most_wanted, 8, "the spike needs the maximum");
     assert_eq!(result.summary.max_pollers, 8);
     assert!(
         result.summary.scaling_changes >= 2,
