@@ -54,7 +54,7 @@ pub enum ChartKind {
     Scaling,
     /// End-to-end p50/p99 latency.
     Latency,
-    /// Cumulative cost, requests and duration stacked.
+    /// Cumulative cost, requests and duration stacked (and EPUs in provisioned mode).
     Cost,
     /// Every panel above on a shared time axis, with the scenario and key numbers on top.
     Overview,

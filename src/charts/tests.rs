@@ -533,3 +533,29 @@ fn preview() {
     println!("{rows} rows: parse {parsed:?}, render 12 files {rendered:?}");
     crate::output::write::write_all(&dir, &files).unwrap();
 }
+
+#[test]
+fn the_cost_panel_stacks_event_poller_units_only_when_they_were_billed() {
+    let chart_of = |sets: &[&str]| {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("scenarios/on-demand-vs-provisioned.yaml");
+        let sets: Vec<String> = sets.iter().map(|s| s.to_string()).collect();
+        let scenario = crate::scenario::load::load(&path, &sets).unwrap();
+        let result = crate::sim::Simulation::new(&scenario).run(&mut |_| {});
+        let files = crate::output::render(&scenario, &result);
+        let bytes = |name: &str| &files.iter().find(|f| f.name == name).unwrap().bytes;
+        let input = ChartInput::from_bytes(
+            bytes("timeseries.csv"),
+            bytes("scaling.csv"),
+            bytes("manifest.json"),
+            bytes("summary.json"),
+        )
+        .unwrap();
+        svg_texts(&svg_of(&input, ChartKind::Cost))
+    };
+    let legend = "Event Poller Units".to_string();
+    assert!(chart_of(&[]).contains(&legend));
+    let on_demand = chart_of(&["esm.mode=on_demand", "esm.provisioned="]);
+    assert!(!on_demand.contains(&legend), "{on_demand:?}");
+    assert!(on_demand.contains(&"requests".to_string()));
+}

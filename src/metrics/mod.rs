@@ -281,7 +281,8 @@ impl Recorder {
         self.rows.push(row);
     }
 
-    /// Ends the run: the rows and the run totals, with what `billing` billed.
+    /// Ends the run: the rows and the run totals, with what `billing` billed up to the
+    /// last sample.
     pub fn finish(self, billing: &Billing) -> (Vec<SampleRow>, RunTotals) {
         let totals = RunTotals {
             invocations: self.invocations,
@@ -290,7 +291,7 @@ impl Recorder {
             retries: self.retries,
             billed_mb_ms: billing.billed_mb_ms(),
             max_concurrency: self.max_concurrency,
-            cost: billing.cost(),
+            cost: billing.cost(self.last_sample),
             latency: self.latency,
         };
         (self.rows, totals)

@@ -2,6 +2,7 @@
 
 use crate::engine::time::{SimDuration, SimTime};
 use crate::metrics::{RunTotals, SampleRow, ScalingRecord};
+use crate::scenario::esm::provisioned::Mode;
 
 /// End-of-run summary (`summary.json`, written field by field as listed in
 /// [`crate::output::columns::summary`]). Times are seconds since the start of the run;
@@ -14,6 +15,8 @@ pub struct Summary {
     pub seed: u64,
     /// Simulated seconds.
     pub duration_s: f64,
+    /// On-demand or provisioned.
+    pub mode: Mode,
     /// Records produced (including the initial backlog).
     pub produced_records: u64,
     /// Records committed.
@@ -68,6 +71,10 @@ pub struct Summary {
     pub cost_requests_usd: f64,
     /// Duration charges, USD.
     pub cost_duration_usd: f64,
+    /// Event Poller Unit-hours billed (0 in on-demand mode).
+    pub epu_hours: f64,
+    /// Event Poller Unit charges, USD.
+    pub cost_epu_usd: f64,
     /// Total cost, USD.
     pub cost_usd: f64,
     /// Events the engine processed.
@@ -82,6 +89,8 @@ pub struct SummaryContext<'a> {
     pub seed: u64,
     /// Simulated span.
     pub duration: SimDuration,
+    /// The mapping's mode.
+    pub mode: Mode,
     /// Lag at or under which the topic counts as drained.
     pub drained_lag: u64,
     /// Age SLO, if set.
@@ -128,6 +137,7 @@ impl Summary {
             scenario: ctx.scenario.to_string(),
             seed: ctx.seed,
             duration_s: ctx.duration.as_secs_f64(),
+            mode: ctx.mode,
             produced_records: last.map_or(0, |r| r.produced_total),
             committed_records: last.map_or(0, |r| r.committed_total),
             final_lag_records: last.map_or(0, |r| r.lag),
@@ -161,6 +171,8 @@ impl Summary {
             gb_s: totals.cost.gb_s,
             cost_requests_usd: totals.cost.requests_usd,
             cost_duration_usd: totals.cost.duration_usd,
+            epu_hours: totals.cost.epu_hours,
+            cost_epu_usd: totals.cost.epu_usd,
             cost_usd: totals.cost.total_usd,
             events_processed: ctx.events,
         }
@@ -223,6 +235,7 @@ mod tests {
             scenario: "hand-made",
             seed: 7,
             duration: SimDuration::from_secs(duration_s),
+            mode: Mode::OnDemand,
             drained_lag,
             slo_max_age: slo_s.map(SimDuration::from_secs),
             events: 0,

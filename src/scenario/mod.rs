@@ -67,6 +67,7 @@ pub fn assumptions() -> Vec<String> {
     [
         scaler::aws::assumptions(),
         esm::assumptions(),
+        esm::provisioned::assumptions(),
         producer::assumptions(),
         esm::poller::assumptions(),
         function::assumptions(),

@@ -1,5 +1,5 @@
-//! `pricing:`: the request price and the GB-second price tiers per architecture. Raw
-//! form, resolved form, the default price table, checks and `explain` inverse.
+//! `pricing:`: the request price, the GB-second price tiers per architecture and the
+//! Event Poller Unit price and density of provisioned mode. Raw form, resolved form, the default price table, checks and `explain` inverse.
 
 use serde::{Deserialize, Serialize};
 
@@ -23,6 +23,12 @@ pub const ARM64_TIERS: [(Option<f64>, f64); 3] = [
 ];
 /// GB-seconds used this month before the run when the scenario gives none.
 pub const DEFAULT_MONTH_TO_DATE_GB_S: f64 = 0.0;
+/// USD per Event Poller Unit-hour of provisioned mode (AWS price, us-east-1).
+pub const EPU_HOUR_USD: f64 = 0.185;
+/// Pollers one Event Poller Unit holds (AWS default density).
+pub const POLLERS_PER_EPU: i64 = 10;
+/// Most pollers per EPU a scenario may set.
+pub const MAX_POLLERS_PER_EPU: i64 = 1000;
 
 /// Prices (defaults: us-east-1, late 2026).
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -35,6 +41,10 @@ pub struct Pricing {
     pub arm64: Vec<PriceTier>,
     /// GB-seconds the account already used this month before the run (selects the tier).
     pub month_to_date_gb_s: f64,
+    /// USD per Event Poller Unit-hour (provisioned mode; AWS: $0.185 in us-east-1).
+    pub epu_hour_usd: f64,
+    /// Pollers per Event Poller Unit (AWS default: 10).
+    pub pollers_per_epu: u32,
 }
 
 /// One monthly price tier.
@@ -62,6 +72,12 @@ pub struct RawPricing {
     /// GB-s used this month before the run.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub month_to_date_gb_s: Option<f64>,
+    /// USD per EPU-hour.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub epu_hour_usd: Option<f64>,
+    /// Pollers per EPU.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pollers_per_epu: Option<i64>,
 }
 
 /// One price tier.
@@ -93,6 +109,8 @@ pub fn default_pricing() -> Pricing {
         x86_64: tiers(&X86_64_TIERS),
         arm64: tiers(&ARM64_TIERS),
         month_to_date_gb_s: DEFAULT_MONTH_TO_DATE_GB_S,
+        epu_hour_usd: EPU_HOUR_USD,
+        pollers_per_epu: POLLERS_PER_EPU as u32,
     }
 }
 
@@ -125,11 +143,27 @@ pub(crate) fn resolve(raw: Option<&RawPricing>, cx: &Context<'_>) -> Result<Pric
         |x| x >= 0.0,
         NON_NEGATIVE,
     )?;
+    let epu_hour_usd = cx.float(
+        &base.key("epu_hour_usd"),
+        p.epu_hour_usd,
+        defaults.epu_hour_usd,
+        |x| x >= 0.0,
+        "a price in USD >= 0",
+    )?;
+    let pollers_per_epu = cx.int(
+        &base.key("pollers_per_epu"),
+        p.pollers_per_epu,
+        POLLERS_PER_EPU,
+        1,
+        MAX_POLLERS_PER_EPU,
+    )? as u32;
     Ok(Pricing {
         request_per_million,
         x86_64,
         arm64,
         month_to_date_gb_s,
+        epu_hour_usd,
+        pollers_per_epu,
     })
 }
 
@@ -218,5 +252,7 @@ pub(crate) fn to_raw(p: &Pricing) -> RawPricing {
         x86_64: Some(tiers(&p.x86_64)),
         arm64: Some(tiers(&p.arm64)),
         month_to_date_gb_s: Some(p.month_to_date_gb_s),
+        epu_hour_usd: Some(p.epu_hour_usd),
+        pollers_per_epu: Some(i64::from(p.pollers_per_epu)),
     }
 }

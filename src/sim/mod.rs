@@ -170,6 +170,7 @@ impl<'a> Simulation<'a> {
             scenario: &scenario.name,
             seed: scenario.seed,
             duration: scenario.duration,
+            mode: scenario.esm.mode(),
             drained_lag: scenario.esm.batch_size as u64 * scenario.topic.partitions as u64,
             slo_max_age: scenario.slo.max_age,
             events,
@@ -217,12 +218,14 @@ impl<'a> Simulation<'a> {
         }
     }
 
-    /// Moves to `pollers` pollers and schedules the end of the rebalance pause.
+    /// Moves to `pollers` pollers (billed as EPUs in provisioned mode) and schedules the
+    /// end of the rebalance pause.
     fn reassign(&mut self, now: SimTime, pollers: u32) {
         if let Some(rebalance) = self.esm.reassign(now, pollers) {
             let generation = rebalance.generation;
             self.schedule(rebalance.until, Event::RebalanceEnd { generation });
         }
+        self.billing.pollers_changed(now, self.esm.pollers());
     }
 
     /// Lets `processor` invoke its batch now, or schedules when it should look again.
@@ -297,7 +300,7 @@ impl<'a> Simulation<'a> {
         let mut snapshot = Snapshot {
             pollers: self.esm.pollers(),
             processors: self.esm.processor_count(),
-            cost: self.billing.cost(),
+            cost: self.billing.cost(now),
             ..Snapshot::default()
         };
         for partition in self.log.partitions() {

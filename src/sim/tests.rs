@@ -1,6 +1,8 @@
 //! Micro-scenarios whose every number is computed by hand.
 
 use super::*;
+use crate::engine::time::SimDuration;
+use crate::model::scaler::Action;
 use crate::scenario::Scenario;
 use crate::scenario::load::from_yaml_str;
 
@@ -211,4 +213,105 @@ function: {{memory: 1024, duration: {{per_batch: 100ms}}}}
     assert_eq!((first.invocations, first.committed_records), (4, 4));
     assert!((first.latency_mean_s.unwrap() - 1.1).abs() < 1e-9);
     assert!((first.max_record_age_s - after.max_record_age_s - 1.0).abs() < 1e-9);
+}
+
+/// Eight partitions, Poisson arrivals of 400/s with a spike to 3,000/s from 60 s to 90 s,
+/// batches of 50 that take 20 ms + 4 ms per record; `esm` as given.
+fn spike(esm: &str) -> Scenario {
+    let yaml = format!(
+        "name: spike
+duration: 6m
+sample_interval: 5s
+topic: {{partitions: 8}}
+producer: {{rate: [{{constant: 400}}, {{spike: {{at: 1m, duration: 30s, rate: 2600}}}}]}}
+esm: {esm}
+function: {{memory: 1024, duration: {{per_batch: 20ms, per_record: 4ms, jitter: exponential}}}}
+"
+    );
+    from_yaml_str(&yaml, std::path::Path::new("."), &[]).expect("the spike scenario is valid")
+}
+
+#[test]
+fn provisioned_with_min_equal_to_max_runs_like_fixed_with_five_invoke_pollers() {
+    let fixed = run(&spike(
+        "{batch_size: 50, poller: {max_concurrent_invokes: 5}, scaler: {policy: fixed, pollers: 3}}",
+    ));
+    let provisioned = run(&spike(
+        "{batch_size: 50, mode: provisioned, provisioned: {min_pollers: 3, max_pollers: 3}}",
+    ));
+    let without_cost = |rows: &[SampleRow]| -> Vec<SampleRow> {
+        rows.iter()
+            .map(|r| SampleRow {
+                cost: crate::model::cost::CostBreakdown::default(),
+                ..r.clone()
+            })
+            .collect()
+    };
+    assert_eq!(without_cost(&provisioned.rows), without_cost(&fixed.rows));
+    assert!(provisioned.scaling.is_empty() && fixed.scaling.is_empty());
+    // The Lambda part of the cost is the same; provisioned adds one EPU (3 pollers) for
+    // the 360 s: 360 × $0.185 / 3600 = $0.0185.
+    let (p, f) = (&provisioned.summary, &fixed.summary);
+    assert_eq!(p.mode.as_str(), "provisioned");
+    assert_eq!(f.mode.as_str(), "on_demand");
+    assert_eq!((p.gb_s, p.cost_duration_usd), (f.gb_s, f.cost_duration_usd));
+    assert_eq!((f.epu_hours, f.cost_epu_usd), (0.0, 0.0));
+    assert_eq!(p.epu_hours, 0.1);
+    assert!((p.cost_epu_usd - 0.0185).abs() < 1e-12);
+    assert_eq!(p.cost_usd, f.cost_usd + p.cost_epu_usd);
+    assert!(provisioned.rows.iter().all(|r| r.cost.epu == 1));
+    assert!(fixed.rows.iter().all(|r| r.cost.epu == 0));
+}
+
+#[test]
+fn the_same_spike_drains_faster_in_provisioned_mode_with_enough_minimum_pollers() {
+    let on_demand = run(&spike("{batch_size: 50}")).summary;
+    let provisioned = run(&spike(
+        "{batch_size: 50, mode: provisioned, provisioned: {min_pollers: 4}}",
+    ))
+    .summary;
+    let drain = |s: &Summary| s.time_to_drain_s.expect("drains within the run");
+    assert!(
+        drain(&provisioned) < drain(&on_demand),
+        "provisioned {} s, on-demand {} s",
+        drain(&provisioned),
+        drain(&on_demand)
+    );
+    assert!(provisioned.max_record_age_s < on_demand.max_record_age_s);
+    assert!(provisioned.cost_epu_usd > 0.0 && on_demand.cost_epu_usd == 0.0);
+}
+
+#[test]
+fn the_provisioned_autoscaler_sizes_on_the_lag_at_every_evaluation() {
+    let result = run(&spike(
+        "{batch_size: 50, mode: provisioned, provisioned: {min_pollers: 1, max_pollers: 8, lag_per_poller: 100}}",
+    ));
+    assert_eq!(result.scaling.len(), 36, "every 10 s from 10 s to 360 s");
+    let mut most_wanted = 1;
+    for (i, s) in result.scaling.iter().enumerate() {
+        assert_eq!(
+            s.time,
+            SimTime::ZERO + SimDuration::from_secs(10 * (i as u64 + 1))
+        );
+        let needed = s.total_lag.div_ceil(100).clamp(1, 8) as u32;
+        match s.action {
+            Action::ScaleOut => assert_eq!((s.target, s.target > s.pollers), (needed, true)),
+            Action::ScaleIn => assert_eq!((s.target, s.target < s.pollers), (needed, true)),
+            Action::Hold => assert_eq!(s.target, s.pollers),
+        }
+        assert!(
+            s.reason
+                .starts_with(&format!("lag {} needs {needed} pollers", s.total_lag))
+        );
+        if let Some(at) = s.effective_at {
+            assert_eq!(at, s.time + SimDuration::from_secs(30));
+        }
+        most_wanted = most_wanted.max(s.target);
+    }
+    assert_eq!(most_wanted, 8, "the spike needs the maximum");
+    assert_eq!(result.summary.max_pollers, 8);
+    assert!(
+        result.summary.scaling_changes >= 2,
+        "out for the spike and back in"
+    );
 }

@@ -372,3 +372,28 @@ fn the_processor_sensitivity_sweep_compares_the_two_readings() {
         esmsim::scenario::ConcurrentInvokes::Unlimited
     );
 }
+
+#[test]
+fn the_mode_sweep_resolves_every_variant_and_zips_the_mode_with_min_pollers() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("scenarios/sweeps/on-demand-vs-provisioned.yaml");
+    let spec = esmsim::sweep::SweepSpec::load(&path).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!((spec.plan.variant_count(), spec.plan.run_count()), (6, 18));
+    let modes: Vec<String> = (0..6)
+        .map(|v| {
+            let scenario = spec
+                .base
+                .resolve(&spec.plan.overrides(v, 0))
+                .unwrap_or_else(|e| panic!("variant {v}: {e}"));
+            match &scenario.esm.scaler {
+                esmsim::scenario::Scaler::Provisioned(p) => format!("min {}", p.min_pollers),
+                esmsim::scenario::Scaler::Aws(_) => scenario.esm.mode().as_str().to_string(),
+                other => panic!("variant {v}: {other:?}"),
+            }
+        })
+        .collect();
+    assert_eq!(
+        modes,
+        ["on_demand", "min 1", "min 2", "min 4", "min 8", "min 12"]
+    );
+}

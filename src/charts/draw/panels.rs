@@ -170,7 +170,10 @@ pub(super) fn latency<'a>(frame: &Frame<'a>) -> Panel<'a> {
     }
 }
 
-/// Cumulative cost, duration and requests stacked, and the total.
+/// Cumulative cost, duration and requests stacked, and the total. In provisioned mode the
+/// Event Poller Units are the band between the stack and the total, which includes them.
+/// The band is drawn up to the total rather than read from `cost_epu_usd`, so the runs
+/// written before that column existed still plot.
 pub(super) fn cost<'a>(frame: &Frame<'a>) -> Panel<'a> {
     let s = &frame.input.series;
     // Stacked: duration at the bottom, requests on top of it.
@@ -185,26 +188,45 @@ pub(super) fn cost<'a>(frame: &Frame<'a>) -> Panel<'a> {
             (false, false) => f64::NAN,
         })
         .collect();
+    // The CSV rounds each cost to the nano-dollar; one EPU-minute is $0.003.
+    let epu_band = stacked
+        .iter()
+        .zip(&s.cost_usd)
+        .any(|(stack, total)| total - stack > EPU_BAND_MIN_USD);
+    let mut layers = Vec::with_capacity(4);
+    if epu_band {
+        layers.push(Series {
+            label: "Event Poller Units".into(),
+            ys: Cow::Borrowed(&s.cost_usd),
+            stroke: stroke(GREEN, 1, Dash::Solid),
+            kind: Kind::Area,
+        });
+    }
+    layers.extend([
+        Series {
+            label: "requests".into(),
+            ys: Cow::Owned(stacked),
+            stroke: stroke(ORANGE, 1, Dash::Solid),
+            kind: Kind::Area,
+        },
+        Series {
+            label: "duration (GB-s)".into(),
+            ys: Cow::Borrowed(&s.cost_duration_usd),
+            stroke: stroke(BLUE, 1, Dash::Solid),
+            kind: Kind::Area,
+        },
+        series("total", &s.cost_usd, stroke(INK, 2, Dash::Dashed)),
+    ]);
     Panel {
         caption: "Cumulative cost".into(),
         y_desc: format!("cost ({})", timeseries::COST_USD.unit.symbol()),
         y_format: YFormat::Usd,
-        series: vec![
-            Series {
-                label: "requests".into(),
-                ys: Cow::Owned(stacked),
-                stroke: stroke(ORANGE, 1, Dash::Solid),
-                kind: Kind::Area,
-            },
-            Series {
-                label: "duration (GB-s)".into(),
-                ys: Cow::Borrowed(&s.cost_duration_usd),
-                stroke: stroke(BLUE, 1, Dash::Solid),
-                kind: Kind::Area,
-            },
-            series("total", &s.cost_usd, stroke(INK, 2, Dash::Dashed)),
-        ],
+        series: layers,
         markers: vec![],
         hlines: vec![],
     }
 }
+
+/// Total cost above the stacked requests and duration from which the cost panel draws the
+/// EPU band: well above the CSV's rounding, well below one EPU-minute.
+const EPU_BAND_MIN_USD: f64 = 1e-6;

@@ -11,6 +11,7 @@ mod aws;
 mod fixed;
 mod keda;
 mod legacy;
+mod provisioned;
 
 use crate::engine::time::{SimDuration, SimTime};
 use crate::scenario::Scaler as ScalerConfig;
@@ -18,6 +19,7 @@ use crate::scenario::Scaler as ScalerConfig;
 pub use aws::AwsLikeScaler;
 pub use fixed::FixedScaler;
 pub use keda::KedaHpaScaler;
+pub use provisioned::ProvisionedScaler;
 
 /// What a scaler sees at an evaluation.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -86,6 +88,7 @@ pub fn build(config: &ScalerConfig, partitions: u32, seed: u64) -> Box<dyn Scale
         ScalerConfig::Aws(aws) => Box::new(AwsLikeScaler::new(aws.clone(), partitions, seed)),
         ScalerConfig::Keda(keda) => Box::new(KedaHpaScaler::new(keda.clone(), partitions)),
         ScalerConfig::Legacy(old) => Box::new(legacy::build(old, partitions, seed)),
+        ScalerConfig::Provisioned(p) => Box::new(ProvisionedScaler::new(p.clone())),
     }
 }
 

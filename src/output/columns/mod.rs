@@ -26,6 +26,10 @@ pub enum Unit {
     PerSecond,
     /// GB-seconds of function duration.
     GbSeconds,
+    /// Event Poller Units (provisioned mode).
+    Epu,
+    /// Event Poller Unit-hours (provisioned mode).
+    EpuHours,
     /// US dollars.
     Usd,
     /// Text, not a number.
@@ -42,6 +46,8 @@ impl Unit {
             Unit::Count | Unit::Text => "",
             Unit::PerSecond => "1/s",
             Unit::GbSeconds => "GB-s",
+            Unit::Epu => "EPU",
+            Unit::EpuHours => "EPU-h",
             Unit::Usd => "USD",
         }
     }

@@ -42,6 +42,17 @@ pub const DURATION_S: Column<Summary> = Column {
     value: |s| Value::Real(s.duration_s),
 };
 
+/// The `mode` field.
+pub const MODE: Column<Summary> = Column {
+    name: "mode",
+    unit: Unit::Text,
+    kind: Kind::Label,
+    optional: false,
+    decimals: None,
+    doc: "The mapping's mode, `on_demand` or `provisioned`.",
+    value: |s| Value::Text(s.mode.as_str()),
+};
+
 /// The `produced_records` field.
 pub const PRODUCED_RECORDS: Column<Summary> = Column {
     name: "produced_records",
@@ -328,6 +339,28 @@ pub const COST_DURATION_USD: Column<Summary> = Column {
     value: |s| Value::Real(s.cost_duration_usd),
 };
 
+/// The `epu_hours` field.
+pub const EPU_HOURS: Column<Summary> = Column {
+    name: "epu_hours",
+    unit: Unit::EpuHours,
+    kind: Kind::Counter,
+    optional: false,
+    decimals: None,
+    doc: "Event Poller Unit-hours billed (provisioned mode; 0 in on-demand mode).",
+    value: |s| Value::Real(s.epu_hours),
+};
+
+/// The `cost_epu_usd` field.
+pub const COST_EPU_USD: Column<Summary> = Column {
+    name: "cost_epu_usd",
+    unit: Unit::Usd,
+    kind: Kind::Counter,
+    optional: false,
+    decimals: None,
+    doc: "Event Poller Unit charges (provisioned mode; 0 in on-demand mode).",
+    value: |s| Value::Real(s.cost_epu_usd),
+};
+
 /// The `cost_usd` field.
 pub const COST_USD: Column<Summary> = Column {
     name: "cost_usd",
@@ -351,10 +384,11 @@ pub const EVENTS_PROCESSED: Column<Summary> = Column {
 };
 
 /// Every field of `summary.json`, in order.
-pub const SUMMARY: [&Column<Summary>; 31] = [
+pub const SUMMARY: [&Column<Summary>; 34] = [
     &SCENARIO,
     &SEED,
     &DURATION_S,
+    &MODE,
     &PRODUCED_RECORDS,
     &COMMITTED_RECORDS,
     &FINAL_LAG_RECORDS,
@@ -381,12 +415,14 @@ pub const SUMMARY: [&Column<Summary>; 31] = [
     &GB_S,
     &COST_REQUESTS_USD,
     &COST_DURATION_USD,
+    &EPU_HOURS,
+    &COST_EPU_USD,
     &COST_USD,
     &EVENTS_PROCESSED,
 ];
 
 /// The metrics of a sweep, in the column order of `sweep.csv` and `aggregate.csv`.
-pub const SWEEP_METRICS: [&Column<Summary>; 19] = [
+pub const SWEEP_METRICS: [&Column<Summary>; 20] = [
     &MAX_LAG_RECORDS,
     &MAX_RECORD_AGE_S,
     &LATENCY_P50_S,
@@ -400,6 +436,7 @@ pub const SWEEP_METRICS: [&Column<Summary>; 19] = [
     &COST_USD,
     &COST_REQUESTS_USD,
     &COST_DURATION_USD,
+    &COST_EPU_USD,
     &MAX_POLLERS,
     &MAX_CONCURRENCY,
     &SCALING_CHANGES,

@@ -237,6 +237,28 @@ pub const COST_DURATION_USD: Column<SampleRow> = Column {
     value: |r| Value::Real(r.cost.duration_usd),
 };
 
+/// The `epu` column.
+pub const EPU: Column<SampleRow> = Column {
+    name: "epu",
+    unit: Unit::Epu,
+    kind: Kind::Gauge,
+    optional: false,
+    decimals: None,
+    doc: "Event Poller Units provisioned, ceil(pollers / pricing.pollers_per_epu) (0 in on-demand mode).",
+    value: |r| Value::Int(u64::from(r.cost.epu)),
+};
+
+/// The `cost_epu_usd` column.
+pub const COST_EPU_USD: Column<SampleRow> = Column {
+    name: "cost_epu_usd",
+    unit: Unit::Usd,
+    kind: Kind::Counter,
+    optional: false,
+    decimals: Some(9),
+    doc: "Event Poller Unit charges since the start, units still provisioned billed up to the row's time (0 in on-demand mode).",
+    value: |r| Value::Real(r.cost.epu_usd),
+};
+
 /// The `cost_usd` column.
 pub const COST_USD: Column<SampleRow> = Column {
     name: "cost_usd",
@@ -249,7 +271,7 @@ pub const COST_USD: Column<SampleRow> = Column {
 };
 
 /// Every column of `timeseries.csv`, in order.
-pub const TIMESERIES: [&Column<SampleRow>; 22] = [
+pub const TIMESERIES: [&Column<SampleRow>; 24] = [
     &TIME_S,
     &PRODUCED_RECORDS_PER_S,
     &COMMITTED_RECORDS_PER_S,
@@ -271,5 +293,7 @@ pub const TIMESERIES: [&Column<SampleRow>; 22] = [
     &GB_S,
     &COST_REQUESTS_USD,
     &COST_DURATION_USD,
+    &EPU,
+    &COST_EPU_USD,
     &COST_USD,
 ];

@@ -1,9 +1,10 @@
 //! `esm:`: the event source mapping's batching and payload settings, the rebalance pause,
-//! and its two sub-blocks, the per-poller limits ([`poller`]) and the scaling policy
-//! ([`crate::scenario::scaler`]). Raw form, resolved form, defaults, checks and `explain`
+//! and its sub-blocks: the per-poller limits ([`poller`]), the scaling policy
+//! ([`crate::scenario::scaler`]) and provisioned mode ([`provisioned`]). Raw form, resolved form, defaults, checks and `explain`
 //! inverse.
 
 pub mod poller;
+pub mod provisioned;
 
 use serde::{Deserialize, Serialize};
 
@@ -14,6 +15,7 @@ use super::units::{DurationValue, SizeValue};
 use super::warnings::ScenarioWarning;
 use crate::engine::time::SimDuration;
 use poller::{PollerLimits, RawPoller};
+use provisioned::{Mode, ModeInputs, RawProvisioned};
 
 /// Records per batch when the scenario gives none (AWS default for Kafka sources).
 pub const DEFAULT_BATCH_SIZE: i64 = 100;
@@ -117,7 +119,10 @@ pub struct Esm {
     pub record_overhead_bytes: u64,
     /// Limits of one poller.
     pub poller: PollerLimits,
-    /// How the number of pollers changes.
+    /// How the number of pollers changes: `esm.scaler` in on-demand mode, the
+    /// provisioned autoscaler ([`Scaler::Provisioned`]) in provisioned mode. Serialised
+    /// as the scenario writes it: `scaler`, or `mode: provisioned` and `provisioned`.
+    #[serde(flatten, serialize_with = "provisioned::serialize_scaler")]
     pub scaler: Scaler,
     /// How long partitions pause when the poller count changes (assumed 5 s).
     pub rebalance_pause: SimDuration,
@@ -157,6 +162,23 @@ pub struct RawEsm {
     /// Scaling policy.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub scaler: Option<RawScaler>,
+    /// On-demand or provisioned.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mode: Option<Mode>,
+    /// Provisioned mode's settings.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub provisioned: Option<RawProvisioned>,
+}
+
+impl Esm {
+    /// On-demand or provisioned (provisioned exactly when the scaler is provisioned
+    /// mode's autoscaler).
+    pub fn mode(&self) -> Mode {
+        match self.scaler {
+            Scaler::Provisioned(_) => Mode::Provisioned,
+            _ => Mode::OnDemand,
+        }
+    }
 }
 
 /// Resolves `esm:` (every field has a default); `partitions` bounds the scaler.
@@ -207,13 +229,23 @@ pub(crate) fn resolve(raw: Option<&RawEsm>, cx: &Context<'_>, partitions: u32) -
         MAX_REBALANCE_PAUSE,
     )?;
     let poller = poller::resolve(e.poller.as_ref(), &base.key("poller"), cx)?;
-    let scaler = scaler::resolve(
-        e.scaler.as_ref(),
-        &base.key("scaler"),
-        cx,
+    let mode = ModeInputs {
+        mode: e.mode,
+        provisioned: e.provisioned.as_ref(),
+        scaler_given: e.scaler.is_some(),
         partitions,
         batch_size,
-    )?;
+    };
+    let scaler = match provisioned::resolve(&mode, &base, cx)? {
+        Some(provisioned) => provisioned,
+        None => scaler::resolve(
+            e.scaler.as_ref(),
+            &base.key("scaler"),
+            cx,
+            partitions,
+            batch_size,
+        )?,
+    };
     Ok(Esm {
         batch_size,
         batching_window,
@@ -240,6 +272,11 @@ pub(crate) fn to_raw(e: &Esm) -> RawEsm {
         record_overhead: Some(SizeValue::new(e.record_overhead_bytes)),
         rebalance_pause: Some(DurationValue::new(e.rebalance_pause)),
         poller: Some(poller::to_raw(&e.poller)),
-        scaler: Some(scaler::to_raw(&e.scaler)),
+        scaler: scaler::to_raw(&e.scaler),
+        mode: Some(e.mode()),
+        provisioned: match &e.scaler {
+            Scaler::Provisioned(p) => Some(provisioned::to_raw(p)),
+            _ => None,
+        },
     }
 }

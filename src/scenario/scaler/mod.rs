@@ -27,6 +27,7 @@ use serde::de::{
 use serde::{Deserialize, Serialize};
 use serde_saphyr::Spanned;
 
+use super::esm::provisioned::Provisioned;
 use super::locate::FieldPath;
 use super::resolve::{Context, Result};
 use aws::{AwsScaler, RawAwsScaler};
@@ -55,14 +56,17 @@ pub enum Scaler {
     /// The on-demand scaler as AWS described it before 2022: the `aws` rules, starting at
     /// half of the maximum and evaluating every 15 minutes.
     Legacy(AwsScaler),
+    /// Provisioned mode's autoscaler (`esm.mode: provisioned`, set under
+    /// `esm.provisioned`, not here).
+    Provisioned(Provisioned),
 }
 
 impl Scaler {
     /// The manifest's assumptions of this policy beyond those every manifest lists (the
-    /// `aws` policy's are among those).
+    /// `aws` policy's and provisioned mode's are among those).
     pub fn assumptions(&self) -> Vec<String> {
         match self {
-            Scaler::Fixed { .. } | Scaler::Aws(_) => Vec::new(),
+            Scaler::Fixed { .. } | Scaler::Aws(_) | Scaler::Provisioned(_) => Vec::new(),
             Scaler::Keda(_) => keda::assumptions(),
             Scaler::Legacy(_) => legacy::assumptions(),
         }
@@ -190,14 +194,16 @@ pub(crate) fn resolve(
     raw.unwrap_or(&default).policy().resolve(at, cx, &inputs)
 }
 
-/// The `explain` inverse: the resolved policy with every field written out.
-pub(crate) fn to_raw(s: &Scaler) -> RawScaler {
-    match s {
+/// The `explain` inverse: the resolved policy with every field written out; `None` for
+/// provisioned mode's autoscaler, which is written under `esm.provisioned`.
+pub(crate) fn to_raw(s: &Scaler) -> Option<RawScaler> {
+    Some(match s {
         Scaler::Fixed { pollers } => RawScaler::Fixed(fixed::to_raw(*pollers)),
         Scaler::Aws(a) => RawScaler::Aws(aws::to_raw(a)),
         Scaler::Keda(k) => RawScaler::Keda(keda::to_raw(k)),
         Scaler::Legacy(a) => RawScaler::Legacy(legacy::to_raw(a)),
-    }
+        Scaler::Provisioned(_) => return None,
+    })
 }
 
 impl<'de> Deserialize<'de> for RawScaler {
