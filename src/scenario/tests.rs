@@ -927,3 +927,35 @@ proptest! {
         let _ = with_sets(MINIMAL, &[&set]);
     }
 }
+
+#[test]
+fn provisioned_mode_keeps_aws_per_poller_invokes_and_window_start() {
+    let provisioned = "esm.mode=provisioned";
+    for (set, needles) in [
+        (
+            "esm.poller.max_concurrent_invokes=unlimited",
+            ["`esm.poller.max_concurrent_invokes` is unlimited", "1 to 5"],
+        ),
+        (
+            "esm.poller.max_concurrent_invokes=6",
+            ["`esm.poller.max_concurrent_invokes` is 6", "1 to 5"],
+        ),
+        (
+            "esm.batching_window_starts=first_record",
+            ["`esm.batching_window_starts`", "`after_invocation`"],
+        ),
+    ] {
+        assert_has(&err_set(&[provisioned, set]), &needles);
+        // The same values are fine on demand.
+        with_sets(MINIMAL, &[set]).unwrap_or_else(|e| panic!("{set}: {e}"));
+    }
+    let ok = with_sets(
+        MINIMAL,
+        &[provisioned, "esm.poller.max_concurrent_invokes=3"],
+    )
+    .expect("fewer invokes than AWS's 5 is a valid what-if");
+    assert_eq!(
+        ok.esm.poller.max_concurrent_invokes,
+        crate::scenario::ConcurrentInvokes::AtMost(3)
+    );
+}

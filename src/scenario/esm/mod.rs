@@ -14,6 +14,7 @@ use super::scaler::{self, RawScaler, Scaler};
 use super::units::{DurationValue, SizeValue};
 use super::warnings::ScenarioWarning;
 use crate::engine::time::SimDuration;
+use crate::scenario::ConcurrentInvokes;
 use poller::{PollerLimits, RawPoller};
 use provisioned::{Mode, ModeInputs, RawProvisioned};
 
@@ -182,6 +183,36 @@ impl Esm {
 }
 
 /// Resolves `esm:` (every field has a default); `partitions` bounds the scaler.
+/// In provisioned mode AWS fixes what on-demand leaves open: at most 5 concurrent
+/// invocations per poller, and the window starts when the previous batch completes.
+fn check_provisioned_limits(
+    base: &FieldPath,
+    cx: &Context<'_>,
+    poller: &PollerLimits,
+    starts: WindowStart,
+) -> Result<()> {
+    let over = match poller.max_concurrent_invokes {
+        ConcurrentInvokes::AtMost(n) if n <= 5 => None,
+        ConcurrentInvokes::AtMost(n) => Some(n.to_string()),
+        ConcurrentInvokes::Unlimited => Some("unlimited".to_string()),
+    };
+    if let Some(value) = over {
+        return Err(cx.invalid(
+            &base.key("poller").key("max_concurrent_invokes"),
+            value,
+            "1 to 5 with `esm.mode: provisioned` (AWS: 5 concurrent invocations per provisioned poller)",
+        ));
+    }
+    if starts != WindowStart::AfterInvocation {
+        return Err(cx.invalid(
+            &base.key("batching_window_starts"),
+            "first_record",
+            "`after_invocation` with `esm.mode: provisioned` (AWS: the next window starts when the previous batch completes)",
+        ));
+    }
+    Ok(())
+}
+
 pub(crate) fn resolve(raw: Option<&RawEsm>, cx: &Context<'_>, partitions: u32) -> Result<Esm> {
     let base = FieldPath::root("esm");
     let default = RawEsm::default();
@@ -246,12 +277,16 @@ pub(crate) fn resolve(raw: Option<&RawEsm>, cx: &Context<'_>, partitions: u32) -
             batch_size,
         )?,
     };
+    let batching_window_starts = e
+        .batching_window_starts
+        .unwrap_or(DEFAULT_BATCHING_WINDOW_STARTS);
+    if matches!(scaler, Scaler::Provisioned(_)) {
+        check_provisioned_limits(&base, cx, &poller, batching_window_starts)?;
+    }
     Ok(Esm {
         batch_size,
         batching_window,
-        batching_window_starts: e
-            .batching_window_starts
-            .unwrap_or(DEFAULT_BATCHING_WINDOW_STARTS),
+        batching_window_starts,
         max_payload_bytes,
         payload_encoding_factor,
         record_overhead_bytes,
