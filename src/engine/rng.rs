@@ -25,6 +25,10 @@ pub enum Purpose {
     Durations = 3,
     /// Decisions of the poller scaler.
     Scaler = 4,
+    /// Invocation errors of batches led by one partition.
+    InvocationErrors = 5,
+    /// Poison records of one partition.
+    PoisonRecords = 6,
 }
 
 /// SplitMix64 finaliser: a bijective 64-bit mixer with good avalanche.

@@ -11,7 +11,8 @@ pub mod summary;
 use crate::engine::time::SimTime;
 use crate::metrics::latency::{LatencyStats, RunGroups};
 use crate::model::cost::{Billing, CostBreakdown};
-use crate::model::log::Run;
+use crate::model::function::Outcome;
+use crate::model::log::{Run, Skip};
 use crate::model::scaler::Action;
 
 pub use summary::Summary;
@@ -50,8 +51,25 @@ pub struct SampleRow {
     pub mean_batch_records: Option<f64>,
     /// Invocations that failed during the interval.
     pub errors: u64,
+    /// Of `errors`, those that ran into the timeout.
+    pub errors_timeout: u64,
+    /// Of `errors`, those the function failed (an invocation error or a poison record).
+    pub errors_function: u64,
     /// Invocations that retried a failed batch during the interval.
     pub retries: u64,
+    /// Records sent to the on-failure destination during the interval.
+    pub records_to_destination: u64,
+    /// Records dropped during the interval: too large to send, or out of retries with no
+    /// destination.
+    pub records_dropped: u64,
+    /// Records that left the topic (retention) before they were committed, during the
+    /// interval.
+    pub records_expired: u64,
+    /// Records delivered again during the interval because their partition moved to
+    /// another poller while their batch was in flight.
+    pub records_duplicated: u64,
+    /// Partitions blocked on a failed batch at the end of the interval.
+    pub blocked_partitions: u32,
     /// Median end-to-end latency of records committed during the interval, seconds.
     pub latency_p50_s: Option<f64>,
     /// 99th percentile of the same.
@@ -106,6 +124,12 @@ pub struct Snapshot {
     pub partition_lags: Option<Vec<u64>>,
     /// Cost billed so far.
     pub cost: CostBreakdown,
+    /// Records committed without being processed so far, by [`Skip`] reason.
+    pub skipped: [u64; Skip::COUNT],
+    /// Records delivered again so far after a rebalance.
+    pub duplicated: u64,
+    /// Partitions blocked on a failed batch.
+    pub blocked_partitions: u32,
 }
 
 #[derive(Clone, Debug)]
@@ -113,6 +137,7 @@ struct Interval {
     invocations: u64,
     batch_records: u64,
     errors: u64,
+    errors_timeout: u64,
     retries: u64,
     busy_ns: u128,
     max_concurrency: u32,
@@ -129,6 +154,7 @@ impl Interval {
             invocations: 0,
             batch_records: 0,
             errors: 0,
+            errors_timeout: 0,
             retries: 0,
             busy_ns: 0,
             max_concurrency,
@@ -142,6 +168,7 @@ impl Interval {
         self.invocations = 0;
         self.batch_records = 0;
         self.errors = 0;
+        self.errors_timeout = 0;
         self.retries = 0;
         self.busy_ns = 0;
         self.max_concurrency = active;
@@ -160,8 +187,11 @@ pub struct Recorder {
     last_sample: SimTime,
     last_produced: u64,
     last_committed: u64,
+    last_skipped: [u64; Skip::COUNT],
+    last_duplicated: u64,
     invocations: u64,
     errors: u64,
+    errors_timeout: u64,
     retries: u64,
     batch_records: u64,
     max_concurrency: u32,
@@ -183,8 +213,11 @@ impl Recorder {
             last_sample: SimTime::ZERO,
             last_produced: initial_produced,
             last_committed: 0,
+            last_skipped: [0; Skip::COUNT],
+            last_duplicated: 0,
             invocations: 0,
             errors: 0,
+            errors_timeout: 0,
             retries: 0,
             batch_records: 0,
             max_concurrency: 0,
@@ -221,14 +254,18 @@ impl Recorder {
         }
     }
 
-    /// An invocation ended at `now`, `failed` if it was a function error; `in_flight`
-    /// invocations are still running.
-    pub fn invocation_ended(&mut self, now: SimTime, failed: bool, in_flight: u32) {
+    /// An invocation ended at `now` with `outcome`; `in_flight` invocations are still
+    /// running.
+    pub fn invocation_ended(&mut self, now: SimTime, outcome: Outcome, in_flight: u32) {
         self.integrate(now);
         self.active = in_flight;
-        if failed {
+        if outcome.is_error() {
             self.current.errors += 1;
             self.errors += 1;
+            if outcome == Outcome::Timeout {
+                self.current.errors_timeout += 1;
+                self.errors_timeout += 1;
+            }
         }
     }
 
@@ -265,7 +302,15 @@ impl Recorder {
             mean_batch_records: (interval.invocations > 0)
                 .then(|| interval.batch_records as f64 / interval.invocations as f64),
             errors: interval.errors,
+            errors_timeout: interval.errors_timeout,
+            errors_function: interval.errors - interval.errors_timeout,
             retries: interval.retries,
+            records_to_destination: since(&snapshot.skipped, &self.last_skipped, Skip::Destination),
+            records_dropped: since(&snapshot.skipped, &self.last_skipped, Skip::Oversized)
+                + since(&snapshot.skipped, &self.last_skipped, Skip::Discarded),
+            records_expired: since(&snapshot.skipped, &self.last_skipped, Skip::Expired),
+            records_duplicated: snapshot.duplicated - self.last_duplicated,
+            blocked_partitions: snapshot.blocked_partitions,
             latency_p50_s: interval.latency.as_ref().and_then(|l| l.quantile_secs(0.5)),
             latency_p99_s: interval
                 .latency
@@ -278,6 +323,8 @@ impl Recorder {
         self.last_sample = now;
         self.last_produced = snapshot.produced_total;
         self.last_committed = snapshot.committed_total;
+        self.last_skipped = snapshot.skipped;
+        self.last_duplicated = snapshot.duplicated;
         self.rows.push(row);
     }
 
@@ -288,6 +335,9 @@ impl Recorder {
             invocations: self.invocations,
             batch_records: self.batch_records,
             errors: self.errors,
+            errors_timeout: self.errors_timeout,
+            skipped: self.last_skipped,
+            duplicated: self.last_duplicated,
             retries: self.retries,
             billed_mb_ms: billing.billed_mb_ms(),
             max_concurrency: self.max_concurrency,
@@ -296,6 +346,11 @@ impl Recorder {
         };
         (self.rows, totals)
     }
+}
+
+/// What `skipped` gained for `reason` since `last`.
+fn since(skipped: &[u64; Skip::COUNT], last: &[u64; Skip::COUNT], reason: Skip) -> u64 {
+    skipped[reason as usize] - last[reason as usize]
 }
 
 /// Totals over the whole run.
@@ -307,6 +362,13 @@ pub struct RunTotals {
     pub batch_records: u64,
     /// Failed invocations.
     pub errors: u64,
+    /// Of `errors`, timeouts.
+    pub errors_timeout: u64,
+    /// Records committed without being processed up to the last sample, by [`Skip`]
+    /// reason.
+    pub skipped: [u64; Skip::COUNT],
+    /// Records delivered again after a rebalance, up to the last sample.
+    pub duplicated: u64,
     /// Retried invocations.
     pub retries: u64,
     /// Billed MB·ms.
@@ -351,7 +413,7 @@ mod tests {
         let mut r = recorder();
         // (0, 1]: one invocation 0.2 -> 0.5 s; 10 produced, 4 committed.
         r.invocation_started(secs(0.2), 4, false, 1);
-        r.invocation_ended(secs(0.5), false, 0);
+        r.invocation_ended(secs(0.5), Outcome::Ok, 0);
         r.sample(secs(1.0), snapshot(10, 4));
         // (1, 2]: one invocation 1.5 -> 2.25 s, still in flight at 2 s; 10 more
         // produced, 6 more committed.
@@ -360,7 +422,7 @@ mod tests {
         // (2, 2.5]: a second invocation 2.1 -> 2.4 s overlaps the first until 2.25 s;
         // 3 more produced and 3 more committed (a run arrived at 2.2 s, committed at 2.4 s).
         r.invocation_started(secs(2.1), 3, false, 2);
-        r.invocation_ended(secs(2.25), false, 1);
+        r.invocation_ended(secs(2.25), Outcome::Ok, 1);
         let run = Run {
             count: 3,
             bytes: 300,
@@ -368,7 +430,7 @@ mod tests {
             last: secs(2.2),
         };
         r.committed(&run, secs(2.4));
-        r.invocation_ended(secs(2.4), false, 0);
+        r.invocation_ended(secs(2.4), Outcome::Ok, 0);
         r.sample(secs(2.5), snapshot(23, 13));
         let (rows, totals) = r.finish(&crate::model::cost::tests::one_gb_billing());
 

@@ -2,6 +2,7 @@
 
 use crate::engine::time::{SimDuration, SimTime};
 use crate::metrics::{RunTotals, SampleRow, ScalingRecord};
+use crate::model::log::Skip;
 use crate::scenario::esm::provisioned::Mode;
 
 /// End-of-run summary (`summary.json`, written field by field as listed in
@@ -53,10 +54,26 @@ pub struct Summary {
     pub invocations: u64,
     /// Mean records per invocation.
     pub mean_batch_records: Option<f64>,
-    /// Failed invocations (timeouts).
+    /// Failed invocations.
     pub errors: u64,
+    /// Of `errors`, timeouts.
+    pub errors_timeout: u64,
+    /// Of `errors`, failures of the function (invocation errors, poison records).
+    pub errors_function: u64,
     /// Invocations that retried a failed batch.
     pub retries: u64,
+    /// Committed records that were processed successfully.
+    pub records_succeeded: u64,
+    /// Records sent to the on-failure destination.
+    pub records_to_destination: u64,
+    /// Records dropped: too large to send, or out of retries with no destination.
+    pub records_dropped: u64,
+    /// Of `records_dropped`, records too large for the payload on their own.
+    pub records_oversized: u64,
+    /// Records that left the topic (retention) before they were committed.
+    pub records_expired: u64,
+    /// Records delivered again after their partition moved during a rebalance.
+    pub records_duplicated: u64,
     /// Most invocations in flight at once.
     pub max_concurrency: u32,
     /// Most pollers active at a sample.
@@ -157,7 +174,17 @@ impl Summary {
             mean_batch_records: (totals.invocations > 0)
                 .then(|| totals.batch_records as f64 / totals.invocations as f64),
             errors: totals.errors,
+            errors_timeout: totals.errors_timeout,
+            errors_function: totals.errors - totals.errors_timeout,
             retries: totals.retries,
+            records_succeeded: last.map_or(0, |r| r.committed_total)
+                - totals.skipped.iter().sum::<u64>(),
+            records_to_destination: totals.skipped[Skip::Destination as usize],
+            records_dropped: totals.skipped[Skip::Oversized as usize]
+                + totals.skipped[Skip::Discarded as usize],
+            records_oversized: totals.skipped[Skip::Oversized as usize],
+            records_expired: totals.skipped[Skip::Expired as usize],
+            records_duplicated: totals.duplicated,
             max_concurrency: totals.max_concurrency,
             max_pollers: rows.iter().map(|r| r.pollers).max().unwrap_or(0),
             final_pollers: last.map_or(0, |r| r.pollers),
@@ -209,7 +236,14 @@ mod tests {
             invocations_per_s: 0.0,
             mean_batch_records: None,
             errors: 0,
+            errors_timeout: 0,
+            errors_function: 0,
             retries: 0,
+            records_to_destination: 0,
+            records_dropped: 0,
+            records_expired: 0,
+            records_duplicated: 0,
+            blocked_partitions: 0,
             latency_p50_s: None,
             latency_p99_s: None,
             cost: CostBreakdown::default(),
@@ -222,6 +256,9 @@ mod tests {
             invocations: 0,
             batch_records: 0,
             errors: 0,
+            errors_timeout: 0,
+            skipped: [0; Skip::COUNT],
+            duplicated: 0,
             retries: 0,
             billed_mb_ms: 0,
             max_concurrency: 0,

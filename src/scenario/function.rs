@@ -3,6 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::errors::{self, FunctionErrors, RawFunctionErrors};
 use super::locate::FieldPath;
 use super::resolve::{Context, MAX_RUN, Result};
 use super::units::DurationValue;
@@ -41,6 +42,9 @@ pub struct Function {
     pub timeout: SimDuration,
     /// How long one invocation takes.
     pub duration: DurationModel,
+    /// How often it fails (default: only by timing out).
+    #[serde(skip_serializing_if = "FunctionErrors::is_none")]
+    pub errors: FunctionErrors,
 }
 
 /// Lambda architecture.
@@ -103,6 +107,9 @@ pub struct RawFunction {
     /// Handler time model (required).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub duration: Option<RawDurationModel>,
+    /// Failure model.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub errors: Option<RawFunctionErrors>,
 }
 
 /// `function.architecture`.
@@ -168,8 +175,12 @@ pub(crate) fn pin_reference_memory(raw: &mut RawFunction) {
     }
 }
 
-/// Resolves `function:` (required).
-pub(crate) fn resolve(raw: Option<&RawFunction>, cx: &Context<'_>) -> Result<Function> {
+/// Resolves `function:` (required) for a topic of `partitions` partitions.
+pub(crate) fn resolve(
+    raw: Option<&RawFunction>,
+    cx: &Context<'_>,
+    partitions: u32,
+) -> Result<Function> {
     let base = FieldPath::root("function");
     let Some(f) = raw else {
         return Err(cx.missing(
@@ -196,11 +207,13 @@ pub(crate) fn resolve(raw: Option<&RawFunction>, cx: &Context<'_>) -> Result<Fun
         MAX_TIMEOUT,
     )?;
     let duration = resolve_duration_model(f.duration.as_ref(), &base.key("duration"), cx, memory)?;
+    let errors = errors::resolve(f.errors.as_ref(), &base.key("errors"), cx, partitions)?;
     Ok(Function {
         memory,
         architecture,
         timeout,
         duration,
+        errors,
     })
 }
 
@@ -305,5 +318,6 @@ pub(crate) fn to_raw(f: &Function) -> RawFunction {
                 Jitter::Lognormal { sigma } => RawJitter::Lognormal { sigma },
             }),
         }),
+        errors: Some(errors::to_raw(&f.errors)),
     }
 }

@@ -23,6 +23,7 @@ use serde::Serialize;
 use crate::engine::time::SimDuration;
 
 pub mod error;
+pub mod errors;
 pub mod esm;
 pub mod function;
 pub mod load;
@@ -68,6 +69,7 @@ pub fn assumptions() -> Vec<String> {
         scaler::aws::assumptions(),
         esm::assumptions(),
         esm::provisioned::assumptions(),
+        esm::on_failure::assumptions(),
         producer::assumptions(),
         esm::poller::assumptions(),
         function::assumptions(),

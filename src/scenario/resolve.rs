@@ -301,7 +301,7 @@ pub(crate) fn resolve_with(raw: &RawScenario, cx: &Context<'_>) -> Result<Scenar
         sample_interval,
         producer: producer::resolve(raw.producer.as_ref(), cx)?,
         esm: esm::resolve(raw.esm.as_ref(), cx, topic.partitions)?,
-        function: function::resolve(raw.function.as_ref(), cx)?,
+        function: function::resolve(raw.function.as_ref(), cx, topic.partitions)?,
         pricing: pricing::resolve(raw.pricing.as_ref(), cx)?,
         slo: slo::resolve(raw.slo.as_ref(), cx)?,
         outputs: outputs::resolve(raw.outputs.as_ref()),

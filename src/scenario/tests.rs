@@ -61,6 +61,7 @@ fn minimal_scenario_gets_every_default() {
             partitions: 4,
             keys: KeyDistribution::Uniform,
             initial_backlog: 0,
+            retention: crate::scenario::topic::DEFAULT_RETENTION,
         },
         producer: Producer {
             arrivals: ArrivalProcess::Poisson,
@@ -95,6 +96,7 @@ fn minimal_scenario_gets_every_default() {
                 },
             }),
             rebalance_pause: SimDuration::from_secs(5),
+            on_failure: Default::default(),
         },
         function: Function {
             memory: 128,
@@ -109,6 +111,7 @@ fn minimal_scenario_gets_every_default() {
                 threads: 1,
                 jitter: Jitter::Fixed,
             },
+            errors: Default::default(),
         },
         pricing: resolve::default_pricing(),
         slo: Slo { max_age: None },

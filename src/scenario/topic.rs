@@ -5,11 +5,22 @@ use serde::{Deserialize, Serialize};
 
 use super::locate::FieldPath;
 use super::resolve::{Context, MAX_PARTITIONS, NON_NEGATIVE, Result, int_range};
+use super::units::DurationValue;
+use crate::engine::time::SimDuration;
 
 /// Records per partition waiting at t = 0 when the scenario gives none.
 pub const DEFAULT_INITIAL_BACKLOG: i64 = 0;
 /// Largest initial backlog per partition.
 pub const MAX_INITIAL_BACKLOG: i64 = 1_000_000_000_000;
+
+/// How long the topic keeps a record when the scenario does not say: Kafka's default
+/// `retention.ms` (7 days).
+pub const DEFAULT_RETENTION: SimDuration = SimDuration::from_secs(7 * 24 * 3600);
+/// Shortest retention a scenario may set.
+pub const MIN_RETENTION: SimDuration = SimDuration::from_secs(1);
+/// Longest retention a scenario may set (a year; Kafka's infinite retention is longer
+/// than any run).
+pub const MAX_RETENTION: SimDuration = SimDuration::from_secs(366 * 24 * 3600);
 
 /// The Kafka topic.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -20,6 +31,14 @@ pub struct Topic {
     pub keys: KeyDistribution,
     /// Records per partition already waiting at t = 0.
     pub initial_backlog: u64,
+    /// How long a record stays in the log: records not committed by then are lost
+    /// (default 7 days, Kafka's default).
+    #[serde(skip_serializing_if = "is_default_retention")]
+    pub retention: SimDuration,
+}
+
+fn is_default_retention(r: &SimDuration) -> bool {
+    *r == DEFAULT_RETENTION
 }
 
 /// How record keys (and so records) spread over partitions.
@@ -54,6 +73,9 @@ pub struct RawTopic {
     /// Records per partition at t = 0.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub initial_backlog: Option<i64>,
+    /// How long the topic keeps records.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub retention: Option<DurationValue>,
 }
 
 /// `topic.keys`: `uniform`, `{zipf: s}`, `{hot: {partitions, factor}}`, `{weights: [..]}`.
@@ -94,10 +116,18 @@ pub(crate) fn resolve(raw: Option<&RawTopic>, cx: &Context<'_>) -> Result<Topic>
         0,
         MAX_INITIAL_BACKLOG,
     )? as u64;
+    let retention = cx.duration(
+        &base.key("retention"),
+        t.retention.as_ref(),
+        DEFAULT_RETENTION,
+        MIN_RETENTION,
+        MAX_RETENTION,
+    )?;
     Ok(Topic {
         partitions,
         keys,
         initial_backlog,
+        retention,
     })
 }
 
@@ -177,5 +207,6 @@ pub(crate) fn to_raw(t: &Topic) -> RawTopic {
             KeyDistribution::Weights(w) => RawKeys::Weights(w.clone()),
         }),
         initial_backlog: Some(t.initial_backlog.min(i64::MAX as u64) as i64),
+        retention: Some(DurationValue::new(t.retention)),
     }
 }

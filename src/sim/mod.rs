@@ -28,6 +28,8 @@
 //! invocation end, poller change, rebalance end).
 
 mod clock;
+#[cfg(test)]
+mod failure_tests;
 mod invariants;
 mod scaling;
 #[cfg(test)]
@@ -38,9 +40,9 @@ use crate::engine::time::SimTime;
 use crate::metrics::summary::SummaryContext;
 use crate::metrics::{Recorder, SampleRow, ScalingRecord, Snapshot, Summary};
 use crate::model::cost::Billing;
-use crate::model::esm::{Dispatch, Dispatcher};
+use crate::model::esm::{Dispatch, Dispatcher, Settled};
 use crate::model::function::{FunctionModel, Outcome};
-use crate::model::log::{Partition, TopicLog};
+use crate::model::log::{Partition, Skip, TopicLog};
 use crate::scenario::Scenario;
 
 use clock::SampleClock;
@@ -91,6 +93,9 @@ pub struct Simulation<'a> {
     queue: EventQueue<Event>,
     recorder: Recorder,
     samples: SampleClock,
+    /// Reused buffer: the first failed offset of each part of a batch whose poison
+    /// record the function reports (partial-batch responses).
+    first_failed: Vec<Option<u64>>,
     /// Violations found so far, when invariant checks are on.
     invariants: Option<Vec<String>>,
 }
@@ -110,6 +115,7 @@ impl<'a> Simulation<'a> {
             queue: EventQueue::new(),
             recorder,
             samples: SampleClock::new(scenario.sample_interval, SimTime::ZERO + scenario.duration),
+            first_failed: Vec::new(),
             invariants: None,
         }
     }
@@ -240,10 +246,8 @@ impl<'a> Simulation<'a> {
     /// Invokes the function with the batch the dispatcher built in `slot`.
     fn invoke(&mut self, processor: u32, slot: u32, now: SimTime) {
         let batch = self.esm.batch(slot);
-        let (records, retry) = (batch.records, batch.attempt > 1);
-        let invocation = self
-            .function
-            .invoke(batch.parts[0].partition, records, batch.bytes);
+        let (records, retry) = (batch.records, batch.retry);
+        let invocation = self.function.invoke(now, batch);
         self.billing.bill(&invocation);
         self.recorder
             .invocation_started(now, records, retry, self.function.in_flight());
@@ -268,12 +272,33 @@ impl<'a> Simulation<'a> {
     ) {
         self.function.finished();
         self.recorder
-            .invocation_ended(now, outcome.is_error(), self.function.in_flight());
-        self.esm.settle(slot, outcome, &mut self.log);
-        if outcome.commits() {
-            for (_, run) in &self.esm.batch(slot).runs {
-                self.recorder.committed(run, now);
+            .invocation_ended(now, outcome, self.function.in_flight());
+        self.first_failed.clear();
+        if outcome == Outcome::RecordError
+            && self.scenario.esm.on_failure.report_batch_item_failures
+        {
+            for part in &self.esm.batch(slot).parts {
+                let first = self
+                    .function
+                    .first_poison(part.partition, part.offset, part.records);
+                self.first_failed.push(first);
             }
+        }
+        match self
+            .esm
+            .settle(now, slot, outcome, &self.first_failed, &mut self.log)
+        {
+            Settled::All => {
+                for (_, run) in &self.esm.batch(slot).runs {
+                    self.recorder.committed(run, now);
+                }
+            }
+            Settled::Some => {
+                for run in self.esm.partly_committed() {
+                    self.recorder.committed(run, now);
+                }
+            }
+            Settled::None => {}
         }
         match self.esm.release(now, generation, processor, slot) {
             Some(processor) => self.try_dispatch(processor, now),
@@ -303,9 +328,14 @@ impl<'a> Simulation<'a> {
             cost: self.billing.cost(now),
             ..Snapshot::default()
         };
+        snapshot.duplicated = self.esm.duplicated();
         for partition in self.log.partitions() {
             snapshot.produced_total += partition.produced();
             snapshot.committed_total += partition.committed();
+            for reason in Skip::ALL {
+                snapshot.skipped[reason as usize] += partition.skipped_for(reason);
+            }
+            snapshot.blocked_partitions += u32::from(partition.is_blocked());
             snapshot.lag += partition.lag();
             snapshot.max_partition_lag = snapshot.max_partition_lag.max(partition.lag());
             if let Some(t) = partition.oldest_uncommitted() {

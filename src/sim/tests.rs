@@ -106,12 +106,14 @@ fn a_failing_batch_is_retried_whole_and_blocks_its_partition() {
 }
 
 #[test]
-fn a_rebalance_pauses_every_partition_and_commits_the_batch_that_spans_it() {
+fn a_rebalance_pauses_every_partition_and_redelivers_the_batch_whose_partition_moved() {
     // Two partitions at 5 records/s each (arrivals 0.2, 0.4, ... s), each its own
     // processor under one poller. Both windows close at 1 s: two batches of 5
     // records, 1.5 s each. The evaluation at 1 s sees lag 10 >= min_lag and scales
     // out to 2 pollers at 2 s: partitions pause until 4 s and windows restart at 5 s.
-    // The old batches end at 2.5 s, during the pause, and still commit.
+    // The old batches end at 2.5 s, during the pause. Partition 0 stays with poller 0
+    // and its batch commits; partition 1 moved to poller 1, so its old owner's commit
+    // is refused and its 5 records are delivered again.
     let yaml = "name: rebalance
 duration: 7s
 topic: {partitions: 2}
@@ -139,13 +141,20 @@ function: {memory: 1024, timeout: 10s, duration: {per_batch: 1500ms}}
         column(|r| r.invocations_per_s),
         vec![2.0, 0.0, 0.0, 0.0, 2.0, 0.0, 0.0]
     );
-    // 10 records commit at 2.5 s; the 2 × 20 records of 1.2 .. 5.0 s at 6.5 s.
+    // 5 records commit at 2.5 s; at 6.5 s partition 0's 20 records of 1.2 .. 5.0 s and
+    // partition 1's 5 redelivered ones with its 20.
     assert_eq!(
         column(|r| r.committed_total as f64),
-        vec![0.0, 0.0, 10.0, 10.0, 10.0, 10.0, 50.0]
+        vec![0.0, 0.0, 5.0, 5.0, 5.0, 5.0, 50.0]
     );
+    assert_eq!(
+        column(|r| r.records_duplicated as f64),
+        vec![0.0, 0.0, 5.0, 0.0, 0.0, 0.0, 0.0]
+    );
+    assert_eq!(result.summary.records_duplicated, 5);
     assert_eq!(result.summary.invocations, 4);
-    assert_eq!(result.summary.mean_batch_records, Some(12.5));
+    // Batches of 5, 5, 20 and 25 records.
+    assert_eq!(result.summary.mean_batch_records, Some(13.75));
     assert_eq!(result.summary.scaling_changes, 1);
 }
 

@@ -19,6 +19,10 @@ pub struct Processor {
     pub window_deadline: SimTime,
     /// Token of the only wake-up event that is still valid.
     pub wake_token: u64,
+    /// No batch goes before this time (the retry backoff after a failed attempt).
+    pub not_before: SimTime,
+    /// Sizes of the next batches after a failed batch was bisected, the next on top.
+    pub bisect: Vec<u64>,
 }
 
 /// Splits `items` into `groups` contiguous blocks, the first `items % groups` one larger.
@@ -52,6 +56,8 @@ pub fn assign(
                 busy: false,
                 window_deadline: window_start,
                 wake_token: 0,
+                not_before: SimTime::ZERO,
+                bisect: Vec::new(),
             });
         }
     }

@@ -2,7 +2,7 @@
 //! ready records of a processor's partitions, oldest record first.
 
 use crate::engine::time::SimTime;
-use crate::model::log::{Partition, Run};
+use crate::model::log::{Partition, Run, Skip};
 use crate::scenario::Esm;
 
 /// Limits that close a batch.
@@ -54,11 +54,13 @@ pub struct BatchPart {
     pub records: u64,
     /// Arrival time of its oldest record.
     pub oldest: SimTime,
+    /// Offset of its first record in the partition.
+    pub offset: u64,
 }
 
 /// A batch handed to one invocation. Cleared and refilled by [`build_batch`], so one
 /// value can be reused for many invocations without allocating; the dispatcher sets its
-/// attempt number.
+/// attempt number and where it came from.
 #[derive(Clone, Debug, Default)]
 pub struct Batch {
     /// Records per partition, in the order the partitions joined the batch.
@@ -73,6 +75,18 @@ pub struct Batch {
     /// Which attempt at these records this is: 1 for the first invocation, one more for
     /// each failed invocation of them before (a throttled invocation is not an attempt).
     pub attempt: u32,
+    /// Whether it re-sends records that failed before.
+    pub retry: bool,
+    /// The processor that invoked it, its poller, and the assignment generation then.
+    pub processor: u32,
+    /// See `processor`.
+    pub poller: u32,
+    /// See `processor`.
+    pub generation: u32,
+    /// Whether its size was capped by a bisection of a failed batch.
+    pub bisected: bool,
+    /// Whether its invocation failed and it is to be retried (set when it is settled).
+    pub failed: bool,
 }
 
 impl Batch {
@@ -87,7 +101,8 @@ impl Batch {
 
 /// Fills `batch` (cleared first) from the ready records of `eligible` partitions, oldest
 /// record first, until the batch size or the payload limit is reached. A record too
-/// large for the payload on its own is sent alone.
+/// large for the payload on its own is not sent: Lambda drops it, and its offset is
+/// committed ([`Skip::Oversized`]); the batch may then be empty.
 pub fn build_batch(
     partitions: &mut [Partition],
     eligible: &[u32],
@@ -110,7 +125,10 @@ pub fn build_batch(
             .front_ready()
             .expect("partition has a ready record");
         let k = records_that_fit(&run, batch, limits);
-        let k = if k == 0 && batch.records == 0 { 1 } else { k };
+        if k == 0 && batch.records == 0 {
+            partition.skip_front(1, Skip::Oversized);
+            continue;
+        }
         if k == 0 {
             break;
         }
@@ -124,6 +142,7 @@ pub fn build_batch(
                 partition: p,
                 records: taken.count,
                 oldest: taken.first,
+                offset: partition.committed(),
             }),
         }
     }

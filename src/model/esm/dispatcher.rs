@@ -8,8 +8,12 @@
 //!   `first_record`, at the later of that and the arrival of its oldest waiting record
 //!   (see [`Dispatcher::window_deadline`]).
 //! * [`Dispatcher::settle`] and [`Dispatcher::release`]: an invocation ended; its records
-//!   are committed or go back to the front of their partitions, and the processor (or,
-//!   after a rebalance, the partitions' new owners) may go on.
+//!   are committed, go back to the front of their partitions to be retried (whole, from
+//!   the first failed record, or bisected), or, when their retries or age ran out, go to
+//!   the on-failure destination; then the processor (or, after a rebalance, the
+//!   partitions' new owners) may go on. A batch whose partition moved to another poller
+//!   while it was in flight is not committed by its old owner: the new owner reads it
+//!   again (a duplicate delivery).
 //!
 //! It schedules nothing itself: it answers with [`Dispatch`] and [`Rebalance`] values
 //! that the simulation turns into events, so the order of events stays the simulation's.
@@ -21,7 +25,8 @@ use crate::model::esm::{
     Bandwidth, Batch, BatchLimits, Processor, assign, build_batch, fill::fill_time,
 };
 use crate::model::function::Outcome;
-use crate::model::log::{Run, TopicLog};
+use crate::model::log::{Run, Skip, TopicLog};
+use crate::scenario::esm::on_failure::{Destination, OnFailure};
 use crate::scenario::{ConcurrentInvokes, Scenario, WindowStart};
 
 /// What a processor does after [`Dispatcher::try_dispatch`].
@@ -41,6 +46,18 @@ pub enum Dispatch {
         /// Slot of the batch, see [`Dispatcher::batch`].
         slot: u32,
     },
+}
+
+/// Which records of a settled batch were processed successfully and committed (their
+/// latency is measured).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Settled {
+    /// All of the batch's runs ([`Batch::runs`]).
+    All,
+    /// Those of [`Dispatcher::partly_committed`].
+    Some,
+    /// None.
+    None,
 }
 
 /// A pause of every partition after a change of the poller count.
@@ -70,8 +87,14 @@ pub struct Dispatcher {
     pollers: u32,
     paused_until: SimTime,
     bandwidth: Vec<Bandwidth>,
-    /// Failed attempts at the records at the front of each partition.
-    failed_attempts: Vec<u32>,
+    /// What happens to failed batches.
+    on_failure: OnFailure,
+    /// Records delivered again after their partition moved during a rebalance.
+    duplicated: u64,
+    /// Runs committed by the last [`Dispatcher::settle`] that returned [`Settled::Some`].
+    partly_committed: Vec<Run>,
+    /// Reused buffer: the runs of a partition put back after a partial commit.
+    scratch_rest: Vec<Run>,
     /// Batches of the invocations in flight, by slot; freed slots are reused (with their
     /// allocations) by later invocations.
     batches: Vec<Batch>,
@@ -102,7 +125,10 @@ impl Dispatcher {
             pollers: 0,
             paused_until: SimTime::ZERO,
             bandwidth: Vec::new(),
-            failed_attempts: vec![0; partitions as usize],
+            on_failure: esm.on_failure.clone(),
+            duplicated: 0,
+            partly_committed: Vec::new(),
+            scratch_rest: Vec::new(),
             batches: Vec::new(),
             free_slots: Vec::new(),
             next_token: 0,
@@ -141,6 +167,28 @@ impl Dispatcher {
     /// The batch in `slot`.
     pub fn batch(&self, slot: u32) -> &Batch {
         &self.batches[slot as usize]
+    }
+
+    /// Records delivered again so far because their partition moved to another poller
+    /// while their batch was in flight.
+    pub fn duplicated(&self) -> u64 {
+        self.duplicated
+    }
+
+    /// The runs committed by the last settle that returned [`Settled::Some`].
+    pub fn partly_committed(&self) -> &[Run] {
+        &self.partly_committed
+    }
+
+    /// The batch limits of `processor`'s next batch: a bisection caps its size.
+    fn limits_of(&self, processor: u32) -> BatchLimits {
+        match self.processors[processor as usize].bisect.last() {
+            Some(&cap) => BatchLimits {
+                batch_size: cap.min(self.limits.batch_size),
+                ..self.limits
+            },
+            None => self.limits,
+        }
     }
 
     /// Replaces the processors with those of `pollers` pollers (at least one, at most one
@@ -215,34 +263,45 @@ impl Dispatcher {
         eligible: &[u32],
         log: &mut TopicLog,
     ) -> Dispatch {
-        let (mut ready, mut bytes) = (0, 0);
-        for &p in eligible {
-            let partition = log.advance(p, now);
-            ready += partition.ready_count();
-            bytes += partition.ready_bytes();
-        }
-        let deadline = self.window_deadline(processor, now, ready, eligible, log);
-        let can_send = self.limits.is_full(ready, bytes) || (now >= deadline && ready > 0);
-        let wake_at = if can_send {
-            let poller = self.processors[processor as usize].poller as usize;
-            let bandwidth_ready = self.bandwidth[poller].ready_at(now);
-            if bandwidth_ready <= now {
-                let slot = self.start_batch(processor, now, eligible, log);
-                return Dispatch::Invoke { slot };
+        let limits = self.limits_of(processor);
+        let wake_at = loop {
+            let (mut ready, mut bytes) = (0, 0);
+            for &p in eligible {
+                let partition = log.advance(p, now);
+                ready += partition.ready_count();
+                bytes += partition.ready_bytes();
             }
-            Some(bandwidth_ready)
-        } else if now < deadline {
-            let mut runs = mem::take(&mut self.scratch_runs);
-            let full_at = fill_time(log, eligible, deadline, &self.limits, &mut runs);
-            self.scratch_runs = runs;
-            Some(full_at.unwrap_or(deadline))
-        } else {
-            let horizon = self.horizon;
-            eligible
-                .iter()
-                .filter_map(|&p| log.next_arrival(p, now, horizon))
-                .min()
-                .filter(|&t| t <= horizon)
+            let deadline = self.window_deadline(processor, now, ready, eligible, log);
+            let can_send = limits.is_full(ready, bytes) || (now >= deadline && ready > 0);
+            let not_before = self.processors[processor as usize].not_before;
+            if can_send && now < not_before {
+                break Some(not_before);
+            }
+            if can_send {
+                let poller = self.processors[processor as usize].poller as usize;
+                let bandwidth_ready = self.bandwidth[poller].ready_at(now);
+                if bandwidth_ready > now {
+                    break Some(bandwidth_ready);
+                }
+                match self.start_batch(processor, now, eligible, &limits, log) {
+                    Some(slot) => return Dispatch::Invoke { slot },
+                    // Only records too large to send were ready: they were dropped.
+                    None => continue,
+                }
+            }
+            break if now < deadline {
+                let mut runs = mem::take(&mut self.scratch_runs);
+                let full_at = fill_time(log, eligible, deadline, &limits, &mut runs);
+                self.scratch_runs = runs;
+                Some(full_at.unwrap_or(deadline))
+            } else {
+                let horizon = self.horizon;
+                eligible
+                    .iter()
+                    .filter_map(|&p| log.next_arrival(p, now, horizon))
+                    .min()
+                    .filter(|&t| t <= horizon)
+            };
         };
         match wake_at {
             Some(at) => {
@@ -294,56 +353,228 @@ impl Dispatcher {
     }
 
     /// Builds the processor's batch into a free slot, puts its records in flight and
-    /// charges the poller's bandwidth.
+    /// charges the poller's bandwidth. `None` when the batch came out empty (only
+    /// records too large to send were waiting, and they were dropped).
     fn start_batch(
         &mut self,
         processor: u32,
         now: SimTime,
         eligible: &[u32],
+        limits: &BatchLimits,
         log: &mut TopicLog,
-    ) -> u32 {
+    ) -> Option<u32> {
         let slot = self.free_slots.pop().unwrap_or_else(|| {
             self.batches.push(Batch::default());
             self.batches.len() as u32 - 1
         });
         let batch = &mut self.batches[slot as usize];
-        build_batch(log.partitions_mut(), eligible, &self.limits, batch);
-        let failed_before = batch
-            .parts
-            .iter()
-            .map(|part| self.failed_attempts[part.partition as usize])
-            .max()
-            .unwrap_or(0);
-        batch.attempt = failed_before + 1;
-        for part in &batch.parts {
-            self.failed_attempts[part.partition as usize] = 0;
-            log.partition_mut(part.partition)
-                .start_flight(part.oldest, part.records);
+        build_batch(log.partitions_mut(), eligible, limits, batch);
+        if batch.records == 0 {
+            self.free_slots.push(slot);
+            return None;
         }
         let state = &mut self.processors[processor as usize];
+        let (mut failed_before, mut retry) = (0, false);
+        for part in &batch.parts {
+            let partition = log.partition_mut(part.partition);
+            failed_before = failed_before.max(partition.failed_attempts());
+            retry |= partition.is_blocked();
+            partition.start_flight(part.oldest, part.records);
+        }
+        batch.attempt = failed_before + 1;
+        batch.retry = retry;
+        batch.processor = processor;
+        batch.poller = state.poller;
+        batch.generation = self.generation;
+        batch.bisected = !state.bisect.is_empty();
+        batch.failed = false;
         state.busy = true;
         self.bandwidth[state.poller as usize].consume(now, batch.bytes, self.max_bytes_per_s);
-        slot
+        Some(slot)
     }
 
-    /// Applies the `outcome` of the invocation of the batch in `slot` to its partitions:
-    /// committed when the outcome commits, otherwise put back at the front to be retried
-    /// whole (a failed attempt if the outcome is an error).
-    #[inline]
-    pub fn settle(&mut self, slot: u32, outcome: Outcome, log: &mut TopicLog) {
+    /// Applies the `outcome` of the invocation of the batch in `slot`, ended at `now`,
+    /// to its partitions. `first_failed` holds, for a poison record with partial-batch
+    /// responses on, the first failed offset of each part (`None`: the part succeeded);
+    /// it is empty otherwise.
+    ///
+    /// * Success: the records are committed, except those of a partition that moved to
+    ///   another poller during a rebalance, which go back to be delivered again.
+    /// * Throttled: the records go back, not as an attempt.
+    /// * A failure with partial-batch responses and a poison record: each part commits
+    ///   its records before its first failed one; the rest is retried.
+    /// * Any other failure: the batch is retried whole, or in halves with bisection
+    ///   (halves of one record cannot split). When the failed attempts exceed the retry
+    ///   limit, or the oldest record is older than the record age limit, the records go
+    ///   to the destination (or are discarded without one) and their offsets are
+    ///   committed.
+    pub fn settle(
+        &mut self,
+        now: SimTime,
+        slot: u32,
+        outcome: Outcome,
+        first_failed: &[Option<u64>],
+        log: &mut TopicLog,
+    ) -> Settled {
         let batch = &self.batches[slot as usize];
+        let current = batch.generation == self.generation;
         if outcome.commits() {
-            for part in &batch.parts {
-                log.partition_mut(part.partition).commit(part.records);
+            if current {
+                self.finish_bisected(slot);
+                for part in &self.batches[slot as usize].parts {
+                    log.partition_mut(part.partition).commit(part.records);
+                }
+                return Settled::All;
             }
-            return;
+            return self.settle_moved(slot, log);
         }
-        let failed_attempts = batch.attempt - u32::from(!outcome.is_error());
+        if !outcome.is_error() {
+            for part in &batch.parts {
+                log.partition_mut(part.partition)
+                    .restore_front(batch.runs_of(part.partition));
+            }
+            return Settled::None;
+        }
+        self.batches[slot as usize].failed = true;
+        if !first_failed.is_empty() {
+            return self.settle_partial(now, slot, first_failed, log);
+        }
+        let batch = &self.batches[slot as usize];
+        let splits = self.on_failure.bisect_batch && batch.records > 1;
+        let failed = if splits && !self.on_failure.bisect_consumes_attempts {
+            batch.attempt - 1
+        } else {
+            batch.attempt
+        };
+        if self.exhausted(now, slot, failed) {
+            self.finish_bisected(slot);
+            self.batches[slot as usize].failed = false;
+            let batch = &self.batches[slot as usize];
+            let reason = self.exhausted_reason();
+            for part in &batch.parts {
+                log.partition_mut(part.partition)
+                    .commit_unprocessed(part.records, reason);
+            }
+            return Settled::None;
+        }
+        for part in &batch.parts {
+            log.partition_mut(part.partition)
+                .restore_failed(batch.runs_of(part.partition), failed);
+        }
+        if splits && current {
+            let records = batch.records;
+            let bisect = &mut self.processors[batch.processor as usize].bisect;
+            if batch.bisected {
+                bisect.pop();
+            }
+            bisect.push(records / 2);
+            bisect.push(records - records / 2);
+        }
+        Settled::None
+    }
+
+    /// Whether the batch in `slot`, failed `failed` times, has run out of retries or age.
+    fn exhausted(&self, now: SimTime, slot: u32, failed: u32) -> bool {
+        let batch = &self.batches[slot as usize];
+        let out_of_retries = self
+            .on_failure
+            .retry_limit()
+            .is_some_and(|limit| failed > limit);
+        let too_old = self.on_failure.max_record_age.is_some_and(|age| {
+            batch
+                .parts
+                .iter()
+                .any(|part| now.saturating_since(part.oldest) > age)
+        });
+        out_of_retries || too_old
+    }
+
+    /// Where exhausted records go.
+    fn exhausted_reason(&self) -> Skip {
+        match self.on_failure.destination {
+            Destination::None => Skip::Discarded,
+            _ => Skip::Destination,
+        }
+    }
+
+    /// A bisected batch is done (committed or given up): its processor goes on with the
+    /// next size.
+    fn finish_bisected(&mut self, slot: u32) {
+        let batch = &self.batches[slot as usize];
+        if batch.bisected && batch.generation == self.generation {
+            self.processors[batch.processor as usize].bisect.pop();
+        }
+    }
+
+    /// A successful batch of an older assignment: the parts whose partition stayed with
+    /// the same poller commit; the others go back to be delivered again by the new
+    /// owner (their old owner's commit is refused after the rebalance).
+    fn settle_moved(&mut self, slot: u32, log: &mut TopicLog) -> Settled {
+        self.partly_committed.clear();
+        let batch = &self.batches[slot as usize];
         for part in &batch.parts {
             let p = part.partition;
-            log.partition_mut(p).restore_front(batch.runs_of(p));
-            self.failed_attempts[p as usize] = failed_attempts;
+            let owner = self.processors[self.owner[p as usize] as usize].poller;
+            let partition = log.partition_mut(p);
+            if owner == batch.poller {
+                partition.commit(part.records);
+                self.partly_committed.extend(batch.runs_of(p).copied());
+            } else {
+                partition.restore_front(batch.runs_of(p));
+                self.duplicated += part.records;
+            }
         }
+        Settled::Some
+    }
+
+    /// A poison record with partial-batch responses: each part commits up to its first
+    /// failed record; the rest is retried, or sent to the destination when exhausted.
+    fn settle_partial(
+        &mut self,
+        now: SimTime,
+        slot: u32,
+        first_failed: &[Option<u64>],
+        log: &mut TopicLog,
+    ) -> Settled {
+        let failed = self.batches[slot as usize].attempt;
+        let exhausted = self.exhausted(now, slot, failed);
+        let reason = self.exhausted_reason();
+        if exhausted {
+            self.finish_bisected(slot);
+            self.batches[slot as usize].failed = false;
+        }
+        self.partly_committed.clear();
+        let mut rest = mem::take(&mut self.scratch_rest);
+        let batch = &self.batches[slot as usize];
+        for (part, failed_at) in batch.parts.iter().zip(first_failed) {
+            let p = part.partition;
+            let good = failed_at.map_or(part.records, |f| f - part.offset);
+            rest.clear();
+            let mut left = good;
+            for run in batch.runs_of(p) {
+                let mut run = *run;
+                if left >= run.count {
+                    left -= run.count;
+                    self.partly_committed.push(run);
+                } else {
+                    if left > 0 {
+                        self.partly_committed.push(run.split_front(left));
+                        left = 0;
+                    }
+                    rest.push(run);
+                }
+            }
+            let partition = log.partition_mut(p);
+            if good == part.records {
+                partition.commit(part.records);
+            } else if exhausted {
+                partition.commit_mixed(good, part.records - good, reason);
+            } else {
+                partition.commit_partial(good, rest.iter(), failed);
+            }
+        }
+        self.scratch_rest = rest;
+        Settled::Some
     }
 
     /// After a batch was settled: if the invoking processor's assignment is still
@@ -364,7 +595,14 @@ impl Dispatcher {
         self.free_slots.push(slot);
         let state = &mut self.processors[processor as usize];
         state.busy = false;
-        state.window_deadline = now + self.batching_window;
+        match self.on_failure.retry_backoff {
+            // A failed batch is retried once the backoff has passed, without a window.
+            Some(backoff) if self.batches[slot as usize].failed => {
+                state.window_deadline = now + backoff;
+                state.not_before = now + backoff;
+            }
+            _ => state.window_deadline = now + self.batching_window,
+        }
         Some(processor)
     }
 
@@ -439,7 +677,7 @@ function: {{memory: 1024, duration: {{per_batch: 100ms}}}}
             assert!(log.partition(0).in_flight());
             // The processor is busy until its invocation is released.
             assert_eq!(esm.try_dispatch(0, secs(0.5), &mut log), Dispatch::Idle);
-            esm.settle(slot, outcome, &mut log);
+            esm.settle(secs(0.5), slot, outcome, &[], &mut log);
             assert_eq!(esm.release(secs(0.5), esm.generation(), 0, slot), Some(0));
         }
         // Two failed attempts, then a throttle that is not one, then success.
@@ -477,7 +715,7 @@ function: {{memory: 1024, duration: {{per_batch: 100ms}}}}
     fn invoke_and_end(esm: &mut Dispatcher, log: &mut TopicLog, at: SimTime) {
         let slot = invoke(esm, log, at);
         assert_eq!(esm.batch(slot).records, 1);
-        esm.settle(slot, Outcome::Ok, log);
+        esm.settle(at, slot, Outcome::Ok, &[], log);
         let end = at + SimDuration::from_millis(100);
         assert_eq!(esm.release(end, esm.generation(), 0, slot), Some(0));
     }
@@ -510,7 +748,7 @@ function: {{memory: 1024, duration: {{per_batch: 100ms}}}}
         // That invocation runs until 6.5 s: the record of 6 s is already waiting when
         // the processor goes idle, so the window opens then, as with `after_invocation`.
         let slot = invoke(&mut esm, &mut log, secs(5.0));
-        esm.settle(slot, Outcome::Ok, &mut log);
+        esm.settle(secs(0.5), slot, Outcome::Ok, &[], &mut log);
         assert_eq!(esm.release(secs(6.5), esm.generation(), 0, slot), Some(0));
         assert_eq!(wake(&mut esm, &mut log, secs(6.5)), secs(7.5));
     }
@@ -533,7 +771,7 @@ function: {{memory: 1024, duration: {{per_batch: 100ms}}}}
         // Paused: nothing is eligible.
         assert_eq!(esm.try_dispatch(1, secs(1.0), &mut log), Dispatch::Idle);
         // The old batch still commits; partition 0's new owner is processor 0.
-        esm.settle(slot, Outcome::Ok, &mut log);
+        esm.settle(secs(0.5), slot, Outcome::Ok, &[], &mut log);
         assert_eq!(esm.release(secs(0.7), old, 0, slot), None);
         assert_eq!(esm.owner(esm.batch(slot).parts[0].partition), 0);
         esm.free(slot);

@@ -19,5 +19,5 @@ mod tests;
 pub use assign::{Processor, assign};
 pub use bandwidth::Bandwidth;
 pub use batch::{Batch, BatchLimits, BatchPart, build_batch};
-pub use dispatcher::{Dispatch, Dispatcher, Rebalance};
+pub use dispatcher::{Dispatch, Dispatcher, Rebalance, Settled};
 pub use fill::{fill_time, first_full_time};

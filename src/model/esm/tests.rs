@@ -2,7 +2,7 @@
 
 use super::*;
 use crate::engine::time::{SimDuration, SimTime};
-use crate::model::log::{Partition, Run};
+use crate::model::log::{Partition, Run, Skip};
 use crate::scenario::ConcurrentInvokes::{AtMost, Unlimited};
 
 fn owned(processors: &[Processor]) -> Vec<(u32, Vec<u32>)> {
@@ -379,7 +379,7 @@ fn payload_limit_uses_the_rounding_of_the_whole_batch() {
 }
 
 #[test]
-fn a_record_over_the_payload_limit_is_sent_alone() {
+fn a_record_over_the_payload_limit_is_dropped_and_never_blocks_its_partition() {
     // 1 KiB limit. p0: 100-byte records (334 payload bytes) at 0.5, 1.0, 1.5 s;
     // p1: a 1,000-byte record (1,534 payload bytes, over the limit) at 1.0 s.
     let limits = limits_with("  max_payload: 1KiB\n");
@@ -391,17 +391,24 @@ fn a_record_over_the_payload_limit_is_sent_alone() {
     build_batch(&mut ps, &[0, 1], &limits, &mut batch);
     assert_eq!((batch.records, batch.bytes), (2, 200));
     assert_eq!(batch.runs, vec![(0, run(2, 200, 0.5, 1.0))]);
-    // Then the large record alone, although a small one is ready behind it.
-    build_batch(&mut ps, &[0, 1], &limits, &mut batch);
-    assert_eq!((batch.records, batch.bytes), (1, 1_000));
-    assert_eq!(batch.runs, vec![(1, run(1, 1_000, 1.0, 1.0))]);
-    assert_eq!(parts(&batch), vec![(1, 1, secs_f(1.0))]);
-    // Then the small one.
+    ps[0].start_flight(secs_f(0.5), 2);
+    ps[0].commit(2);
+    // Then the large record is the oldest: Lambda drops it (its offset is committed)
+    // and the batch goes on with the small one behind it.
     build_batch(&mut ps, &[0, 1], &limits, &mut batch);
     assert_eq!((batch.records, batch.bytes), (1, 100));
     assert_eq!(batch.runs, vec![(0, run(1, 100, 1.5, 1.5))]);
+    assert_eq!(batch.parts[0].offset, 2);
+    assert_eq!(
+        (
+            ps[1].committed(),
+            ps[1].skipped_for(Skip::Oversized),
+            ps[1].lag()
+        ),
+        (1, 1, 0)
+    );
 
-    // A backlog of oversized records goes out one per batch.
+    // A backlog of oversized records is dropped whole: the batch comes out empty.
     let sizer = crate::model::traffic::RecordSizer::new(&crate::scenario::RecordSize::Fixed(1_000));
     let mut ps = vec![Partition::new(
         1,
@@ -412,11 +419,12 @@ fn a_record_over_the_payload_limit_is_sent_alone() {
         3,
         &sizer,
     )];
-    for left in [2, 1, 0] {
-        build_batch(&mut ps, &[0], &limits, &mut batch);
-        assert_eq!((batch.records, batch.bytes), (1, 1_000));
-        assert_eq!(ps[0].ready_count(), left);
-    }
+    build_batch(&mut ps, &[0], &limits, &mut batch);
+    assert_eq!(batch.records, 0);
+    assert_eq!(
+        (ps[0].ready_count(), ps[0].skipped_for(Skip::Oversized)),
+        (0, 3)
+    );
 }
 
 #[test]

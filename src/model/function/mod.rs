@@ -8,14 +8,17 @@
 //! [`Outcome::Throttled`]).
 
 pub mod duration;
+pub mod errors;
 #[cfg(test)]
 mod tests;
 
 use rand_chacha::ChaCha8Rng;
 
 use crate::engine::rng::{Purpose, stream};
-use crate::engine::time::SimDuration;
+use crate::engine::time::{SimDuration, SimTime};
+use crate::model::esm::Batch;
 use crate::scenario::Scenario;
+use errors::Failures;
 
 pub use duration::{DurationCalculator, MAX_VCPUS, MB_PER_VCPU, vcpus};
 
@@ -24,8 +27,11 @@ pub use duration::{DurationCalculator, MAX_VCPUS, MB_PER_VCPU, vcpus};
 pub enum Outcome {
     /// The handler returned: the batch's records are committed.
     Ok,
-    /// The handler returned an error: the batch is retried.
+    /// The invocation failed as a whole (a transient error): the batch is retried.
     Error,
+    /// A poison record in the batch made the handler fail: the batch is retried (from
+    /// that record, with partial-batch responses).
+    RecordError,
     /// The handler ran into the timeout: an error at the timeout, the batch is retried.
     Timeout,
     /// Lambda refused the invocation (HTTP 429): the batch goes back without being an
@@ -44,7 +50,10 @@ impl Outcome {
     /// Whether it is a function error: counted in `errors` and as a failed attempt at
     /// the batch (the batch is retried).
     pub fn is_error(self) -> bool {
-        matches!(self, Outcome::Error | Outcome::Timeout)
+        matches!(
+            self,
+            Outcome::Error | Outcome::RecordError | Outcome::Timeout
+        )
     }
 
     /// Whether Lambda bills it (a request and its duration).
@@ -80,6 +89,8 @@ pub struct FunctionModel {
     durations: DurationCalculator,
     /// Handler-time streams, one per partition (the batch's first partition draws).
     rngs: Vec<ChaCha8Rng>,
+    /// Invocation errors and poison records, when the function has any.
+    failures: Option<Failures>,
     in_flight: u32,
 }
 
@@ -91,16 +102,39 @@ impl FunctionModel {
             rngs: (0..scenario.topic.partitions)
                 .map(|p| stream(scenario.seed, Purpose::Durations, p as u64))
                 .collect(),
+            failures: (!scenario.function.errors.is_none()).then(|| {
+                Failures::new(
+                    &scenario.function.errors,
+                    scenario.topic.partitions,
+                    scenario.seed,
+                )
+            }),
             in_flight: 0,
         }
     }
 
-    /// Invokes a batch of `records` records of `bytes` raw bytes whose first partition is
-    /// `lead`; the invocation is in flight until [`FunctionModel::finished`].
-    pub fn invoke(&mut self, lead: u32, records: u64, bytes: u64) -> Invocation {
+    /// Invokes `batch` at `now` (its handler time drawn from the stream of its first
+    /// partition); the invocation is in flight until [`FunctionModel::finished`].
+    pub fn invoke(&mut self, now: SimTime, batch: &Batch) -> Invocation {
         self.in_flight += 1;
-        self.durations
-            .invoke(records, bytes, &mut self.rngs[lead as usize])
+        let lead = batch.parts[0].partition as usize;
+        let mut invocation =
+            self.durations
+                .invoke(batch.records, batch.bytes, &mut self.rngs[lead]);
+        if let Some(failures) = &mut self.failures
+            && invocation.outcome == Outcome::Ok
+        {
+            invocation.outcome = failures.outcome(now, batch);
+        }
+        invocation
+    }
+
+    /// The first poison record of `partition` in `offset..offset + records`, if any (for
+    /// a partial-batch response).
+    pub fn first_poison(&mut self, partition: u32, offset: u64, records: u64) -> Option<u64> {
+        self.failures
+            .as_mut()
+            .and_then(|f| f.first_poison(partition, offset, records))
     }
 
     /// An invocation ended.

@@ -20,6 +20,7 @@ fn function(memory: u32, reference: u32, cpu_bound: f64, threads: u32) -> Functi
             threads,
             jitter: Jitter::Fixed,
         },
+        errors: Default::default(),
     }
 }
 

@@ -40,6 +40,31 @@ pub use topic::TopicLog;
 /// evenly-spaced assumption for the records in it.
 pub const MAX_READY_RUNS: usize = 4096;
 
+/// Why records were committed without being processed successfully.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Skip {
+    /// Sent to the on-failure destination after their retries or age ran out.
+    Destination,
+    /// Retries or age ran out with no destination: the records are discarded.
+    Discarded,
+    /// A record too large for the invocation payload on its own: Lambda drops it.
+    Oversized,
+    /// Not committed within the topic's retention: gone from the log.
+    Expired,
+}
+
+impl Skip {
+    /// Number of reasons.
+    pub const COUNT: usize = 4;
+    /// Every reason, in index order.
+    pub const ALL: [Skip; Skip::COUNT] = [
+        Skip::Destination,
+        Skip::Discarded,
+        Skip::Oversized,
+        Skip::Expired,
+    ];
+}
+
 /// A partition: its producer, its records and its offsets.
 pub struct Partition {
     producer: Producer,
@@ -53,8 +78,14 @@ pub struct Partition {
     produced: u64,
     /// Records committed (the committed offset).
     committed: u64,
-    /// Committed records that were not processed successfully (part of `committed`).
-    skipped: u64,
+    /// Committed records that were not processed successfully (part of `committed`),
+    /// by [`Skip`] reason.
+    skipped: [u64; Skip::COUNT],
+    /// End offset of the records that have failed at least once and are not committed
+    /// yet: the partition is blocked on a failed batch while `committed` is below it.
+    failed_until: u64,
+    /// Failed attempts at the records below `failed_until`.
+    failed_attempts: u32,
     /// Arrival time of the oldest record of the batch in flight, if one is.
     in_flight_oldest: Option<SimTime>,
     /// Records of the batch in flight.
@@ -94,7 +125,9 @@ impl Partition {
             ready_bytes,
             produced: backlog,
             committed: 0,
-            skipped: 0,
+            skipped: [0; Skip::COUNT],
+            failed_until: 0,
+            failed_attempts: 0,
             in_flight_oldest: None,
             in_flight_records: 0,
         }
@@ -222,6 +255,35 @@ impl Partition {
         self.in_flight_records = 0;
     }
 
+    /// Puts the records of a failed attempt back at the front (as
+    /// [`Partition::restore_front`]) and remembers that they failed, `attempts` times in
+    /// all: the partition is blocked until they are committed.
+    pub fn restore_failed<'r>(
+        &mut self,
+        runs: impl DoubleEndedIterator<Item = &'r Run>,
+        attempts: u32,
+    ) {
+        let end = self.committed + self.in_flight_records;
+        self.restore_front(runs);
+        self.failed_until = self.failed_until.max(end);
+        self.failed_attempts = attempts;
+    }
+
+    /// Failed attempts at the records at the front (0 when they have not failed).
+    pub fn failed_attempts(&self) -> u32 {
+        if self.is_blocked() {
+            self.failed_attempts
+        } else {
+            0
+        }
+    }
+
+    /// Whether the records at the front have failed at least once and are not committed
+    /// yet (the partition is blocked on them).
+    pub fn is_blocked(&self) -> bool {
+        self.committed < self.failed_until
+    }
+
     /// Marks a batch of `records` records in flight whose oldest record arrived at
     /// `oldest`.
     pub fn start_flight(&mut self, oldest: SimTime, records: u64) {
@@ -246,11 +308,63 @@ impl Partition {
     }
 
     /// Commits the `count` records in flight although they were not processed
-    /// successfully (sent to an on-failure destination, filtered out or dropped): the
-    /// committed offset moves past them and they count as [`Partition::skipped`].
-    pub fn commit_unprocessed(&mut self, count: u64) {
-        self.commit(count);
-        self.skipped += count;
+    /// successfully (sent to an on-failure destination or discarded): the committed
+    /// offset moves past them and they count as skipped for `reason`.
+    pub fn commit_unprocessed(&mut self, count: u64, reason: Skip) {
+        self.commit_mixed(0, count, reason);
+    }
+
+    /// Commits the records in flight: the first `processed` were processed
+    /// successfully, the `unprocessed` after them were not (see
+    /// [`Partition::commit_unprocessed`]).
+    pub fn commit_mixed(&mut self, processed: u64, unprocessed: u64, reason: Skip) {
+        self.commit(processed + unprocessed);
+        self.skipped[reason as usize] += unprocessed;
+    }
+
+    /// Commits the first `count` records in flight and puts the rest (`rest`, in offset
+    /// order) back at the front as a failed attempt: a partial-batch response.
+    pub fn commit_partial<'r>(
+        &mut self,
+        count: u64,
+        rest: impl DoubleEndedIterator<Item = &'r Run>,
+        attempts: u32,
+    ) {
+        let end = self.committed + self.in_flight_records;
+        self.committed += count;
+        self.in_flight_records -= count;
+        self.restore_front(rest);
+        self.failed_until = self.failed_until.max(end);
+        self.failed_attempts = attempts;
+    }
+
+    /// Commits the first `k` waiting records without a batch (the partition must not be
+    /// in flight): a record too large to send, or records that left the log.
+    pub fn skip_front(&mut self, k: u64, reason: Skip) -> Run {
+        debug_assert!(!self.in_flight(), "skip_front while a batch is in flight");
+        let run = self.take_front(k);
+        self.committed += run.count;
+        self.skipped[reason as usize] += run.count;
+        run
+    }
+
+    /// Records that arrived at or before `cutoff` are gone from the log (retention):
+    /// the consumer skips them, as Kafka does when the committed offset falls out of the
+    /// log. Nothing happens while a batch is in flight (its records are older and are
+    /// dealt with when it ends). Returns the records expired.
+    pub fn expire(&mut self, cutoff: SimTime) -> u64 {
+        if self.in_flight() {
+            return 0;
+        }
+        let mut expired = 0;
+        while let Some(run) = self.ready.front() {
+            let k = run.arrived_by(cutoff);
+            if k == 0 {
+                break;
+            }
+            expired += self.skip_front(k, Skip::Expired).count;
+        }
+        expired
     }
 
     /// Checks conservation: every produced record is committed, in flight, or waiting,
@@ -285,9 +399,19 @@ impl Partition {
     }
 
     /// Records committed without a successful invocation (part of
-    /// [`Partition::committed`]).
+    /// [`Partition::committed`]), for every reason.
     pub fn skipped(&self) -> u64 {
-        self.skipped
+        self.skipped.iter().sum()
+    }
+
+    /// Records committed without a successful invocation for `reason`.
+    pub fn skipped_for(&self, reason: Skip) -> u64 {
+        self.skipped[reason as usize]
+    }
+
+    /// Records committed after a successful invocation.
+    pub fn succeeded(&self) -> u64 {
+        self.committed - self.skipped()
     }
 
     /// Offset lag: produced minus committed (records in flight count as lag).

@@ -276,10 +276,11 @@ fn records_committed_without_processing_move_the_offset_and_count_as_skipped() {
         p.start_flight(oldest, taken);
     };
     take(&mut p, 4);
-    p.commit_unprocessed(4);
+    p.commit_unprocessed(4, Skip::Destination);
     take(&mut p, 6);
     p.commit(6);
     assert_eq!((p.committed(), p.skipped(), p.lag()), (10, 4, 0));
+    assert_eq!((p.skipped_for(Skip::Destination), p.succeeded()), (4, 6));
     assert!(!p.in_flight());
     assert!(p.check_conservation().is_ok());
 }

@@ -11,6 +11,8 @@ pub struct TopicLog {
     curve: RateCurve,
     sizer: RecordSizer,
     resolution: SimDuration,
+    /// How long a record stays in the log (`topic.retention`).
+    retention: SimDuration,
 }
 
 impl TopicLog {
@@ -39,6 +41,7 @@ impl TopicLog {
             curve: RateCurve::new(&producer.rate),
             sizer,
             resolution: producer.resolution,
+            retention: topic.retention,
         }
     }
 
@@ -67,17 +70,25 @@ impl TopicLog {
         self.resolution
     }
 
-    /// Partition `p` with every record arrived by `now` ready.
+    /// Partition `p` with every record arrived by `now` ready, and those past the
+    /// topic's retention gone (see [`Partition::expire`]).
     pub fn advance(&mut self, p: u32, now: SimTime) -> &Partition {
         let partition = &mut self.partitions[p as usize];
         partition.advance(now, &self.curve, &self.sizer);
+        if let Some(cutoff) = retention_cutoff(now, self.retention) {
+            partition.expire(cutoff);
+        }
         partition
     }
 
-    /// Brings every partition up to `now`.
+    /// Brings every partition up to `now` (arrivals and retention).
     pub fn advance_all(&mut self, now: SimTime) {
+        let cutoff = retention_cutoff(now, self.retention);
         for partition in &mut self.partitions {
             partition.advance(now, &self.curve, &self.sizer);
+            if let Some(cutoff) = cutoff {
+                partition.expire(cutoff);
+            }
         }
     }
 
@@ -105,4 +116,10 @@ impl TopicLog {
             (total + p.lag(), max.max(p.lag()))
         })
     }
+}
+
+/// Records that arrived at or before this time have left the log at `now`: `None`
+/// before the first retention period has passed.
+fn retention_cutoff(now: SimTime, retention: SimDuration) -> Option<SimTime> {
+    now.0.checked_sub(retention.0).map(SimTime)
 }

@@ -247,8 +247,30 @@ pub const ERRORS: Column<Summary> = Column {
     kind: Kind::Counter,
     optional: false,
     decimals: None,
-    doc: "Failed invocations (timeouts).",
+    doc: "Failed invocations: timeouts and function errors.",
     value: |s| Value::Int(s.errors),
+};
+
+/// The `errors_timeout` field.
+pub const ERRORS_TIMEOUT: Column<Summary> = Column {
+    name: "errors_timeout",
+    unit: Unit::Count,
+    kind: Kind::Counter,
+    optional: false,
+    decimals: None,
+    doc: "Of `errors`, invocations that ran into the function timeout.",
+    value: |r| Value::Int(r.errors_timeout),
+};
+
+/// The `errors_function` field.
+pub const ERRORS_FUNCTION: Column<Summary> = Column {
+    name: "errors_function",
+    unit: Unit::Count,
+    kind: Kind::Counter,
+    optional: false,
+    decimals: None,
+    doc: "Of `errors`, invocations the function failed (an invocation error or a poison record).",
+    value: |r| Value::Int(r.errors_function),
 };
 
 /// The `retries` field.
@@ -260,6 +282,72 @@ pub const RETRIES: Column<Summary> = Column {
     decimals: None,
     doc: "Invocations that retried a failed batch.",
     value: |s| Value::Int(s.retries),
+};
+
+/// The `records_succeeded` field.
+pub const RECORDS_SUCCEEDED: Column<Summary> = Column {
+    name: "records_succeeded",
+    unit: Unit::Records,
+    kind: Kind::Counter,
+    optional: false,
+    decimals: None,
+    doc: "Committed records that were processed successfully (`committed_records` = this + `records_to_destination` + `records_dropped` + `records_expired`).",
+    value: |r| Value::Int(r.records_succeeded),
+};
+
+/// The `records_to_destination` field.
+pub const RECORDS_TO_DESTINATION: Column<Summary> = Column {
+    name: "records_to_destination",
+    unit: Unit::Records,
+    kind: Kind::Counter,
+    optional: false,
+    decimals: None,
+    doc: "Records sent to the on-failure destination.",
+    value: |r| Value::Int(r.records_to_destination),
+};
+
+/// The `records_dropped` field.
+pub const RECORDS_DROPPED: Column<Summary> = Column {
+    name: "records_dropped",
+    unit: Unit::Records,
+    kind: Kind::Counter,
+    optional: false,
+    decimals: None,
+    doc: "Records dropped: too large for the payload on their own, or out of retries with no destination.",
+    value: |r| Value::Int(r.records_dropped),
+};
+
+/// The `records_oversized` field.
+pub const RECORDS_OVERSIZED: Column<Summary> = Column {
+    name: "records_oversized",
+    unit: Unit::Records,
+    kind: Kind::Counter,
+    optional: false,
+    decimals: None,
+    doc: "Of `records_dropped`, records too large for the invocation payload on their own.",
+    value: |r| Value::Int(r.records_oversized),
+};
+
+/// The `records_expired` field.
+pub const RECORDS_EXPIRED: Column<Summary> = Column {
+    name: "records_expired",
+    unit: Unit::Records,
+    kind: Kind::Counter,
+    optional: false,
+    decimals: None,
+    doc: "Records that left the topic (retention) before they were committed.",
+    value: |r| Value::Int(r.records_expired),
+};
+
+/// The `records_duplicated` field.
+pub const RECORDS_DUPLICATED: Column<Summary> = Column {
+    name: "records_duplicated",
+    unit: Unit::Records,
+    kind: Kind::Counter,
+    optional: false,
+    decimals: None,
+    doc: "Records delivered again because their partition moved to another poller while their batch was in flight.",
+    value: |r| Value::Int(r.records_duplicated),
 };
 
 /// The `max_concurrency` field.
@@ -384,7 +472,7 @@ pub const EVENTS_PROCESSED: Column<Summary> = Column {
 };
 
 /// Every field of `summary.json`, in order.
-pub const SUMMARY: [&Column<Summary>; 34] = [
+pub const SUMMARY: [&Column<Summary>; 42] = [
     &SCENARIO,
     &SEED,
     &DURATION_S,
@@ -407,7 +495,15 @@ pub const SUMMARY: [&Column<Summary>; 34] = [
     &INVOCATIONS,
     &MEAN_BATCH_RECORDS,
     &ERRORS,
+    &ERRORS_TIMEOUT,
+    &ERRORS_FUNCTION,
     &RETRIES,
+    &RECORDS_SUCCEEDED,
+    &RECORDS_TO_DESTINATION,
+    &RECORDS_DROPPED,
+    &RECORDS_OVERSIZED,
+    &RECORDS_EXPIRED,
+    &RECORDS_DUPLICATED,
     &MAX_CONCURRENCY,
     &MAX_POLLERS,
     &FINAL_POLLERS,

@@ -171,6 +171,28 @@ pub const ERRORS: Column<SampleRow> = Column {
     value: |r| Value::Int(r.errors),
 };
 
+/// The `errors_timeout` column.
+pub const ERRORS_TIMEOUT: Column<SampleRow> = Column {
+    name: "errors_timeout",
+    unit: Unit::Count,
+    kind: Kind::Interval,
+    optional: false,
+    decimals: None,
+    doc: "Of `errors`, invocations that ran into the function timeout (billed at the timeout).",
+    value: |r| Value::Int(r.errors_timeout),
+};
+
+/// The `errors_function` column.
+pub const ERRORS_FUNCTION: Column<SampleRow> = Column {
+    name: "errors_function",
+    unit: Unit::Count,
+    kind: Kind::Interval,
+    optional: false,
+    decimals: None,
+    doc: "Of `errors`, invocations the function failed: an invocation error or a poison record in the batch.",
+    value: |r| Value::Int(r.errors_function),
+};
+
 /// The `retries` column.
 pub const RETRIES: Column<SampleRow> = Column {
     name: "retries",
@@ -180,6 +202,61 @@ pub const RETRIES: Column<SampleRow> = Column {
     decimals: None,
     doc: "Invocations that retried a failed batch during the interval.",
     value: |r| Value::Int(r.retries),
+};
+
+/// The `records_to_destination` column.
+pub const RECORDS_TO_DESTINATION: Column<SampleRow> = Column {
+    name: "records_to_destination",
+    unit: Unit::Records,
+    kind: Kind::Interval,
+    optional: false,
+    decimals: None,
+    doc: "Records sent to the on-failure destination during the interval (retries or record age ran out); their offsets are committed.",
+    value: |r| Value::Int(r.records_to_destination),
+};
+
+/// The `records_dropped` column.
+pub const RECORDS_DROPPED: Column<SampleRow> = Column {
+    name: "records_dropped",
+    unit: Unit::Records,
+    kind: Kind::Interval,
+    optional: false,
+    decimals: None,
+    doc: "Records dropped during the interval: too large for the payload on their own, or out of retries with no destination; their offsets are committed.",
+    value: |r| Value::Int(r.records_dropped),
+};
+
+/// The `records_expired` column.
+pub const RECORDS_EXPIRED: Column<SampleRow> = Column {
+    name: "records_expired",
+    unit: Unit::Records,
+    kind: Kind::Interval,
+    optional: false,
+    decimals: None,
+    doc: "Records that left the topic (`topic.retention`) before they were committed, during the interval; the consumer skips them.",
+    value: |r| Value::Int(r.records_expired),
+};
+
+/// The `records_duplicated` column.
+pub const RECORDS_DUPLICATED: Column<SampleRow> = Column {
+    name: "records_duplicated",
+    unit: Unit::Records,
+    kind: Kind::Interval,
+    optional: false,
+    decimals: None,
+    doc: "Records delivered again during the interval: their batch was in flight when their partition moved to another poller (assumed model).",
+    value: |r| Value::Int(r.records_duplicated),
+};
+
+/// The `blocked_partitions` column.
+pub const BLOCKED_PARTITIONS: Column<SampleRow> = Column {
+    name: "blocked_partitions",
+    unit: Unit::Count,
+    kind: Kind::Gauge,
+    optional: false,
+    decimals: None,
+    doc: "Partitions blocked at the end of the interval: their oldest records failed at least once and are not committed yet.",
+    value: |r| Value::Int(u64::from(r.blocked_partitions)),
 };
 
 /// The `latency_p50_s` column.
@@ -271,7 +348,7 @@ pub const COST_USD: Column<SampleRow> = Column {
 };
 
 /// Every column of `timeseries.csv`, in order.
-pub const TIMESERIES: [&Column<SampleRow>; 24] = [
+pub const TIMESERIES: [&Column<SampleRow>; 31] = [
     &TIME_S,
     &PRODUCED_RECORDS_PER_S,
     &COMMITTED_RECORDS_PER_S,
@@ -287,7 +364,14 @@ pub const TIMESERIES: [&Column<SampleRow>; 24] = [
     &INVOCATIONS_PER_S,
     &MEAN_BATCH_RECORDS,
     &ERRORS,
+    &ERRORS_TIMEOUT,
+    &ERRORS_FUNCTION,
     &RETRIES,
+    &RECORDS_TO_DESTINATION,
+    &RECORDS_DROPPED,
+    &RECORDS_EXPIRED,
+    &RECORDS_DUPLICATED,
+    &BLOCKED_PARTITIONS,
     &LATENCY_P50_S,
     &LATENCY_P99_S,
     &GB_S,

@@ -3,6 +3,7 @@
 //! ([`crate::scenario::scaler`]) and provisioned mode ([`provisioned`]). Raw form, resolved form, defaults, checks and `explain`
 //! inverse.
 
+pub mod on_failure;
 pub mod poller;
 pub mod provisioned;
 
@@ -15,6 +16,7 @@ use super::units::{DurationValue, SizeValue};
 use super::warnings::ScenarioWarning;
 use crate::engine::time::SimDuration;
 use crate::scenario::ConcurrentInvokes;
+use on_failure::{OnFailure, RawOnFailure};
 use poller::{PollerLimits, RawPoller};
 use provisioned::{Mode, ModeInputs, RawProvisioned};
 
@@ -127,6 +129,10 @@ pub struct Esm {
     pub scaler: Scaler,
     /// How long partitions pause when the poller count changes (assumed 5 s).
     pub rebalance_pause: SimDuration,
+    /// What happens to a batch whose invocation failed (default: retried until it
+    /// succeeds or its records leave the topic).
+    #[serde(skip_serializing_if = "OnFailure::is_default")]
+    pub on_failure: OnFailure,
 }
 
 /// `esm:`.
@@ -169,6 +175,9 @@ pub struct RawEsm {
     /// Provisioned mode's settings.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub provisioned: Option<RawProvisioned>,
+    /// Failure handling.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub on_failure: Option<RawOnFailure>,
 }
 
 impl Esm {
@@ -283,6 +292,11 @@ pub(crate) fn resolve(raw: Option<&RawEsm>, cx: &Context<'_>, partitions: u32) -
     if matches!(scaler, Scaler::Provisioned(_)) {
         check_provisioned_limits(&base, cx, &poller, batching_window_starts)?;
     }
+    let mode = match scaler {
+        Scaler::Provisioned(_) => Mode::Provisioned,
+        _ => Mode::OnDemand,
+    };
+    let on_failure = on_failure::resolve(e.on_failure.as_ref(), &base.key("on_failure"), cx, mode)?;
     Ok(Esm {
         batch_size,
         batching_window,
@@ -293,6 +307,7 @@ pub(crate) fn resolve(raw: Option<&RawEsm>, cx: &Context<'_>, partitions: u32) -
         poller,
         scaler,
         rebalance_pause,
+        on_failure,
     })
 }
 
@@ -313,5 +328,6 @@ pub(crate) fn to_raw(e: &Esm) -> RawEsm {
             Scaler::Provisioned(p) => Some(provisioned::to_raw(p)),
             _ => None,
         },
+        on_failure: Some(on_failure::to_raw(&e.on_failure)),
     }
 }
