@@ -397,3 +397,46 @@ fn the_mode_sweep_resolves_every_variant_and_zips_the_mode_with_min_pollers() {
         ["on_demand", "min 1", "min 2", "min 4", "min 8", "min 12"]
     );
 }
+
+#[test]
+fn the_poison_pill_sweep_shows_a_dead_letter_queue_unblocking_the_partition() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/sweeps/poison-pill.yaml");
+    let opts = SweepOptions {
+        out: Some(dir.path().to_path_buf()),
+        charts: false,
+        ..SweepOptions::default()
+    };
+    let report = run_sweep(&path, &opts, &mut |_| {}).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(report.runs, 8);
+    let table = csv(dir.path(), "aggregate.csv");
+    let number = |name: &str| -> Vec<f64> {
+        column(&table, name)
+            .iter()
+            .map(|x| x.parse().unwrap())
+            .collect()
+    };
+    assert_eq!(
+        column(&table, "esm.on_failure.max_retry_attempts"),
+        ["-1", "0", "2", "10"]
+    );
+    // Each partition has its own processor, so every failure is the poison's batch: the
+    // first attempt plus the retries, then the queue. Unlimited retries fail all run.
+    let errors = number("errors_mean");
+    assert_eq!(errors[1..], [1.0, 3.0, 11.0]);
+    assert!(errors[0] > 1_000.0, "{errors:?}");
+    let to_queue = number("records_to_destination_mean");
+    assert_eq!(to_queue[0], 0.0);
+    assert!(
+        to_queue[1..].iter().all(|&n| n > 0.0 && n <= 100.0),
+        "{to_queue:?}"
+    );
+    // Blocked for the rest of the run, or not for long.
+    let ages = number("max_record_age_s_mean");
+    assert!(ages[0] > 900.0, "{ages:?}");
+    assert!(ages[1..].iter().all(|&a| a < 30.0), "{ages:?}");
+    assert_eq!(
+        column(&table, "meets_slo"),
+        ["false", "true", "true", "true"]
+    );
+}

@@ -518,7 +518,7 @@ pub const SUMMARY: [&Column<Summary>; 42] = [
 ];
 
 /// The metrics of a sweep, in the column order of `sweep.csv` and `aggregate.csv`.
-pub const SWEEP_METRICS: [&Column<Summary>; 20] = [
+pub const SWEEP_METRICS: [&Column<Summary>; 25] = [
     &MAX_LAG_RECORDS,
     &MAX_RECORD_AGE_S,
     &LATENCY_P50_S,
@@ -539,6 +539,11 @@ pub const SWEEP_METRICS: [&Column<Summary>; 20] = [
     &PRODUCED_RECORDS,
     &COMMITTED_RECORDS,
     &FINAL_LAG_RECORDS,
+    &ERRORS,
+    &RETRIES,
+    &RECORDS_TO_DESTINATION,
+    &RECORDS_DROPPED,
+    &RECORDS_EXPIRED,
 ];
 
 /// `summary.json` is the fields of [`SUMMARY`], in order.
