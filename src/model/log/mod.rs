@@ -367,8 +367,10 @@ impl Partition {
         expired
     }
 
-    /// Checks conservation: every produced record is committed, in flight, or waiting,
-    /// and the cached counters match the runs. Returns what does not add up.
+    /// Checks conservation: every produced record is committed, in flight, or waiting;
+    /// the cached counters match the runs; the committed records without processing are
+    /// part of the committed ones and the failed ones were produced. Returns what does
+    /// not add up.
     pub fn check_conservation(&self) -> Result<(), String> {
         let ready: u64 = self.ready.iter().map(|r| r.count).sum();
         let ready_bytes: u64 = self.ready.iter().map(|r| r.bytes).sum();
@@ -376,6 +378,19 @@ impl Partition {
             return Err(format!(
                 "ready runs hold {ready} records / {ready_bytes} bytes but the counters say {} / {}",
                 self.ready_count, self.ready_bytes
+            ));
+        }
+        let skipped: u64 = self.skipped.iter().sum();
+        if skipped > self.committed {
+            return Err(format!(
+                "{skipped} records committed without processing but only {} committed",
+                self.committed
+            ));
+        }
+        if self.failed_until > self.produced {
+            return Err(format!(
+                "failed records up to offset {} but only {} produced",
+                self.failed_until, self.produced
             ));
         }
         let accounted = self.committed + self.in_flight_records + self.ready_count;
