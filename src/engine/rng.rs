@@ -25,6 +25,8 @@ pub enum Purpose {
     Durations = 3,
     /// Decisions of the poller scaler.
     Scaler = 4,
+    /// INIT times of new execution environments (`function.cold_start`).
+    ColdStarts = 5,
 }
 
 /// SplitMix64 finaliser: a bijective 64-bit mixer with good avalanche.

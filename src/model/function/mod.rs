@@ -8,16 +8,20 @@
 //! [`Outcome::Throttled`]).
 
 pub mod duration;
+pub mod environments;
+pub mod limits;
 #[cfg(test)]
 mod tests;
 
 use rand_chacha::ChaCha8Rng;
 
 use crate::engine::rng::{Purpose, stream};
-use crate::engine::time::SimDuration;
+use crate::engine::time::{SimDuration, SimTime};
 use crate::scenario::Scenario;
 
 pub use duration::{DurationCalculator, MAX_VCPUS, MB_PER_VCPU, vcpus};
+pub use environments::{Environment, Environments};
+pub use limits::ConcurrencyLimit;
 
 /// How an invocation ended.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -62,6 +66,8 @@ pub struct Invocation {
     pub init: SimDuration,
     /// How it ended.
     pub outcome: Outcome,
+    /// The environment it ran on (a cold start is [`Environment::Cold`]).
+    pub environment: Environment,
 }
 
 impl Invocation {
@@ -71,16 +77,34 @@ impl Invocation {
             duration,
             init: SimDuration::ZERO,
             outcome,
+            environment: Environment::Warm,
         }
+    }
+
+    /// A throttled invoke: no time, nothing billed.
+    pub fn throttled() -> Self {
+        Invocation::finished(SimDuration::ZERO, Outcome::Throttled)
     }
 }
 
-/// The function as the ESM sees it: invocations and their concurrency.
+/// The function as the ESM sees it: invocations, their concurrency, its limits and,
+/// with `function.cold_start`, its execution environments.
+///
+/// An invoke at `now` is throttled ([`Outcome::Throttled`], no time, not in flight)
+/// when the function already runs its concurrency limit, or when it needs a new
+/// execution environment and the scaling rate has no token left. A new environment is
+/// needed when no environment is free: without `cold_start`, environments are never
+/// reclaimed, so that is when the concurrency exceeds its peak so far; with it, when no
+/// provisioned or warm idle one is free (see [`environments`]).
 pub struct FunctionModel {
     durations: DurationCalculator,
     /// Handler-time streams, one per partition (the batch's first partition draws).
     rngs: Vec<ChaCha8Rng>,
     in_flight: u32,
+    limit: ConcurrencyLimit,
+    /// Environments created so far, when they are not modelled (never reclaimed).
+    created: u32,
+    environments: Option<Environments>,
 }
 
 impl FunctionModel {
@@ -92,20 +116,65 @@ impl FunctionModel {
                 .map(|p| stream(scenario.seed, Purpose::Durations, p as u64))
                 .collect(),
             in_flight: 0,
+            limit: ConcurrencyLimit::new(&scenario.function.concurrency),
+            created: 0,
+            environments: scenario
+                .function
+                .cold_start
+                .as_ref()
+                .map(|c| Environments::new(c, scenario.seed)),
         }
     }
 
-    /// Invokes a batch of `records` records of `bytes` raw bytes whose first partition is
-    /// `lead`; the invocation is in flight until [`FunctionModel::finished`].
-    pub fn invoke(&mut self, lead: u32, records: u64, bytes: u64) -> Invocation {
+    /// Invokes at `now` a batch of `records` records of `bytes` raw bytes whose first
+    /// partition is `lead`. Unless it is throttled, the invocation is in flight until
+    /// [`FunctionModel::finished`]; a cold start's INIT comes before the handler (the
+    /// handler alone is held to the timeout).
+    pub fn invoke(&mut self, now: SimTime, lead: u32, records: u64, bytes: u64) -> Invocation {
+        if self.in_flight >= self.limit.limit_at(now) {
+            return Invocation::throttled();
+        }
+        let needs_new = match &mut self.environments {
+            None => self.in_flight >= self.created,
+            Some(envs) => envs.needs_new(now),
+        };
+        if needs_new {
+            if !self.limit.take_environment(now) {
+                return Invocation::throttled();
+            }
+            if self.environments.is_none() {
+                self.created += 1;
+            }
+        }
         self.in_flight += 1;
-        self.durations
-            .invoke(records, bytes, &mut self.rngs[lead as usize])
+        let mut invocation = self
+            .durations
+            .invoke(records, bytes, &mut self.rngs[lead as usize]);
+        if let Some(envs) = &mut self.environments {
+            let (environment, init) = envs.acquire(now);
+            invocation.environment = environment;
+            invocation.init = init;
+            invocation.duration = invocation.duration + init;
+        }
+        invocation
     }
 
-    /// An invocation ended.
-    pub fn finished(&mut self) {
+    /// An invocation (not a throttled invoke) ended at `now`.
+    pub fn finished(&mut self, now: SimTime) {
         self.in_flight -= 1;
+        if let Some(envs) = &mut self.environments {
+            envs.release(now);
+        }
+    }
+
+    /// The concurrency limit at `now`.
+    pub fn limit_at(&self, now: SimTime) -> u32 {
+        self.limit.limit_at(now)
+    }
+
+    /// Initialised execution environments at `now` (`None` when `cold_start` is off).
+    pub fn warm_environments(&mut self, now: SimTime) -> Option<u32> {
+        self.environments.as_mut().map(|e| e.warm(now))
     }
 
     /// Invocations in flight (the function's concurrency).
