@@ -489,7 +489,7 @@ pub(crate) fn to_raw(a: &AwsScaler) -> RawAwsScaler {
             max_lag: Some(a.scale_in.max_lag.min(i64::MAX as u64) as i64),
         }),
         // Written out only when set, so `explain` of older scenarios is unchanged.
-        on_throttle: (!a.on_throttle.is_default()).then(|| RawOnThrottle {
+        on_throttle: (!a.on_throttle.is_default()).then_some(RawOnThrottle {
             factor: Some(a.on_throttle.factor),
         }),
     }
