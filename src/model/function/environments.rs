@@ -138,3 +138,82 @@ impl Environments {
         self.provisioned + self.on_demand_busy + self.idle.len() as u32
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(s: u64) -> SimTime {
+        SimTime::ZERO + SimDuration::from_secs(s)
+    }
+
+    fn pool(init: InitDuration, keep_warm_s: u64, provisioned: u32) -> Environments {
+        let config = ColdStart {
+            init,
+            keep_warm: SimDuration::from_secs(keep_warm_s),
+            bill_init: true,
+            provisioned_concurrency: provisioned,
+        };
+        Environments::new(&config, 1)
+    }
+
+    #[test]
+    fn the_most_recently_used_idle_environment_is_taken_and_the_oldest_reclaimed() {
+        let second = SimDuration::from_secs(1);
+        let mut envs = pool(InitDuration::Fixed(second), 15, 0);
+        // Two environments start cold at 0 s; one goes idle at 10 s, the other at 20 s.
+        assert_eq!(envs.acquire(at(0)), (Environment::Cold, second));
+        assert_eq!(envs.acquire(at(0)), (Environment::Cold, second));
+        envs.release(at(10));
+        envs.release(at(20));
+        assert_eq!(envs.warm(at(25)), 2);
+        // At 26 s the one idle since 10 s has been idle 16 s > 15 s: reclaimed. The one
+        // idle since 20 s serves the next invocation warm; the one after that is cold.
+        assert_eq!(envs.warm(at(26)), 1);
+        assert!(!envs.needs_new(at(26)));
+        assert_eq!(envs.acquire(at(26)), (Environment::Warm, SimDuration::ZERO));
+        assert!(envs.needs_new(at(26)));
+        assert_eq!(envs.acquire(at(26)).0, Environment::Cold);
+        // Idle exactly keep_warm is still warm.
+        envs.release(at(30));
+        envs.release(at(30));
+        assert_eq!(envs.warm(at(45)), 2);
+        assert_eq!(envs.warm(at(46)), 0);
+    }
+
+    #[test]
+    fn provisioned_environments_serve_first_and_the_spillover_is_on_demand() {
+        let mut envs = pool(InitDuration::Fixed(SimDuration::from_secs(1)), 60, 2);
+        assert_eq!(envs.warm(at(0)), 2);
+        assert_eq!(envs.acquire(at(0)).0, Environment::Provisioned);
+        assert_eq!(envs.acquire(at(0)).0, Environment::Provisioned);
+        assert!(envs.needs_new(at(0)));
+        assert_eq!(envs.acquire(at(0)).0, Environment::Cold);
+        assert_eq!(envs.warm(at(0)), 3);
+        // An end frees the on-demand environment first (it goes idle), so the next
+        // invocation finds no provisioned one free and takes the idle one, warm.
+        envs.release(at(1));
+        assert_eq!(envs.acquire(at(2)).0, Environment::Warm);
+        envs.release(at(3));
+        envs.release(at(3));
+        assert_eq!(envs.acquire(at(4)).0, Environment::Provisioned);
+    }
+
+    #[test]
+    fn a_runtime_preset_draws_its_median_and_p99() {
+        // Java: median 3.5 s, p99 8 s (capped at 10 s, beyond the p99).
+        let mut envs = pool(InitDuration::Runtime(crate::scenario::Runtime::Java), 0, 0);
+        let mut draws: Vec<f64> = (0..20_000)
+            .map(|_| {
+                let (kind, init) = envs.acquire(SimTime::ZERO);
+                assert_eq!(kind, Environment::Cold);
+                init.as_secs_f64()
+            })
+            .collect();
+        draws.sort_by(f64::total_cmp);
+        let (median, p99) = (draws[10_000], draws[19_800]);
+        assert!((median / 3.5 - 1.0).abs() < 0.02, "median {median}");
+        assert!((p99 / 8.0 - 1.0).abs() < 0.05, "p99 {p99}");
+        assert!(draws.iter().all(|&d| d <= 10.0));
+    }
+}
