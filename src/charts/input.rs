@@ -43,6 +43,9 @@ pub struct TimeSeries {
     pub latency_p50_s: Vec<f64>,
     /// 99th percentile end-to-end latency of records committed in the interval, seconds.
     pub latency_p99_s: Vec<f64>,
+    /// Cold starts in the interval; empty when the file has no `cold_starts` column (runs
+    /// written before it existed still plot).
+    pub cold_starts: Vec<f64>,
     /// Cumulative request cost, USD.
     pub cost_requests_usd: Vec<f64>,
     /// Cumulative duration (GB-s) cost, USD.
@@ -267,6 +270,9 @@ fn parse_timeseries(bytes: &[u8]) -> Result<TimeSeries, ChartError> {
         .map_err(|source| ChartError::Csv { file, source })?
         .clone();
     let idx = column_indices(file, &headers, CHARTED.map(|(column, _)| column.name))?;
+    let cold_idx = headers
+        .iter()
+        .position(|h| h.trim() == timeseries::COLD_STARTS.name);
     let mut ts = TimeSeries::default();
     let mut record = csv::StringRecord::new();
     while rdr
@@ -299,6 +305,10 @@ fn parse_timeseries(bytes: &[u8]) -> Result<TimeSeries, ChartError> {
         }
         for ((_, slot), value) in CHARTED.iter().zip(values) {
             slot(&mut ts).push(value);
+        }
+        if let Some(index) = cold_idx {
+            let cold = number(file, &record, index, timeseries::COLD_STARTS.name)?;
+            ts.cold_starts.push(cold);
         }
     }
     if ts.is_empty() {

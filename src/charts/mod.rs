@@ -27,6 +27,8 @@ mod error;
 pub(crate) mod format;
 pub(crate) mod image;
 mod input;
+#[cfg(test)]
+mod limits_tests;
 pub(crate) mod palette;
 #[cfg(test)]
 mod tests;

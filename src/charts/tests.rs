@@ -534,6 +534,24 @@ fn preview() {
     crate::output::write::write_all(&dir, &files).unwrap();
 }
 
+/// The texts of the `kind` chart of a run of the bundled scenario `file` with `sets`.
+pub(crate) fn svg_texts_of_run(file: &str, sets: &[&str], kind: ChartKind) -> Vec<String> {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(file);
+    let sets: Vec<String> = sets.iter().map(|s| s.to_string()).collect();
+    let scenario = crate::scenario::load::load(&path, &sets).unwrap();
+    let result = crate::sim::Simulation::new(&scenario).run(&mut |_| {});
+    let files = crate::output::render(&scenario, &result);
+    let bytes = |name: &str| &files.iter().find(|f| f.name == name).unwrap().bytes;
+    let input = ChartInput::from_bytes(
+        bytes("timeseries.csv"),
+        bytes("scaling.csv"),
+        bytes("manifest.json"),
+        bytes("summary.json"),
+    )
+    .unwrap();
+    svg_texts(&svg_of(&input, kind))
+}
+
 #[test]
 fn the_cost_panel_stacks_event_poller_units_only_when_they_were_billed() {
     let chart_of = |sets: &[&str]| {

@@ -29,6 +29,8 @@ pub enum Purpose {
     InvocationErrors = 5,
     /// Poison records of one partition.
     PoisonRecords = 6,
+    /// INIT times of new execution environments (`function.cold_start`).
+    ColdStarts = 7,
 }
 
 /// SplitMix64 finaliser: a bijective 64-bit mixer with good avalanche.

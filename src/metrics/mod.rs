@@ -70,6 +70,15 @@ pub struct SampleRow {
     pub records_duplicated: u64,
     /// Partitions blocked on a failed batch at the end of the interval.
     pub blocked_partitions: u32,
+    /// Invokes throttled during the interval.
+    pub throttles: u64,
+    /// The function's concurrency limit at the end of the interval.
+    pub concurrency_limit: u32,
+    /// Invocations that started with a cold start during the interval.
+    pub cold_starts: u64,
+    /// Initialised execution environments at the end of the interval (`None` without
+    /// `function.cold_start`).
+    pub warm_environments: Option<u32>,
     /// Median end-to-end latency of records committed during the interval, seconds.
     pub latency_p50_s: Option<f64>,
     /// 99th percentile of the same.
@@ -130,6 +139,10 @@ pub struct Snapshot {
     pub duplicated: u64,
     /// Partitions blocked on a failed batch.
     pub blocked_partitions: u32,
+    /// The function's concurrency limit.
+    pub concurrency_limit: u32,
+    /// Initialised execution environments (`None` without `function.cold_start`).
+    pub warm_environments: Option<u32>,
 }
 
 #[derive(Clone, Debug)]
@@ -139,6 +152,8 @@ struct Interval {
     errors: u64,
     errors_timeout: u64,
     retries: u64,
+    throttles: u64,
+    cold_starts: u64,
     busy_ns: u128,
     max_concurrency: u32,
     /// `None` when the rows' latency percentiles are not wanted.
@@ -156,6 +171,8 @@ impl Interval {
             errors: 0,
             errors_timeout: 0,
             retries: 0,
+            throttles: 0,
+            cold_starts: 0,
             busy_ns: 0,
             max_concurrency,
             latency,
@@ -170,6 +187,8 @@ impl Interval {
         self.errors = 0;
         self.errors_timeout = 0;
         self.retries = 0;
+        self.throttles = 0;
+        self.cold_starts = 0;
         self.busy_ns = 0;
         self.max_concurrency = active;
         if let Some(latency) = &mut self.latency {
@@ -196,6 +215,12 @@ pub struct Recorder {
     batch_records: u64,
     max_concurrency: u32,
     latency: LatencyStats,
+    throttles: u64,
+    cold_starts: u64,
+    /// Processors waiting after a throttle, and since when at least one has been.
+    backing_off: u32,
+    backoff_since: SimTime,
+    throttled_ns: u64,
 }
 
 impl Recorder {
@@ -222,6 +247,11 @@ impl Recorder {
             batch_records: 0,
             max_concurrency: 0,
             latency: LatencyStats::default(),
+            throttles: 0,
+            cold_starts: 0,
+            backing_off: 0,
+            backoff_since: SimTime::ZERO,
+            throttled_ns: 0,
         }
     }
 
@@ -269,6 +299,31 @@ impl Recorder {
         }
     }
 
+    /// An invoke was throttled at `now`; its processor waits until
+    /// [`Recorder::backoff_ended`].
+    pub fn throttled(&mut self, now: SimTime) {
+        self.current.throttles += 1;
+        self.throttles += 1;
+        if self.backing_off == 0 {
+            self.backoff_since = now;
+        }
+        self.backing_off += 1;
+    }
+
+    /// A processor's backoff after a throttle ended at `now`.
+    pub fn backoff_ended(&mut self, now: SimTime) {
+        self.backing_off -= 1;
+        if self.backing_off == 0 {
+            self.throttled_ns += (now - self.backoff_since).0;
+        }
+    }
+
+    /// The invocation just started paid a cold start.
+    pub fn cold_start(&mut self) {
+        self.current.cold_starts += 1;
+        self.cold_starts += 1;
+    }
+
     /// Records of `run` were committed at `now`.
     pub fn committed(&mut self, run: &Run, now: SimTime) {
         let groups = RunGroups::new(run, now);
@@ -311,6 +366,10 @@ impl Recorder {
             records_expired: since(&snapshot.skipped, &self.last_skipped, Skip::Expired),
             records_duplicated: snapshot.duplicated - self.last_duplicated,
             blocked_partitions: snapshot.blocked_partitions,
+            throttles: interval.throttles,
+            concurrency_limit: snapshot.concurrency_limit,
+            cold_starts: interval.cold_starts,
+            warm_environments: snapshot.warm_environments,
             latency_p50_s: interval.latency.as_ref().and_then(|l| l.quantile_secs(0.5)),
             latency_p99_s: interval
                 .latency
@@ -343,6 +402,14 @@ impl Recorder {
             max_concurrency: self.max_concurrency,
             cost: billing.cost(self.last_sample),
             latency: self.latency,
+            throttles: self.throttles,
+            throttled_ns: self.throttled_ns
+                + if self.backing_off > 0 {
+                    self.last_sample.saturating_since(self.backoff_since).0
+                } else {
+                    0
+                },
+            cold_starts: self.cold_starts,
         };
         (self.rows, totals)
     }
@@ -379,6 +446,13 @@ pub struct RunTotals {
     pub cost: CostBreakdown,
     /// Latency of every committed record.
     pub latency: LatencyStats,
+    /// Throttled invokes.
+    pub throttles: u64,
+    /// Nanoseconds during which at least one processor waited after a throttle (a
+    /// backoff still running at the end counts up to the last sample).
+    pub throttled_ns: u64,
+    /// Invocations that paid a cold start.
+    pub cold_starts: u64,
 }
 
 #[cfg(test)]

@@ -74,6 +74,14 @@ pub struct Summary {
     pub records_expired: u64,
     /// Records delivered again after their partition moved during a rebalance.
     pub records_duplicated: u64,
+    /// Invokes throttled (each retry after a backoff that is throttled again counts).
+    pub throttles: u64,
+    /// Time during which at least one processor was waiting after a throttle.
+    pub time_throttled_s: f64,
+    /// Invocations that paid a cold start.
+    pub cold_starts: u64,
+    /// Cold starts per invocation; `null` without invocations.
+    pub cold_start_share: Option<f64>,
     /// Most invocations in flight at once.
     pub max_concurrency: u32,
     /// Most pollers active at a sample.
@@ -92,6 +100,8 @@ pub struct Summary {
     pub epu_hours: f64,
     /// Event Poller Unit charges, USD.
     pub cost_epu_usd: f64,
+    /// Provisioned-concurrency charges (environments kept ready), USD.
+    pub cost_provisioned_concurrency_usd: f64,
     /// Total cost, USD.
     pub cost_usd: f64,
     /// Events the engine processed.
@@ -185,6 +195,11 @@ impl Summary {
             records_oversized: totals.skipped[Skip::Oversized as usize],
             records_expired: totals.skipped[Skip::Expired as usize],
             records_duplicated: totals.duplicated,
+            throttles: totals.throttles,
+            time_throttled_s: SimDuration(totals.throttled_ns).as_secs_f64(),
+            cold_starts: totals.cold_starts,
+            cold_start_share: (totals.invocations > 0)
+                .then(|| totals.cold_starts as f64 / totals.invocations as f64),
             max_concurrency: totals.max_concurrency,
             max_pollers: rows.iter().map(|r| r.pollers).max().unwrap_or(0),
             final_pollers: last.map_or(0, |r| r.pollers),
@@ -200,6 +215,7 @@ impl Summary {
             cost_duration_usd: totals.cost.duration_usd,
             epu_hours: totals.cost.epu_hours,
             cost_epu_usd: totals.cost.epu_usd,
+            cost_provisioned_concurrency_usd: totals.cost.provisioned_concurrency_usd,
             cost_usd: totals.cost.total_usd,
             events_processed: ctx.events,
         }
@@ -244,6 +260,10 @@ mod tests {
             records_expired: 0,
             records_duplicated: 0,
             blocked_partitions: 0,
+            throttles: 0,
+            concurrency_limit: 1000,
+            cold_starts: 0,
+            warm_environments: None,
             latency_p50_s: None,
             latency_p99_s: None,
             cost: CostBreakdown::default(),
@@ -264,6 +284,9 @@ mod tests {
             max_concurrency: 0,
             cost: CostBreakdown::default(),
             latency: LatencyStats::default(),
+            throttles: 0,
+            throttled_ns: 0,
+            cold_starts: 0,
         }
     }
 

@@ -1,6 +1,12 @@
 //! Cost: Lambda requests plus GB-seconds billed per millisecond, with monthly tiers, and
 //! in provisioned mode the Event Poller Units ([`EpuBilling`]).
 //!
+//! With `function.cold_start`, INIT time is billed with the invocation unless
+//! `bill_init` is false, and with provisioned concurrency `N` environments of the
+//! function's memory are billed from t = 0 at the provisioned-concurrency price, in
+//! steps of 5 minutes (AWS rounds up to 5 minutes), and invocations that run on them are
+//! billed at the provisioned-concurrency duration price (no monthly tiers).
+//!
 //! [`Billing`] accumulates integers only (invocations, billed MB·ms, billed EPU-seconds),
 //! so the cost at any sample is exact and independent of summation order; [`CostModel`]
 //! applies the prices.
@@ -13,8 +19,9 @@
 //! 3600.
 
 use crate::engine::time::{SimDuration, SimTime};
-use crate::model::function::Invocation;
+use crate::model::function::{Environment, Invocation};
 use crate::scenario::esm::provisioned::Mode;
+use crate::scenario::pricing::{PC_BILLING_GRANULARITY_S, PcPrice};
 use crate::scenario::{Architecture, PriceTier, Pricing, Scenario};
 
 /// The shortest provisioning of an Event Poller Unit that is billed (AWS: one minute).
@@ -29,6 +36,10 @@ pub struct Billing {
     billed_mb_ms: u128,
     /// Event Poller Units, in provisioned mode only.
     epu: Option<EpuBilling>,
+    /// Whether INIT time is billed.
+    bill_init: bool,
+    /// Provisioned concurrency: environments, prices, and the MB·ms billed on them.
+    provisioned: Option<(u32, PcPrice, u128)>,
 }
 
 impl Billing {
@@ -41,6 +52,24 @@ impl Billing {
             billed_mb_ms: 0,
             epu: (scenario.esm.mode() == Mode::Provisioned)
                 .then(|| EpuBilling::new(scenario.pricing.pollers_per_epu)),
+            bill_init: scenario
+                .function
+                .cold_start
+                .as_ref()
+                .is_none_or(|c| c.bill_init),
+            provisioned: scenario
+                .function
+                .cold_start
+                .as_ref()
+                .filter(|c| c.provisioned_concurrency > 0)
+                .map(|c| {
+                    let prices = &scenario.pricing.provisioned_concurrency;
+                    let price = match scenario.function.architecture {
+                        Architecture::X86_64 => prices.x86_64,
+                        Architecture::Arm64 => prices.arm64,
+                    };
+                    (c.provisioned_concurrency, price, 0)
+                }),
         }
     }
 
@@ -53,13 +82,25 @@ impl Billing {
     }
 
     /// Bills an invocation as it starts (its duration is known then): one request and
-    /// its duration rounded up to the millisecond. A throttled invoke is not billed.
+    /// its duration rounded up to the millisecond (INIT included unless `bill_init` is
+    /// false). A throttled invoke is not billed.
     pub fn bill(&mut self, invocation: &Invocation) {
         if !invocation.outcome.is_billed() {
             return;
         }
         self.requests += 1;
-        self.billed_mb_ms += invocation.duration.as_millis_ceil() as u128 * self.memory_mb as u128;
+        let duration = if self.bill_init {
+            invocation.duration
+        } else {
+            SimDuration(invocation.duration.0 - invocation.init.0)
+        };
+        let mb_ms = duration.as_millis_ceil() as u128 * self.memory_mb as u128;
+        match &mut self.provisioned {
+            Some((_, _, pc_mb_ms)) if invocation.environment == Environment::Provisioned => {
+                *pc_mb_ms += mb_ms;
+            }
+            _ => self.billed_mb_ms += mb_ms,
+        }
     }
 
     /// MB·ms billed so far.
@@ -74,8 +115,22 @@ impl Billing {
             .epu
             .as_ref()
             .map_or((0, 0), |e| (e.units(), e.billed_seconds(now)));
-        self.prices
-            .cost(self.requests, self.billed_mb_ms, epu, epu_s)
+        let mut cost = self
+            .prices
+            .cost(self.requests, self.billed_mb_ms, epu, epu_s);
+        if let Some((environments, price, pc_mb_ms)) = self.provisioned {
+            let gb = self.memory_mb as f64 / 1024.0;
+            let step = SimDuration::from_secs(PC_BILLING_GRANULARITY_S).0;
+            let held_s = (now.0.div_ceil(step) * PC_BILLING_GRANULARITY_S) as f64;
+            let pc_usd = f64::from(environments) * gb * held_s * price.usd_per_gb_s;
+            let pc_gb_s = pc_mb_ms as f64 / 1024.0 / 1000.0;
+            let on_pc_usd = pc_gb_s * price.duration_usd_per_gb_s;
+            cost.gb_s += pc_gb_s;
+            cost.duration_usd += on_pc_usd;
+            cost.provisioned_concurrency_usd = pc_usd;
+            cost.total_usd += on_pc_usd + pc_usd;
+        }
+        cost
     }
 }
 
@@ -150,7 +205,10 @@ pub struct CostBreakdown {
     pub epu_hours: f64,
     /// EPU charges.
     pub epu_usd: f64,
-    /// Requests plus duration plus EPUs.
+    /// Provisioned-concurrency charges (the environments kept ready, not their
+    /// invocations, which are in `duration_usd`).
+    pub provisioned_concurrency_usd: f64,
+    /// Requests plus duration plus EPUs plus provisioned concurrency.
     pub total_usd: f64,
 }
 
@@ -193,6 +251,7 @@ impl CostModel {
             epu,
             epu_hours: epu_s as f64 / 3600.0,
             epu_usd,
+            provisioned_concurrency_usd: 0.0,
             total_usd: requests_usd + duration_usd + epu_usd,
         }
     }

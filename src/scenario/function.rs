@@ -3,6 +3,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::cold_start::{self, ColdStart, RawColdStart};
+use super::concurrency::{self, Concurrency, RawConcurrency};
 use super::errors::{self, FunctionErrors, RawFunctionErrors};
 use super::locate::FieldPath;
 use super::resolve::{Context, MAX_RUN, Result};
@@ -28,7 +30,12 @@ pub const MAX_THREADS: i64 = 6;
 
 /// The manifest's assumptions about the function.
 pub(crate) fn assumptions() -> Vec<String> {
-    vec!["function.duration: handler time model (per batch, per record, per KiB, CPU-bound share scaling with vCPUs) is the user's measurement".to_string()]
+    [
+        vec!["function.duration: handler time model (per batch, per record, per KiB, CPU-bound share scaling with vCPUs) is the user's measurement".to_string()],
+        concurrency::assumptions(),
+        cold_start::assumptions(),
+    ]
+    .concat()
 }
 
 /// The Lambda function.
@@ -45,6 +52,13 @@ pub struct Function {
     /// How often it fails (default: only by timing out).
     #[serde(skip_serializing_if = "FunctionErrors::is_none")]
     pub errors: FunctionErrors,
+    /// Concurrency limit, scaling rate and throttle backoff (AWS defaults; left out of
+    /// the manifest while at them).
+    #[serde(skip_serializing_if = "Concurrency::is_default")]
+    pub concurrency: Concurrency,
+    /// Execution environments and cold starts (`None`: not modelled, no init ever).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cold_start: Option<ColdStart>,
 }
 
 /// Lambda architecture.
@@ -110,6 +124,12 @@ pub struct RawFunction {
     /// Failure model.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub errors: Option<RawFunctionErrors>,
+    /// Concurrency limit and throttling.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub concurrency: Option<RawConcurrency>,
+    /// Execution environments and cold starts.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cold_start: Option<RawColdStart>,
 }
 
 /// `function.architecture`.
@@ -208,12 +228,22 @@ pub(crate) fn resolve(
     )?;
     let duration = resolve_duration_model(f.duration.as_ref(), &base.key("duration"), cx, memory)?;
     let errors = errors::resolve(f.errors.as_ref(), &base.key("errors"), cx, partitions)?;
+    let concurrency = concurrency::resolve(f.concurrency.as_ref(), &base.key("concurrency"), cx)?;
+    let cold_start = cold_start::resolve(
+        f.cold_start.as_ref(),
+        &base.key("cold_start"),
+        cx,
+        concurrency.reserved,
+        concurrency.account_limit,
+    )?;
     Ok(Function {
         memory,
         architecture,
         timeout,
         duration,
         errors,
+        concurrency,
+        cold_start,
     })
 }
 
@@ -319,5 +349,7 @@ pub(crate) fn to_raw(f: &Function) -> RawFunction {
             }),
         }),
         errors: Some(errors::to_raw(&f.errors)),
+        concurrency: concurrency::to_raw(&f.concurrency),
+        cold_start: f.cold_start.as_ref().map(cold_start::to_raw),
     }
 }

@@ -22,6 +22,8 @@ use serde::Serialize;
 
 use crate::engine::time::SimDuration;
 
+pub mod cold_start;
+pub mod concurrency;
 pub mod error;
 pub mod errors;
 pub mod esm;
@@ -43,8 +45,12 @@ pub mod units;
 pub mod warnings;
 
 #[cfg(test)]
+mod limits_tests;
+#[cfg(test)]
 mod tests;
 
+pub use cold_start::{ColdStart, InitDuration, Runtime};
+pub use concurrency::Concurrency;
 pub use error::{ScenarioError, ValueSource};
 pub use esm::poller::{ConcurrentInvokes, PollerLimits};
 pub use esm::{Esm, WindowStart};
@@ -55,7 +61,7 @@ pub use pricing::{PriceTier, Pricing};
 pub use producer::rate::{RateShape, Trace};
 pub use producer::{ArrivalProcess, Producer, RecordSize};
 pub use scaler::Scaler;
-pub use scaler::aws::{AwsScaler, DelayDistribution, ScaleIn, ScaleOut, ScaleStep};
+pub use scaler::aws::{AwsScaler, DelayDistribution, OnThrottle, ScaleIn, ScaleOut, ScaleStep};
 pub use slo::Slo;
 pub use topic::{KeyDistribution, Topic};
 pub use traces::{FileTraces, MemoryTraces, TraceSource};

@@ -30,6 +30,18 @@ pub const POLLERS_PER_EPU: i64 = 10;
 /// Most pollers per EPU a scenario may set.
 pub const MAX_POLLERS_PER_EPU: i64 = 1000;
 
+/// Provisioned concurrency, x86_64: USD per GB-second configured (AWS price, us-east-1).
+pub const PC_X86_64_USD_PER_GB_S: f64 = 0.0000041667;
+/// Duration of invocations on provisioned concurrency, x86_64: USD per GB-second (AWS
+/// price, us-east-1).
+pub const PC_DURATION_X86_64_USD_PER_GB_S: f64 = 0.0000097222;
+/// Provisioned concurrency, arm64: USD per GB-second configured (AWS price, us-east-1).
+pub const PC_ARM64_USD_PER_GB_S: f64 = 0.0000033334;
+/// Duration on provisioned concurrency, arm64: USD per GB-second (AWS price, us-east-1).
+pub const PC_DURATION_ARM64_USD_PER_GB_S: f64 = 0.0000077778;
+/// AWS bills provisioned concurrency from enabling to disabling, rounded up to 5 minutes.
+pub const PC_BILLING_GRANULARITY_S: u64 = 300;
+
 /// Prices (defaults: us-east-1, late 2026).
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Pricing {
@@ -45,6 +57,103 @@ pub struct Pricing {
     pub epu_hour_usd: f64,
     /// Pollers per Event Poller Unit (AWS default: 10).
     pub pollers_per_epu: u32,
+    /// Provisioned-concurrency prices per architecture (left out of the manifest at the
+    /// defaults).
+    #[serde(skip_serializing_if = "PcPrices::is_default")]
+    pub provisioned_concurrency: PcPrices,
+}
+
+/// Provisioned-concurrency prices for both architectures.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct PcPrices {
+    /// x86_64.
+    pub x86_64: PcPrice,
+    /// arm64.
+    pub arm64: PcPrice,
+}
+
+/// Provisioned-concurrency prices for one architecture.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub struct PcPrice {
+    /// USD per GB-second of provisioned concurrency configured.
+    pub usd_per_gb_s: f64,
+    /// USD per GB-second of invocations that run on it (no monthly tiers).
+    pub duration_usd_per_gb_s: f64,
+}
+
+impl Default for PcPrices {
+    fn default() -> Self {
+        PcPrices {
+            x86_64: PcPrice {
+                usd_per_gb_s: PC_X86_64_USD_PER_GB_S,
+                duration_usd_per_gb_s: PC_DURATION_X86_64_USD_PER_GB_S,
+            },
+            arm64: PcPrice {
+                usd_per_gb_s: PC_ARM64_USD_PER_GB_S,
+                duration_usd_per_gb_s: PC_DURATION_ARM64_USD_PER_GB_S,
+            },
+        }
+    }
+}
+
+impl PcPrices {
+    /// Whether these are the default (us-east-1) prices.
+    pub fn is_default(&self) -> bool {
+        *self == PcPrices::default()
+    }
+}
+
+/// `pricing.provisioned_concurrency`.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawPcPrices {
+    /// x86_64 prices.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub x86_64: Option<RawPcPrice>,
+    /// arm64 prices.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub arm64: Option<RawPcPrice>,
+}
+
+/// One architecture's provisioned-concurrency prices.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawPcPrice {
+    /// USD per GB-s configured.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub usd_per_gb_s: Option<f64>,
+    /// USD per GB-s of duration on it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub duration_usd_per_gb_s: Option<f64>,
+}
+
+fn resolve_pc(raw: Option<&RawPcPrices>, base: &FieldPath, cx: &Context<'_>) -> Result<PcPrices> {
+    let defaults = PcPrices::default();
+    let Some(r) = raw else {
+        return Ok(defaults);
+    };
+    let one = |raw: Option<&RawPcPrice>, key: &str, d: PcPrice| -> Result<PcPrice> {
+        let p = base.key(key);
+        let price = |k: &str, v: Option<f64>, d: f64| {
+            cx.float(&p.key(k), v, d, |x| x >= 0.0, "a price in USD >= 0")
+        };
+        Ok(PcPrice {
+            usd_per_gb_s: price(
+                "usd_per_gb_s",
+                raw.and_then(|x| x.usd_per_gb_s),
+                d.usd_per_gb_s,
+            )?,
+            duration_usd_per_gb_s: price(
+                "duration_usd_per_gb_s",
+                raw.and_then(|x| x.duration_usd_per_gb_s),
+                d.duration_usd_per_gb_s,
+            )?,
+        })
+    };
+    Ok(PcPrices {
+        x86_64: one(r.x86_64.as_ref(), "x86_64", defaults.x86_64)?,
+        arm64: one(r.arm64.as_ref(), "arm64", defaults.arm64)?,
+    })
 }
 
 /// One monthly price tier.
@@ -78,6 +187,9 @@ pub struct RawPricing {
     /// Pollers per EPU.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub pollers_per_epu: Option<i64>,
+    /// Provisioned-concurrency prices.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub provisioned_concurrency: Option<RawPcPrices>,
 }
 
 /// One price tier.
@@ -111,6 +223,7 @@ pub fn default_pricing() -> Pricing {
         month_to_date_gb_s: DEFAULT_MONTH_TO_DATE_GB_S,
         epu_hour_usd: EPU_HOUR_USD,
         pollers_per_epu: POLLERS_PER_EPU as u32,
+        provisioned_concurrency: PcPrices::default(),
     }
 }
 
@@ -157,6 +270,11 @@ pub(crate) fn resolve(raw: Option<&RawPricing>, cx: &Context<'_>) -> Result<Pric
         1,
         MAX_POLLERS_PER_EPU,
     )? as u32;
+    let provisioned_concurrency = resolve_pc(
+        p.provisioned_concurrency.as_ref(),
+        &base.key("provisioned_concurrency"),
+        cx,
+    )?;
     Ok(Pricing {
         request_per_million,
         x86_64,
@@ -164,6 +282,7 @@ pub(crate) fn resolve(raw: Option<&RawPricing>, cx: &Context<'_>) -> Result<Pric
         month_to_date_gb_s,
         epu_hour_usd,
         pollers_per_epu,
+        provisioned_concurrency,
     })
 }
 
@@ -254,5 +373,17 @@ pub(crate) fn to_raw(p: &Pricing) -> RawPricing {
         month_to_date_gb_s: Some(p.month_to_date_gb_s),
         epu_hour_usd: Some(p.epu_hour_usd),
         pollers_per_epu: Some(i64::from(p.pollers_per_epu)),
+        // Written out only when not the defaults, so `explain` of older scenarios is
+        // unchanged.
+        provisioned_concurrency: (!p.provisioned_concurrency.is_default()).then(|| {
+            let one = |c: &PcPrice| RawPcPrice {
+                usd_per_gb_s: Some(c.usd_per_gb_s),
+                duration_usd_per_gb_s: Some(c.duration_usd_per_gb_s),
+            };
+            RawPcPrices {
+                x86_64: Some(one(&p.provisioned_concurrency.x86_64)),
+                arm64: Some(one(&p.provisioned_concurrency.arm64)),
+            }
+        }),
     }
 }

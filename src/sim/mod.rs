@@ -19,18 +19,25 @@
 //! * The scaler names its own evaluation times ([`crate::model::scaler::Scaler::next_evaluation`]).
 //!   A decision at `t` takes effect at `t + delay` as a queue event; partitions then
 //!   pause for `rebalance_pause` and processors restart when the pause ends.
+//! * A throttled invoke (see [`FunctionModel`]) keeps its batch in flight and its
+//!   processor busy for `function.concurrency.throttle_backoff`: a `ThrottleEnd` event
+//!   at `now + backoff` puts the batch back (not an attempt) and the processor invokes
+//!   again at once (its window is closed), or, after a rebalance, the partitions' new
+//!   owners go on. Throttled invokes are not invocations: not in flight, not billed.
 //! * Samples are taken every `sample_interval` and at `duration` (a shorter last row when
 //!   the duration is not a multiple of the interval). The run stops after the sample at
 //!   `duration`; events later than that never fire and records still in flight count as
 //!   lag.
 //!
 //! "Event" in performance figures means one popped queue event (processor wake-up,
-//! invocation end, poller change, rebalance end).
+//! invocation end, throttle backoff end, poller change, rebalance end).
 
 mod clock;
 #[cfg(test)]
 mod failure_tests;
 mod invariants;
+#[cfg(test)]
+mod limits_tests;
 mod scaling;
 #[cfg(test)]
 mod tests;
@@ -41,7 +48,7 @@ use crate::metrics::summary::SummaryContext;
 use crate::metrics::{Recorder, SampleRow, ScalingRecord, Snapshot, Summary};
 use crate::model::cost::Billing;
 use crate::model::esm::{Dispatch, Dispatcher, Settled};
-use crate::model::function::{FunctionModel, Outcome};
+use crate::model::function::{Environment, FunctionModel, Outcome};
 use crate::model::log::{Partition, Skip, TopicLog};
 use crate::scenario::Scenario;
 
@@ -75,6 +82,14 @@ enum Event {
         /// Slot of the batch, see [`Dispatcher::batch`].
         slot: u32,
         outcome: Outcome,
+    },
+    /// The backoff after a throttled invoke ended: the batch goes back, the processor
+    /// tries again. Dispatcher.
+    ThrottleEnd {
+        generation: u32,
+        processor: u32,
+        /// Slot of the throttled batch.
+        slot: u32,
     },
     /// A scaler decision takes effect. Dispatcher.
     ApplyPollers { target: u32 },
@@ -210,6 +225,11 @@ impl<'a> Simulation<'a> {
                 slot,
                 outcome,
             } => self.complete(now, generation, processor, slot, outcome),
+            Event::ThrottleEnd {
+                generation,
+                processor,
+                slot,
+            } => self.throttle_ended(now, generation, processor, slot),
             Event::ApplyPollers { target } => {
                 self.scaling.change_applied();
                 self.reassign(now, target);
@@ -248,6 +268,13 @@ impl<'a> Simulation<'a> {
         let batch = self.esm.batch(slot);
         let (records, retry) = (batch.records, batch.retry);
         let invocation = self.function.invoke(now, batch);
+        if invocation.outcome == Outcome::Throttled {
+            self.throttled(now, processor, slot);
+            return;
+        }
+        if invocation.environment == Environment::Cold {
+            self.recorder.cold_start();
+        }
         self.billing.bill(&invocation);
         self.recorder
             .invocation_started(now, records, retry, self.function.in_flight());
@@ -270,7 +297,7 @@ impl<'a> Simulation<'a> {
         slot: u32,
         outcome: Outcome,
     ) {
-        self.function.finished();
+        self.function.finished(now);
         self.recorder
             .invocation_ended(now, outcome, self.function.in_flight());
         self.first_failed.clear();
@@ -302,14 +329,46 @@ impl<'a> Simulation<'a> {
         }
         match self.esm.release(now, generation, processor, slot) {
             Some(processor) => self.try_dispatch(processor, now),
-            None => {
-                // The batch's partitions belong to new processors now.
-                for i in 0..self.esm.batch(slot).parts.len() {
-                    let partition = self.esm.batch(slot).parts[i].partition;
-                    self.try_dispatch(self.esm.owner(partition), now);
-                }
-                self.esm.free(slot);
+            None => self.hand_over(now, slot),
+        }
+    }
+
+    /// After a rebalance, the partitions of the batch in `slot` belong to new processors:
+    /// let those go on, and free the slot.
+    fn hand_over(&mut self, now: SimTime, slot: u32) {
+        for i in 0..self.esm.batch(slot).parts.len() {
+            let partition = self.esm.batch(slot).parts[i].partition;
+            self.try_dispatch(self.esm.owner(partition), now);
+        }
+        self.esm.free(slot);
+    }
+
+    /// The invoke of the batch in `slot` was throttled at `now`: it stays in flight
+    /// until the backoff ends.
+    fn throttled(&mut self, now: SimTime, processor: u32, slot: u32) {
+        self.recorder.throttled(now);
+        self.scaling.throttled();
+        let event = Event::ThrottleEnd {
+            generation: self.esm.generation(),
+            processor,
+            slot,
+        };
+        let backoff = self.scenario.function.concurrency.throttle_backoff;
+        self.schedule(now + backoff, event);
+    }
+
+    /// A throttle's backoff ended: the batch goes back to its partitions (not an
+    /// attempt) and its processor invokes again at once.
+    fn throttle_ended(&mut self, now: SimTime, generation: u32, processor: u32, slot: u32) {
+        self.recorder.backoff_ended(now);
+        self.esm
+            .settle(now, slot, Outcome::Throttled, &[], &mut self.log);
+        match self.esm.release(now, generation, processor, slot) {
+            Some(processor) => {
+                self.esm.close_window(processor, now);
+                self.try_dispatch(processor, now);
             }
+            None => self.hand_over(now, slot),
         }
     }
 
@@ -325,6 +384,8 @@ impl<'a> Simulation<'a> {
         let mut snapshot = Snapshot {
             pollers: self.esm.pollers(),
             processors: self.esm.processor_count(),
+            concurrency_limit: self.function.limit_at(now),
+            warm_environments: self.function.warm_environments(now),
             cost: self.billing.cost(now),
             ..Snapshot::default()
         };

@@ -15,6 +15,8 @@ pub(super) struct Scaling {
     /// Whether a decision has not taken effect yet.
     pending_change: bool,
     previous_lag: u64,
+    /// Throttled invokes since the previous evaluation.
+    throttles: u64,
     records: Vec<ScalingRecord>,
 }
 
@@ -33,6 +35,7 @@ impl Scaling {
             scaler,
             pending_change: false,
             previous_lag: 0,
+            throttles: 0,
             records: Vec::new(),
         }
     }
@@ -45,6 +48,11 @@ impl Scaling {
     /// When the scaler evaluates next ([`SimTime::MAX`] for never).
     pub(super) fn next_evaluation(&self) -> SimTime {
         self.next_evaluation
+    }
+
+    /// An invoke was throttled (the scaler sees the count at its next evaluation).
+    pub(super) fn throttled(&mut self) {
+        self.throttles += 1;
     }
 
     /// The pending decision took effect.
@@ -67,6 +75,7 @@ impl Scaling {
             max_partition_lag,
             pollers,
             change_pending: self.pending_change,
+            throttles: std::mem::take(&mut self.throttles),
         };
         let decision = self.scaler.evaluate(&observation);
         self.next_evaluation = self.scaler.next_evaluation(now).unwrap_or(SimTime::MAX);

@@ -5,5 +5,6 @@ mod cli;
 mod common;
 mod golden;
 mod invariants;
+mod limits;
 mod policies;
 mod scenarios;

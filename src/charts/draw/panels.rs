@@ -152,9 +152,24 @@ pub(super) fn scaling<'a>(frame: &Frame<'a>) -> Panel<'a> {
     }
 }
 
-/// End-to-end p50 and p99 latency.
+/// End-to-end p50 and p99 latency, with the intervals that had cold starts marked on
+/// the p99 line (at 0 when the interval committed nothing); no marker and no legend
+/// entry in a run without cold starts.
 pub(super) fn latency<'a>(frame: &Frame<'a>) -> Panel<'a> {
     let s = &frame.input.series;
+    let cold = Markers {
+        label: "cold starts",
+        points: s
+            .cold_starts
+            .iter()
+            .zip(&s.time_s)
+            .zip(&s.latency_p99_s)
+            .filter(|((n, _), _)| **n > 0.0)
+            .map(|((_, &t), &p99)| (t, if p99.is_finite() { p99 } else { 0.0 }))
+            .collect(),
+        shape: Shape::Ring,
+        color: ORANGE,
+    };
     let max = visible_max(frame, &s.latency_p99_s).max(visible_max(frame, &s.latency_p50_s));
     let unit = format::duration_unit(max);
     Panel {
@@ -165,7 +180,10 @@ pub(super) fn latency<'a>(frame: &Frame<'a>) -> Panel<'a> {
             series("p50", &s.latency_p50_s, stroke(BLUE, 2, Dash::Solid)),
             series("p99", &s.latency_p99_s, stroke(VERMILLION, 2, Dash::Dashed)),
         ],
-        markers: vec![],
+        markers: Some(cold)
+            .filter(|m| !m.points.is_empty())
+            .into_iter()
+            .collect(),
         hlines: vec![],
     }
 }

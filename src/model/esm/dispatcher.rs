@@ -606,6 +606,12 @@ impl Dispatcher {
         Some(processor)
     }
 
+    /// Ends the batching window of `processor` at `now`, so that what it holds goes at
+    /// once: after a throttle's backoff the batch is invoked again without a new window.
+    pub fn close_window(&mut self, processor: u32, now: SimTime) {
+        self.processors[processor as usize].window_deadline = now;
+    }
+
     /// The processor that owns `partition` in the current assignment.
     pub fn owner(&self, partition: u32) -> u32 {
         self.owner[partition as usize]

@@ -8,7 +8,9 @@
 //! [`Outcome::Throttled`]).
 
 pub mod duration;
+pub mod environments;
 pub mod errors;
+pub mod limits;
 #[cfg(test)]
 mod tests;
 
@@ -21,6 +23,8 @@ use crate::scenario::Scenario;
 use errors::Failures;
 
 pub use duration::{DurationCalculator, MAX_VCPUS, MB_PER_VCPU, vcpus};
+pub use environments::{Environment, Environments};
+pub use limits::ConcurrencyLimit;
 
 /// How an invocation ended.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -71,6 +75,8 @@ pub struct Invocation {
     pub init: SimDuration,
     /// How it ended.
     pub outcome: Outcome,
+    /// The environment it ran on (a cold start is [`Environment::Cold`]).
+    pub environment: Environment,
 }
 
 impl Invocation {
@@ -80,11 +86,25 @@ impl Invocation {
             duration,
             init: SimDuration::ZERO,
             outcome,
+            environment: Environment::Warm,
         }
+    }
+
+    /// A throttled invoke: no time, nothing billed.
+    pub fn throttled() -> Self {
+        Invocation::finished(SimDuration::ZERO, Outcome::Throttled)
     }
 }
 
-/// The function as the ESM sees it: invocations and their concurrency.
+/// The function as the ESM sees it: invocations, their concurrency, its limits and,
+/// with `function.cold_start`, its execution environments.
+///
+/// An invoke at `now` is throttled ([`Outcome::Throttled`], no time, not in flight)
+/// when the function already runs its concurrency limit, or when it needs a new
+/// execution environment and the scaling rate has no token left. A new environment is
+/// needed when no environment is free: without `cold_start`, environments are never
+/// reclaimed, so that is when the concurrency exceeds its peak so far; with it, when no
+/// provisioned or warm idle one is free (see [`environments`]).
 pub struct FunctionModel {
     durations: DurationCalculator,
     /// Handler-time streams, one per partition (the batch's first partition draws).
@@ -92,6 +112,10 @@ pub struct FunctionModel {
     /// Invocation errors and poison records, when the function has any.
     failures: Option<Failures>,
     in_flight: u32,
+    limit: ConcurrencyLimit,
+    /// Environments created so far, when they are not modelled (never reclaimed).
+    created: u32,
+    environments: Option<Environments>,
 }
 
 impl FunctionModel {
@@ -110,12 +134,36 @@ impl FunctionModel {
                 )
             }),
             in_flight: 0,
+            limit: ConcurrencyLimit::new(&scenario.function.concurrency),
+            created: 0,
+            environments: scenario
+                .function
+                .cold_start
+                .as_ref()
+                .map(|c| Environments::new(c, scenario.seed)),
         }
     }
 
     /// Invokes `batch` at `now` (its handler time drawn from the stream of its first
-    /// partition); the invocation is in flight until [`FunctionModel::finished`].
+    /// partition). Unless it is throttled, the invocation is in flight until
+    /// [`FunctionModel::finished`]; a cold start's INIT comes before the handler (the
+    /// handler alone is held to the timeout).
     pub fn invoke(&mut self, now: SimTime, batch: &Batch) -> Invocation {
+        if self.in_flight >= self.limit.limit_at(now) {
+            return Invocation::throttled();
+        }
+        let needs_new = match &mut self.environments {
+            None => self.in_flight >= self.created,
+            Some(envs) => envs.needs_new(now),
+        };
+        if needs_new {
+            if !self.limit.take_environment(now) {
+                return Invocation::throttled();
+            }
+            if self.environments.is_none() {
+                self.created += 1;
+            }
+        }
         self.in_flight += 1;
         let lead = batch.parts[0].partition as usize;
         let mut invocation =
@@ -125,6 +173,12 @@ impl FunctionModel {
             && invocation.outcome == Outcome::Ok
         {
             invocation.outcome = failures.outcome(now, batch);
+        }
+        if let Some(envs) = &mut self.environments {
+            let (environment, init) = envs.acquire(now);
+            invocation.environment = environment;
+            invocation.init = init;
+            invocation.duration = invocation.duration + init;
         }
         invocation
     }
@@ -137,9 +191,22 @@ impl FunctionModel {
             .and_then(|f| f.first_poison(partition, offset, records))
     }
 
-    /// An invocation ended.
-    pub fn finished(&mut self) {
+    /// An invocation (not a throttled invoke) ended at `now`.
+    pub fn finished(&mut self, now: SimTime) {
         self.in_flight -= 1;
+        if let Some(envs) = &mut self.environments {
+            envs.release(now);
+        }
+    }
+
+    /// The concurrency limit at `now`.
+    pub fn limit_at(&self, now: SimTime) -> u32 {
+        self.limit.limit_at(now)
+    }
+
+    /// Initialised execution environments at `now` (`None` when `cold_start` is off).
+    pub fn warm_environments(&mut self, now: SimTime) -> Option<u32> {
+        self.environments.as_mut().map(|e| e.warm(now))
     }
 
     /// Invocations in flight (the function's concurrency).

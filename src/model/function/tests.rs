@@ -1,7 +1,7 @@
 //! Unit tests of the duration model.
 
 use super::duration::*;
-use super::{Invocation, Outcome};
+use super::{Environment, Invocation, Outcome};
 use crate::engine::time::SimDuration;
 use crate::scenario::Architecture;
 use crate::scenario::{DurationModel, Function, Jitter};
@@ -21,6 +21,8 @@ fn function(memory: u32, reference: u32, cpu_bound: f64, threads: u32) -> Functi
             jitter: Jitter::Fixed,
         },
         errors: Default::default(),
+        concurrency: Default::default(),
+        cold_start: None,
     }
 }
 
@@ -62,7 +64,8 @@ fn longer_than_the_timeout_fails_at_the_timeout() {
         Invocation {
             init: SimDuration::ZERO,
             duration: SimDuration::from_secs(3),
-            outcome: Outcome::Timeout
+            outcome: Outcome::Timeout,
+            environment: Environment::Warm,
         }
     );
 }
@@ -234,7 +237,8 @@ fn timeout_cuts_at_exactly_the_timeout() {
         Invocation {
             init: SimDuration::ZERO,
             duration: SimDuration::from_millis(120),
-            outcome: Outcome::Ok
+            outcome: Outcome::Ok,
+            environment: Environment::Warm,
         }
     );
     f.timeout = SimDuration(119_999_999);
@@ -244,7 +248,8 @@ fn timeout_cuts_at_exactly_the_timeout() {
         Invocation {
             init: SimDuration::ZERO,
             duration: SimDuration(119_999_999),
-            outcome: Outcome::Timeout
+            outcome: Outcome::Timeout,
+            environment: Environment::Warm,
         }
     );
     // The timeout applies after the memory factor: measured 120 ms at 3,538 MB, fully
@@ -256,7 +261,8 @@ fn timeout_cuts_at_exactly_the_timeout() {
         Invocation {
             init: SimDuration::ZERO,
             duration: SimDuration::from_millis(200),
-            outcome: Outcome::Timeout
+            outcome: Outcome::Timeout,
+            environment: Environment::Warm,
         }
     );
 }

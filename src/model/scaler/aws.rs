@@ -11,8 +11,10 @@ use crate::scenario::{AwsScaler, DelayDistribution, ScaleStep};
 
 /// The AWS-like on-demand scaler.
 ///
-/// Scale out when the total lag is at least `scale_out.min_lag` and did not fall since
-/// the previous evaluation; scale in by one poller when the lag stayed under
+/// When the function was throttled since the previous evaluation, shrink to
+/// `on_throttle.factor` of the pollers (rounded down, at least one fewer, at least 1),
+/// whatever the lag. Otherwise scale out when the total lag is at least
+/// `scale_out.min_lag` and did not fall since the previous evaluation; scale in by one poller when the lag stayed under
 /// `scale_in.max_lag` for `after_evaluations` evaluations in a row and no scale-out took
 /// effect within the cooldown. One change at a time.
 pub struct AwsLikeScaler {
@@ -88,6 +90,19 @@ impl Scaler for AwsLikeScaler {
         if obs.change_pending {
             return hold(obs.pollers, "a change is pending".to_string());
         }
+        if obs.throttles > 0 && obs.pollers > 1 {
+            let kept = (f64::from(obs.pollers) * self.config.on_throttle.factor).floor() as u32;
+            self.quiet_evaluations = 0;
+            return Decision {
+                action: Action::ScaleIn,
+                target: kept.clamp(1, obs.pollers - 1),
+                delay: self.delay(),
+                reason: format!(
+                    "throttled {} times since the previous evaluation",
+                    obs.throttles
+                ),
+            };
+        }
         if obs.total_lag >= min_lag && obs.total_lag >= previous {
             if obs.pollers >= self.max_pollers {
                 return hold(
@@ -149,7 +164,7 @@ impl Scaler for AwsLikeScaler {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::scenario::{ScaleIn, ScaleOut};
+    use crate::scenario::{OnThrottle, ScaleIn, ScaleOut};
 
     fn config() -> AwsScaler {
         AwsScaler {
@@ -166,6 +181,7 @@ mod tests {
                 after_evaluations: 3,
                 max_lag: 1000,
             },
+            on_throttle: OnThrottle { factor: 0.5 },
         }
     }
 
@@ -176,6 +192,7 @@ mod tests {
             max_partition_lag: lag,
             pollers,
             change_pending: false,
+            throttles: 0,
         }
     }
 
@@ -416,5 +433,34 @@ mod tests {
                 "bin {i} holds {share:.4} of the draws: {bins:?}"
             );
         }
+    }
+
+    #[test]
+    fn throttles_since_the_last_evaluation_shed_pollers_whatever_the_lag() {
+        let throttled = |minute, lag, pollers, throttles| Observation {
+            throttles,
+            ..obs(minute, lag, pollers)
+        };
+        let mut s = AwsLikeScaler::new(config(), 100, 1);
+        // High and rising lag, but 7 throttles: keep half of 9 pollers, rounded down.
+        let d = s.evaluate(&throttled(1, 5000, 9, 7));
+        assert_eq!(
+            d,
+            Decision {
+                action: Action::ScaleIn,
+                target: 4,
+                delay: SimDuration::from_secs(180),
+                reason: "throttled 7 times since the previous evaluation".to_string(),
+            }
+        );
+        // Two pollers keep one; one poller cannot shed and the lag rule applies.
+        assert_eq!(s.evaluate(&throttled(5, 6000, 2, 1)).target, 1);
+        let d = s.evaluate(&throttled(9, 7000, 1, 3));
+        assert_eq!((d.action, d.target), (Action::ScaleOut, 2));
+        // With factor 0 the scaler goes straight to one poller.
+        let mut c = config();
+        c.on_throttle = OnThrottle { factor: 0.0 };
+        let mut s = AwsLikeScaler::new(c, 100, 1);
+        assert_eq!(s.evaluate(&throttled(1, 0, 50, 1)).target, 1);
     }
 }

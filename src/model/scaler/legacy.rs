@@ -91,6 +91,7 @@ mod tests {
             max_partition_lag: 500,
             pollers: 6,
             change_pending: false,
+            throttles: 0,
         });
         assert_eq!(
             (d.action, d.target, d.delay),

@@ -34,6 +34,8 @@ pub struct Observation {
     pub pollers: u32,
     /// Whether an earlier decision has not taken effect yet.
     pub change_pending: bool,
+    /// Invokes throttled since the previous evaluation (the function's Throttles).
+    pub throttles: u64,
 }
 
 /// What a scaler decided.

@@ -122,6 +122,7 @@ mod tests {
             max_partition_lag: lag,
             pollers,
             change_pending: pending,
+            throttles: 0,
         })
     }
 

@@ -361,6 +361,50 @@ pub const MAX_CONCURRENCY: Column<Summary> = Column {
     value: |s| Value::Int(u64::from(s.max_concurrency)),
 };
 
+/// The `throttles` field.
+pub const THROTTLES: Column<Summary> = Column {
+    name: "throttles",
+    unit: Unit::Count,
+    kind: Kind::Counter,
+    optional: false,
+    decimals: None,
+    doc: "Invokes throttled by the function's concurrency limit or scaling rate (not invocations, not billed, not attempts; a retry after the backoff that is throttled again counts again).",
+    value: |s| Value::Int(s.throttles),
+};
+
+/// The `time_throttled_s` field.
+pub const TIME_THROTTLED_S: Column<Summary> = Column {
+    name: "time_throttled_s",
+    unit: Unit::Seconds,
+    kind: Kind::Time,
+    optional: false,
+    decimals: None,
+    doc: "Time during which at least one processor was waiting out a throttle's backoff.",
+    value: |s| Value::Real(s.time_throttled_s),
+};
+
+/// The `cold_starts` field.
+pub const COLD_STARTS: Column<Summary> = Column {
+    name: "cold_starts",
+    unit: Unit::Count,
+    kind: Kind::Counter,
+    optional: false,
+    decimals: None,
+    doc: "Invocations that started a new execution environment and paid its INIT (0 without `function.cold_start`).",
+    value: |s| Value::Int(s.cold_starts),
+};
+
+/// The `cold_start_share` field.
+pub const COLD_START_SHARE: Column<Summary> = Column {
+    name: "cold_start_share",
+    unit: Unit::Count,
+    kind: Kind::Interval,
+    optional: true,
+    decimals: None,
+    doc: "Cold starts per invocation (null without invocations).",
+    value: |s| s.cold_start_share.into(),
+};
+
 /// The `max_pollers` field.
 pub const MAX_POLLERS: Column<Summary> = Column {
     name: "max_pollers",
@@ -449,6 +493,17 @@ pub const COST_EPU_USD: Column<Summary> = Column {
     value: |s| Value::Real(s.cost_epu_usd),
 };
 
+/// The `cost_provisioned_concurrency_usd` field.
+pub const COST_PROVISIONED_CONCURRENCY_USD: Column<Summary> = Column {
+    name: "cost_provisioned_concurrency_usd",
+    unit: Unit::Usd,
+    kind: Kind::Counter,
+    optional: false,
+    decimals: None,
+    doc: "Provisioned-concurrency charges for the environments kept ready (0 without `function.cold_start.provisioned_concurrency`); their invocations are in `cost_duration_usd`.",
+    value: |s| Value::Real(s.cost_provisioned_concurrency_usd),
+};
+
 /// The `cost_usd` field.
 pub const COST_USD: Column<Summary> = Column {
     name: "cost_usd",
@@ -472,7 +527,7 @@ pub const EVENTS_PROCESSED: Column<Summary> = Column {
 };
 
 /// Every field of `summary.json`, in order.
-pub const SUMMARY: [&Column<Summary>; 42] = [
+pub const SUMMARY: [&Column<Summary>; 47] = [
     &SCENARIO,
     &SEED,
     &DURATION_S,
@@ -505,6 +560,10 @@ pub const SUMMARY: [&Column<Summary>; 42] = [
     &RECORDS_EXPIRED,
     &RECORDS_DUPLICATED,
     &MAX_CONCURRENCY,
+    &THROTTLES,
+    &TIME_THROTTLED_S,
+    &COLD_STARTS,
+    &COLD_START_SHARE,
     &MAX_POLLERS,
     &FINAL_POLLERS,
     &SCALING_CHANGES,
@@ -513,6 +572,7 @@ pub const SUMMARY: [&Column<Summary>; 42] = [
     &COST_DURATION_USD,
     &EPU_HOURS,
     &COST_EPU_USD,
+    &COST_PROVISIONED_CONCURRENCY_USD,
     &COST_USD,
     &EVENTS_PROCESSED,
 ];

@@ -138,6 +138,53 @@ pub const CONCURRENCY_MAX: Column<SampleRow> = Column {
     value: |r| Value::Int(u64::from(r.concurrency_max)),
 };
 
+/// The `concurrency_limit` column.
+pub const CONCURRENCY_LIMIT: Column<SampleRow> = Column {
+    name: "concurrency_limit",
+    unit: Unit::Count,
+    kind: Kind::Gauge,
+    optional: false,
+    decimals: None,
+    doc: "The function's concurrency limit at the end of the interval: the reserved concurrency if set, else the account limit (default 1,000) minus the other functions' concurrency.",
+    value: |r| Value::Int(u64::from(r.concurrency_limit)),
+};
+
+/// The `throttles` column.
+pub const THROTTLES: Column<SampleRow> = Column {
+    name: "throttles",
+    unit: Unit::Count,
+    kind: Kind::Interval,
+    optional: false,
+    decimals: None,
+    doc: "Invokes throttled during the interval (CloudWatch Throttles).",
+    value: |r| Value::Int(r.throttles),
+};
+
+/// The `cold_starts` column.
+pub const COLD_STARTS: Column<SampleRow> = Column {
+    name: "cold_starts",
+    unit: Unit::Count,
+    kind: Kind::Interval,
+    optional: false,
+    decimals: None,
+    doc: "Invocations started during the interval that paid an INIT (0 without `function.cold_start`).",
+    value: |r| Value::Int(r.cold_starts),
+};
+
+/// The `warm_environments` column.
+pub const WARM_ENVIRONMENTS: Column<SampleRow> = Column {
+    name: "warm_environments",
+    unit: Unit::Count,
+    kind: Kind::Gauge,
+    optional: true,
+    decimals: None,
+    doc: "Initialised execution environments at the end of the interval: provisioned, busy and warm idle (empty without `function.cold_start`).",
+    value: |r| {
+        r.warm_environments
+            .map_or(Value::Missing, |n| Value::Int(u64::from(n)))
+    },
+};
+
 /// The `invocations_per_s` column.
 pub const INVOCATIONS_PER_S: Column<SampleRow> = Column {
     name: "invocations_per_s",
@@ -348,7 +395,7 @@ pub const COST_USD: Column<SampleRow> = Column {
 };
 
 /// Every column of `timeseries.csv`, in order.
-pub const TIMESERIES: [&Column<SampleRow>; 31] = [
+pub const TIMESERIES: [&Column<SampleRow>; 35] = [
     &TIME_S,
     &PRODUCED_RECORDS_PER_S,
     &COMMITTED_RECORDS_PER_S,
@@ -361,6 +408,10 @@ pub const TIMESERIES: [&Column<SampleRow>; 31] = [
     &PROCESSORS,
     &CONCURRENCY_MEAN,
     &CONCURRENCY_MAX,
+    &CONCURRENCY_LIMIT,
+    &THROTTLES,
+    &COLD_STARTS,
+    &WARM_ENVIRONMENTS,
     &INVOCATIONS_PER_S,
     &MEAN_BATCH_RECORDS,
     &ERRORS,

@@ -38,6 +38,10 @@ pub const DEFAULT_COOLDOWN: SimDuration = SimDuration::from_secs(600);
 /// Consecutive quiet evaluations before a scale-in when the scenario gives none; an
 /// assumption, AWS does not publish it.
 pub const DEFAULT_AFTER_EVALUATIONS: i64 = 3;
+/// Share of its pollers the scaler keeps when the function was throttled since the
+/// previous evaluation, when the scenario gives none; an assumption: AWS says it reduces
+/// the pollers and publishes neither how many nor how fast.
+pub const DEFAULT_THROTTLE_FACTOR: f64 = 0.5;
 /// Most quiet evaluations a scenario may ask for.
 pub const MAX_AFTER_EVALUATIONS: i64 = 10_000;
 
@@ -60,6 +64,9 @@ pub(crate) fn assumptions() -> Vec<String> {
         format!(
             "esm.scaler.scale_in: cooldown {} min, {DEFAULT_AFTER_EVALUATIONS} quiet evaluations, one poller at a time are not published",
             minutes(DEFAULT_COOLDOWN)
+        ),
+        format!(
+            "esm.scaler.on_throttle: after throttles since the previous evaluation the scaler keeps {DEFAULT_THROTTLE_FACTOR} of its pollers (rounded down, at least one fewer, at least 1) after the actuation delay; AWS only says it reduces pollers"
         ),
     ]
 }
@@ -89,6 +96,32 @@ pub struct AwsScaler {
     pub scale_out: ScaleOut,
     /// When to remove pollers.
     pub scale_in: ScaleIn,
+    /// How the pollers shrink after throttles (left out of the manifest at its default).
+    #[serde(skip_serializing_if = "OnThrottle::is_default")]
+    pub on_throttle: OnThrottle,
+}
+
+/// The on-demand scaler's reaction to throttles since its previous evaluation.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct OnThrottle {
+    /// Share of the pollers kept (0 ..< 1; the target is at least one fewer and at
+    /// least 1).
+    pub factor: f64,
+}
+
+impl Default for OnThrottle {
+    fn default() -> Self {
+        OnThrottle {
+            factor: DEFAULT_THROTTLE_FACTOR,
+        }
+    }
+}
+
+impl OnThrottle {
+    /// Whether it is the default reaction.
+    pub fn is_default(&self) -> bool {
+        *self == OnThrottle::default()
+    }
 }
 
 /// A delay that is fixed or drawn from a distribution.
@@ -157,6 +190,18 @@ pub struct RawAwsScaler {
     /// Scale-in rule.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub scale_in: Option<RawScaleIn>,
+    /// Reaction to throttles.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub on_throttle: Option<RawOnThrottle>,
+}
+
+/// `esm.scaler.on_throttle`.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawOnThrottle {
+    /// Share of the pollers kept.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub factor: Option<f64>,
 }
 
 /// `actuation_delay`: a duration, `{fixed: d}` or `{uniform: [lo, hi]}`.
@@ -299,6 +344,15 @@ impl RawAwsScaler {
             cx,
             scale_out.min_lag,
         )?;
+        let on_throttle = OnThrottle {
+            factor: cx.float(
+                &at.key("on_throttle").key("factor"),
+                self.on_throttle.as_ref().and_then(|o| o.factor),
+                DEFAULT_THROTTLE_FACTOR,
+                |x| (0.0..1.0).contains(&x),
+                "a share of the pollers kept, from 0 to under 1",
+            )?,
+        };
         Ok(AwsScaler {
             initial_pollers: initial_pollers as u32,
             max_pollers,
@@ -306,6 +360,7 @@ impl RawAwsScaler {
             actuation_delay,
             scale_out,
             scale_in,
+            on_throttle,
         })
     }
 }
@@ -432,6 +487,10 @@ pub(crate) fn to_raw(a: &AwsScaler) -> RawAwsScaler {
             cooldown: Some(dur(a.scale_in.cooldown)),
             after_evaluations: Some(i64::from(a.scale_in.after_evaluations)),
             max_lag: Some(a.scale_in.max_lag.min(i64::MAX as u64) as i64),
+        }),
+        // Written out only when set, so `explain` of older scenarios is unchanged.
+        on_throttle: (!a.on_throttle.is_default()).then_some(RawOnThrottle {
+            factor: Some(a.on_throttle.factor),
         }),
     }
 }

@@ -27,6 +27,7 @@ fn obs(secs: u64, lag: u64, pollers: u32) -> Observation {
         max_partition_lag: lag,
         pollers,
         change_pending: false,
+        throttles: 0,
     }
 }
 
