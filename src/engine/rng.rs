@@ -25,6 +25,8 @@ pub enum Purpose {
     Durations = 3,
     /// Decisions of the poller scaler.
     Scaler = 4,
+    /// Which records of one partition pass the ESM's filter (`esm.filter`).
+    Filter = 5,
 }
 
 /// SplitMix64 finaliser: a bijective 64-bit mixer with good avalanche.

@@ -52,6 +52,8 @@ pub struct SampleRow {
     pub errors: u64,
     /// Invocations that retried a failed batch during the interval.
     pub retries: u64,
+    /// Records committed during the interval that did not pass the filter.
+    pub records_filtered: u64,
     /// Median end-to-end latency of records committed during the interval, seconds.
     pub latency_p50_s: Option<f64>,
     /// 99th percentile of the same.
@@ -92,6 +94,10 @@ pub struct Snapshot {
     pub produced_total: u64,
     /// Records committed so far.
     pub committed_total: u64,
+    /// Committed records so far that did not pass the filter.
+    pub filtered_total: u64,
+    /// Records skipped so far because the consumer started at the end of the log.
+    pub skipped_at_start_total: u64,
     /// Total lag.
     pub lag: u64,
     /// Largest partition lag.
@@ -160,6 +166,8 @@ pub struct Recorder {
     last_sample: SimTime,
     last_produced: u64,
     last_committed: u64,
+    last_filtered: u64,
+    last_skipped_at_start: u64,
     invocations: u64,
     errors: u64,
     retries: u64,
@@ -183,6 +191,8 @@ impl Recorder {
             last_sample: SimTime::ZERO,
             last_produced: initial_produced,
             last_committed: 0,
+            last_filtered: 0,
+            last_skipped_at_start: 0,
             invocations: 0,
             errors: 0,
             retries: 0,
@@ -190,6 +200,21 @@ impl Recorder {
             max_concurrency: 0,
             latency: LatencyStats::default(),
         }
+    }
+
+    /// Starts with `committed` records (and as many skipped at the start) already
+    /// committed at t = 0: the initial backlog that `starting_position: latest` skips.
+    /// They count in neither the first row's rate nor a latency.
+    pub fn with_initial_committed(mut self, committed: u64) -> Self {
+        self.last_committed = committed;
+        self.last_skipped_at_start = committed;
+        self
+    }
+
+    /// Records delivered to the function by successful invocations so far (those whose
+    /// latency was recorded).
+    pub fn records_processed(&self) -> u64 {
+        self.latency.count()
     }
 
     /// Leaves the rows' latency percentiles empty, which halves the latency-histogram
@@ -266,6 +291,7 @@ impl Recorder {
                 .then(|| interval.batch_records as f64 / interval.invocations as f64),
             errors: interval.errors,
             retries: interval.retries,
+            records_filtered: snapshot.filtered_total - self.last_filtered,
             latency_p50_s: interval.latency.as_ref().and_then(|l| l.quantile_secs(0.5)),
             latency_p99_s: interval
                 .latency
@@ -278,6 +304,8 @@ impl Recorder {
         self.last_sample = now;
         self.last_produced = snapshot.produced_total;
         self.last_committed = snapshot.committed_total;
+        self.last_filtered = snapshot.filtered_total;
+        self.last_skipped_at_start = snapshot.skipped_at_start_total;
         self.rows.push(row);
     }
 
@@ -291,6 +319,8 @@ impl Recorder {
             retries: self.retries,
             billed_mb_ms: billing.billed_mb_ms(),
             max_concurrency: self.max_concurrency,
+            records_filtered: self.last_filtered,
+            records_skipped_at_start: self.last_skipped_at_start,
             cost: billing.cost(self.last_sample),
             latency: self.latency,
         };
@@ -313,6 +343,11 @@ pub struct RunTotals {
     pub billed_mb_ms: u128,
     /// Most invocations in flight at once.
     pub max_concurrency: u32,
+    /// Committed records that did not pass the filter, up to the last sample.
+    pub records_filtered: u64,
+    /// Records skipped because the consumer started at the end of the log, up to the
+    /// last sample.
+    pub records_skipped_at_start: u64,
     /// Cost of the run.
     pub cost: CostBreakdown,
     /// Latency of every committed record.

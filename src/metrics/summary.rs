@@ -57,6 +57,11 @@ pub struct Summary {
     pub errors: u64,
     /// Invocations that retried a failed batch.
     pub retries: u64,
+    /// Committed records that did not pass the filter (never invoked).
+    pub records_filtered: u64,
+    /// Records skipped because the consumer started at the end of the log
+    /// (`starting_position: latest`): produced and committed, never invoked nor lag.
+    pub records_skipped_at_start: u64,
     /// Most invocations in flight at once.
     pub max_concurrency: u32,
     /// Most pollers active at a sample.
@@ -158,6 +163,8 @@ impl Summary {
                 .then(|| totals.batch_records as f64 / totals.invocations as f64),
             errors: totals.errors,
             retries: totals.retries,
+            records_filtered: totals.records_filtered,
+            records_skipped_at_start: totals.records_skipped_at_start,
             max_concurrency: totals.max_concurrency,
             max_pollers: rows.iter().map(|r| r.pollers).max().unwrap_or(0),
             final_pollers: last.map_or(0, |r| r.pollers),
@@ -210,6 +217,7 @@ mod tests {
             mean_batch_records: None,
             errors: 0,
             retries: 0,
+            records_filtered: 0,
             latency_p50_s: None,
             latency_p99_s: None,
             cost: CostBreakdown::default(),
@@ -225,6 +233,8 @@ mod tests {
             retries: 0,
             billed_mb_ms: 0,
             max_concurrency: 0,
+            records_filtered: 0,
+            records_skipped_at_start: 0,
             cost: CostBreakdown::default(),
             latency: LatencyStats::default(),
         }

@@ -61,6 +61,7 @@ fn minimal_scenario_gets_every_default() {
             partitions: 4,
             keys: KeyDistribution::Uniform,
             initial_backlog: 0,
+            starting_position: StartingPosition::TrimHorizon,
         },
         producer: Producer {
             arrivals: ArrivalProcess::Poisson,
@@ -95,6 +96,8 @@ fn minimal_scenario_gets_every_default() {
                 },
             }),
             rebalance_pause: SimDuration::from_secs(5),
+            filter: None,
+            startup_delay: SimDuration::ZERO,
         },
         function: Function {
             memory: 128,

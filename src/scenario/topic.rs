@@ -1,5 +1,6 @@
-//! `topic:`: the Kafka topic's partitions, how keys spread over them and the backlog at
-//! t = 0. Its raw form, resolved form, defaults, checks and `explain` inverse.
+//! `topic:`: the Kafka topic's partitions, how keys spread over them, the backlog at
+//! t = 0 and where the consumer starts reading. Its raw form, resolved form, defaults,
+//! checks and `explain` inverse.
 
 use serde::{Deserialize, Serialize};
 
@@ -11,6 +12,37 @@ pub const DEFAULT_INITIAL_BACKLOG: i64 = 0;
 /// Largest initial backlog per partition.
 pub const MAX_INITIAL_BACKLOG: i64 = 1_000_000_000_000;
 
+/// Where the consumer starts reading when it has no committed offset yet
+/// (`topic.starting_position`, AWS's `StartingPosition`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StartingPosition {
+    /// At the oldest record: the initial backlog and everything produced before polling
+    /// starts is read. The default (what esmsim did before the option existed).
+    #[default]
+    TrimHorizon,
+    /// At the end of the log when polling starts: the initial backlog and the records
+    /// produced during `esm.startup_delay` are skipped (produced and committed at once,
+    /// never lag, counted in `records_skipped_at_start`).
+    Latest,
+}
+
+impl StartingPosition {
+    /// Whether this is the default, [`StartingPosition::TrimHorizon`] (which the manifest
+    /// and the scenario hash leave out).
+    pub fn is_trim_horizon(&self) -> bool {
+        *self == StartingPosition::TrimHorizon
+    }
+}
+
+/// The manifest's assumptions about the starting position (listed only with `latest`).
+pub(crate) fn assumptions(t: &Topic) -> Vec<String> {
+    if t.starting_position.is_trim_horizon() {
+        return Vec::new();
+    }
+    vec!["topic.starting_position: latest: every record that arrives at or before the moment polling starts (the initial backlog included) is skipped: it counts as produced and, at once, as committed (records_skipped_at_start), never as lag".to_string()]
+}
+
 /// The Kafka topic.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Topic {
@@ -20,6 +52,9 @@ pub struct Topic {
     pub keys: KeyDistribution,
     /// Records per partition already waiting at t = 0.
     pub initial_backlog: u64,
+    /// Where the consumer starts reading (default `trim_horizon`).
+    #[serde(skip_serializing_if = "StartingPosition::is_trim_horizon")]
+    pub starting_position: StartingPosition,
 }
 
 /// How record keys (and so records) spread over partitions.
@@ -54,6 +89,9 @@ pub struct RawTopic {
     /// Records per partition at t = 0.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub initial_backlog: Option<i64>,
+    /// Where the consumer starts reading.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub starting_position: Option<StartingPosition>,
 }
 
 /// `topic.keys`: `uniform`, `{zipf: s}`, `{hot: {partitions, factor}}`, `{weights: [..]}`.
@@ -98,6 +136,7 @@ pub(crate) fn resolve(raw: Option<&RawTopic>, cx: &Context<'_>) -> Result<Topic>
         partitions,
         keys,
         initial_backlog,
+        starting_position: t.starting_position.unwrap_or_default(),
     })
 }
 
@@ -177,5 +216,6 @@ pub(crate) fn to_raw(t: &Topic) -> RawTopic {
             KeyDistribution::Weights(w) => RawKeys::Weights(w.clone()),
         }),
         initial_backlog: Some(t.initial_backlog.min(i64::MAX as u64) as i64),
+        starting_position: Some(t.starting_position),
     }
 }

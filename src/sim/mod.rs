@@ -41,7 +41,7 @@ use crate::model::cost::Billing;
 use crate::model::esm::{Dispatch, Dispatcher};
 use crate::model::function::{FunctionModel, Outcome};
 use crate::model::log::{Partition, TopicLog};
-use crate::scenario::Scenario;
+use crate::scenario::{Scenario, StartingPosition};
 
 use clock::SampleClock;
 use scaling::Scaling;
@@ -78,6 +78,8 @@ enum Event {
     ApplyPollers { target: u32 },
     /// The partitions paused by a rebalance resume. Dispatcher.
     RebalanceEnd { generation: u32 },
+    /// The mapping starts polling after `esm.startup_delay`. Log, then dispatcher.
+    StartPolling,
 }
 
 /// One run of a scenario.
@@ -98,8 +100,12 @@ pub struct Simulation<'a> {
 impl<'a> Simulation<'a> {
     /// Prepares a run of `scenario` (nothing is simulated until [`Simulation::run`]).
     pub fn new(scenario: &'a Scenario) -> Self {
-        let log = TopicLog::new(scenario);
-        let recorder = Recorder::new(log.produced());
+        let mut log = TopicLog::new(scenario);
+        if scenario.topic.starting_position == StartingPosition::Latest {
+            // The initial backlog is behind the consumer's starting position.
+            log.skip_to_end(SimTime::ZERO);
+        }
+        let recorder = Recorder::new(log.produced()).with_initial_committed(log.committed());
         Simulation {
             scenario,
             log,
@@ -133,10 +139,11 @@ impl<'a> Simulation<'a> {
 
     /// Runs to the end; `progress` is called after every sample with the current time.
     pub fn run(mut self, progress: &mut dyn FnMut(SimTime)) -> RunResult {
-        let initial = self.scaling.initial_pollers();
-        self.reassign(SimTime::ZERO, initial);
-        for p in 0..self.esm.processor_count() {
-            self.try_dispatch(p, SimTime::ZERO);
+        let start = self.polling_start();
+        if start == SimTime::ZERO {
+            self.start_polling(SimTime::ZERO);
+        } else {
+            self.schedule(start, Event::StartPolling);
         }
         let end = self.samples.end();
         loop {
@@ -185,6 +192,24 @@ impl<'a> Simulation<'a> {
         }
     }
 
+    /// When the mapping starts polling (`esm.startup_delay` after the start of the run).
+    fn polling_start(&self) -> SimTime {
+        SimTime::ZERO + self.scenario.esm.startup_delay
+    }
+
+    /// The mapping starts polling at `now`: with `starting_position: latest` at the end
+    /// of the log, then the first pollers and every processor's first look.
+    fn start_polling(&mut self, now: SimTime) {
+        if self.scenario.topic.starting_position == StartingPosition::Latest {
+            self.log.skip_to_end(now);
+        }
+        let initial = self.scaling.initial_pollers();
+        self.reassign(now, initial);
+        for p in 0..self.esm.processor_count() {
+            self.try_dispatch(p, now);
+        }
+    }
+
     fn schedule(&mut self, at: SimTime, event: Event) {
         self.queue
             .schedule(at, event)
@@ -215,6 +240,7 @@ impl<'a> Simulation<'a> {
                     }
                 }
             }
+            Event::StartPolling => self.start_polling(now),
         }
     }
 
@@ -228,22 +254,42 @@ impl<'a> Simulation<'a> {
         self.billing.pollers_changed(now, self.esm.pollers());
     }
 
-    /// Lets `processor` invoke its batch now, or schedules when it should look again.
+    /// Lets `processor` invoke its batch now, or schedules when it should look again. A
+    /// batch that the filter empties is committed at once and the processor looks again.
     fn try_dispatch(&mut self, processor: u32, now: SimTime) {
-        match self.esm.try_dispatch(processor, now, &mut self.log) {
-            Dispatch::Invoke { slot } => self.invoke(processor, slot, now),
-            Dispatch::WakeAt { at, token } => self.schedule(at, Event::Wake { processor, token }),
-            Dispatch::Idle => {}
+        loop {
+            match self.esm.try_dispatch(processor, now, &mut self.log) {
+                Dispatch::Invoke { slot } if self.esm.batch(slot).matched == 0 => {
+                    self.commit_filtered(processor, slot, now);
+                }
+                Dispatch::Invoke { slot } => return self.invoke(processor, slot, now),
+                Dispatch::WakeAt { at, token } => {
+                    return self.schedule(at, Event::Wake { processor, token });
+                }
+                Dispatch::Idle => return,
+            }
         }
+    }
+
+    /// Commits a batch none of whose records passes the filter, without an invocation
+    /// (nothing is invoked, billed or recorded as latency): its records count as
+    /// filtered, and the processor is free again at `now`.
+    fn commit_filtered(&mut self, processor: u32, slot: u32, now: SimTime) {
+        self.esm.settle(slot, Outcome::Ok, &mut self.log);
+        let released = self
+            .esm
+            .release(now, self.esm.generation(), processor, slot);
+        debug_assert_eq!(released, Some(processor), "the assignment is current");
     }
 
     /// Invokes the function with the batch the dispatcher built in `slot`.
     fn invoke(&mut self, processor: u32, slot: u32, now: SimTime) {
         let batch = self.esm.batch(slot);
-        let (records, retry) = (batch.records, batch.attempt > 1);
-        let invocation = self
-            .function
-            .invoke(batch.parts[0].partition, records, batch.bytes);
+        // The function sees the records that pass the filter (all without one).
+        let (records, retry) = (batch.matched, batch.attempt > 1);
+        let invocation =
+            self.function
+                .invoke(batch.parts[0].partition, records, batch.matched_bytes);
         self.billing.bill(&invocation);
         self.recorder
             .invocation_started(now, records, retry, self.function.in_flight());
@@ -271,9 +317,10 @@ impl<'a> Simulation<'a> {
             .invocation_ended(now, outcome.is_error(), self.function.in_flight());
         self.esm.settle(slot, outcome, &mut self.log);
         if outcome.commits() {
-            for (_, run) in &self.esm.batch(slot).runs {
-                self.recorder.committed(run, now);
-            }
+            let recorder = &mut self.recorder;
+            self.esm
+                .batch(slot)
+                .for_each_matched_run(|run| recorder.committed(run, now));
         }
         match self.esm.release(now, generation, processor, slot) {
             Some(processor) => self.try_dispatch(processor, now),
@@ -296,6 +343,12 @@ impl<'a> Simulation<'a> {
     }
 
     fn sample(&mut self, now: SimTime) {
+        if now < self.polling_start()
+            && self.scenario.topic.starting_position == StartingPosition::Latest
+        {
+            // Not polling yet, at the end of the log: what arrived is skipped.
+            self.log.skip_to_end(now);
+        }
         self.log.advance_all(now);
         let mut snapshot = Snapshot {
             pollers: self.esm.pollers(),
@@ -306,6 +359,8 @@ impl<'a> Simulation<'a> {
         for partition in self.log.partitions() {
             snapshot.produced_total += partition.produced();
             snapshot.committed_total += partition.committed();
+            snapshot.filtered_total += partition.filtered();
+            snapshot.skipped_at_start_total += partition.skipped_at_start();
             snapshot.lag += partition.lag();
             snapshot.max_partition_lag = snapshot.max_partition_lag.max(partition.lag());
             if let Some(t) = partition.oldest_uncommitted() {
@@ -314,7 +369,15 @@ impl<'a> Simulation<'a> {
             }
         }
         if let Some(violations) = &mut self.invariants {
-            invariants::check(now, self.scenario, &self.log, &self.esm, violations);
+            let processed = self.recorder.records_processed();
+            invariants::check(
+                now,
+                self.scenario,
+                &self.log,
+                &self.esm,
+                processed,
+                violations,
+            );
         }
         if self.scenario.outputs.partitions_csv {
             snapshot.partition_lags =

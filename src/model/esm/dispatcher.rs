@@ -58,6 +58,8 @@ pub struct Dispatcher {
     partitions: u32,
     per_poller: ConcurrentInvokes,
     max_bytes_per_s: u64,
+    /// Whether records that do not pass the filter use the poller's bandwidth.
+    bandwidth_counts_filtered: bool,
     batching_window: SimDuration,
     window_starts: WindowStart,
     rebalance_pause: SimDuration,
@@ -92,6 +94,10 @@ impl Dispatcher {
             partitions,
             per_poller: esm.poller.max_concurrent_invokes,
             max_bytes_per_s: esm.poller.max_bytes_per_s,
+            bandwidth_counts_filtered: esm
+                .filter
+                .as_ref()
+                .is_none_or(|f| f.bandwidth_counts_filtered),
             batching_window: esm.batching_window,
             window_starts: esm.batching_window_starts,
             rebalance_pause: esm.rebalance_pause,
@@ -145,11 +151,13 @@ impl Dispatcher {
 
     /// Replaces the processors with those of `pollers` pollers (at least one, at most one
     /// per partition). Every partition pauses for the rebalance (eager assignor), except
-    /// at t = 0; the pause to wait for is returned.
+    /// at the first assignment (at t = 0, or when polling starts after
+    /// `esm.startup_delay`); the pause to wait for is returned.
     pub fn reassign(&mut self, now: SimTime, pollers: u32) -> Option<Rebalance> {
         self.pollers = pollers.clamp(1, self.partitions);
+        let first = self.generation == 0;
         self.generation += 1;
-        let pause = if now == SimTime::ZERO {
+        let pause = if first || now == SimTime::ZERO {
             SimDuration::ZERO
         } else {
             self.rebalance_pause
@@ -322,7 +330,12 @@ impl Dispatcher {
         }
         let state = &mut self.processors[processor as usize];
         state.busy = true;
-        self.bandwidth[state.poller as usize].consume(now, batch.bytes, self.max_bytes_per_s);
+        let fetched = if self.bandwidth_counts_filtered {
+            batch.bytes
+        } else {
+            batch.matched_bytes
+        };
+        self.bandwidth[state.poller as usize].consume(now, fetched, self.max_bytes_per_s);
         slot
     }
 

@@ -16,7 +16,12 @@
 //! needs to know when its batch will fill; records whose arrival time is still in the
 //! future wait in a separate queue and become visible (produced) when the clock passes
 //! them.
+//!
+//! With `esm.filter`, which offsets pass the filter is the partition's own
+//! [`MatchCounter`] (in [`filter`]): a function of the offset, the seed and the share
+//! that pass, so it does not depend on the consumer either.
 
+pub mod filter;
 mod producer;
 mod run;
 #[cfg(test)]
@@ -29,6 +34,7 @@ use crate::engine::time::{SimDuration, SimTime};
 use crate::model::traffic::{RateCurve, RecordSizer};
 use crate::scenario::ArrivalProcess;
 
+pub use filter::MatchCounter;
 pub use producer::EXACT_ORDER_STATISTICS;
 use producer::Producer;
 pub use run::Run;
@@ -55,6 +61,13 @@ pub struct Partition {
     committed: u64,
     /// Committed records that were not processed successfully (part of `committed`).
     skipped: u64,
+    /// Committed records that did not pass the ESM's filter (part of `committed`).
+    filtered: u64,
+    /// Records skipped because the consumer started at the end of the log
+    /// (`starting_position: latest`; part of `committed`).
+    skipped_at_start: u64,
+    /// Which offsets pass the ESM's filter; `None` without a filter.
+    filter: Option<MatchCounter>,
     /// Arrival time of the oldest record of the batch in flight, if one is.
     in_flight_oldest: Option<SimTime>,
     /// Records of the batch in flight.
@@ -95,9 +108,39 @@ impl Partition {
             produced: backlog,
             committed: 0,
             skipped: 0,
+            filtered: 0,
+            skipped_at_start: 0,
+            filter: None,
             in_flight_oldest: None,
             in_flight_records: 0,
         }
+    }
+
+    /// Filters the partition's records with `filter` (`esm.filter`).
+    pub fn set_filter(&mut self, filter: MatchCounter) {
+        self.filter = Some(filter);
+    }
+
+    /// How many of the next `k` ready records (from the front of the ready queue) pass
+    /// the filter: all `k` without one.
+    pub fn matched_next(&mut self, k: u64) -> u64 {
+        let front = self.produced - self.ready_count;
+        match &mut self.filter {
+            Some(filter) => filter.matched(front, front + k),
+            None => k,
+        }
+    }
+
+    /// Skips every ready record (`starting_position: latest` before polling starts): the
+    /// committed offset moves to the end of the log and the records count as
+    /// [`Partition::skipped_at_start`]. Nothing may be in flight.
+    pub fn skip_ready(&mut self) {
+        debug_assert!(!self.in_flight(), "skip with a batch in flight");
+        self.committed += self.ready_count;
+        self.skipped_at_start += self.ready_count;
+        self.ready.clear();
+        self.ready_count = 0;
+        self.ready_bytes = 0;
     }
 
     /// Generates buckets until every arrival before `t` is known.
@@ -234,23 +277,29 @@ impl Partition {
         self.in_flight_oldest.is_some()
     }
 
-    /// Commits `count` records (the batch in flight succeeded).
+    /// Commits `count` records (the batch in flight succeeded); those that did not pass
+    /// the filter count as [`Partition::filtered`].
     pub fn commit(&mut self, count: u64) {
         debug_assert_eq!(
             count, self.in_flight_records,
             "commit of a batch that is not in flight"
         );
+        if let Some(filter) = &mut self.filter {
+            self.filtered += count - filter.matched(self.committed, self.committed + count);
+        }
         self.committed += count;
         self.in_flight_oldest = None;
         self.in_flight_records = 0;
     }
 
     /// Commits the `count` records in flight although they were not processed
-    /// successfully (sent to an on-failure destination, filtered out or dropped): the
-    /// committed offset moves past them and they count as [`Partition::skipped`].
+    /// successfully (sent to an on-failure destination or dropped): the committed offset
+    /// moves past them and they count as [`Partition::skipped`], except those that did
+    /// not pass the filter, which count as [`Partition::filtered`].
     pub fn commit_unprocessed(&mut self, count: u64) {
+        let filtered_before = self.filtered;
         self.commit(count);
-        self.skipped += count;
+        self.skipped += count - (self.filtered - filtered_before);
     }
 
     /// Checks conservation: every produced record is committed, in flight, or waiting,
@@ -262,6 +311,13 @@ impl Partition {
             return Err(format!(
                 "ready runs hold {ready} records / {ready_bytes} bytes but the counters say {} / {}",
                 self.ready_count, self.ready_bytes
+            ));
+        }
+        let unprocessed = self.skipped + self.filtered + self.skipped_at_start;
+        if unprocessed > self.committed {
+            return Err(format!(
+                "committed {} < skipped {} + filtered {} + skipped at start {}",
+                self.committed, self.skipped, self.filtered, self.skipped_at_start
             ));
         }
         let accounted = self.committed + self.in_flight_records + self.ready_count;
@@ -288,6 +344,18 @@ impl Partition {
     /// [`Partition::committed`]).
     pub fn skipped(&self) -> u64 {
         self.skipped
+    }
+
+    /// Committed records that did not pass the filter (part of
+    /// [`Partition::committed`]).
+    pub fn filtered(&self) -> u64 {
+        self.filtered
+    }
+
+    /// Records skipped because the consumer started at the end of the log (part of
+    /// [`Partition::committed`]).
+    pub fn skipped_at_start(&self) -> u64 {
+        self.skipped_at_start
     }
 
     /// Offset lag: produced minus committed (records in flight count as lag).

@@ -262,6 +262,28 @@ pub const RETRIES: Column<Summary> = Column {
     value: |s| Value::Int(s.retries),
 };
 
+/// The `records_filtered` field.
+pub const RECORDS_FILTERED: Column<Summary> = Column {
+    name: "records_filtered",
+    unit: Unit::Records,
+    kind: Kind::Counter,
+    optional: false,
+    decimals: None,
+    doc: "Committed records that did not pass the filter (never invoked; 0 without esm.filter).",
+    value: |s| Value::Int(s.records_filtered),
+};
+
+/// The `records_skipped_at_start` field.
+pub const RECORDS_SKIPPED_AT_START: Column<Summary> = Column {
+    name: "records_skipped_at_start",
+    unit: Unit::Records,
+    kind: Kind::Counter,
+    optional: false,
+    decimals: None,
+    doc: "Records behind the consumer's starting position (starting_position: latest): produced and committed, never invoked nor lag.",
+    value: |s| Value::Int(s.records_skipped_at_start),
+};
+
 /// The `max_concurrency` field.
 pub const MAX_CONCURRENCY: Column<Summary> = Column {
     name: "max_concurrency",
@@ -384,7 +406,7 @@ pub const EVENTS_PROCESSED: Column<Summary> = Column {
 };
 
 /// Every field of `summary.json`, in order.
-pub const SUMMARY: [&Column<Summary>; 34] = [
+pub const SUMMARY: [&Column<Summary>; 36] = [
     &SCENARIO,
     &SEED,
     &DURATION_S,
@@ -408,6 +430,8 @@ pub const SUMMARY: [&Column<Summary>; 34] = [
     &MEAN_BATCH_RECORDS,
     &ERRORS,
     &RETRIES,
+    &RECORDS_FILTERED,
+    &RECORDS_SKIPPED_AT_START,
     &MAX_CONCURRENCY,
     &MAX_POLLERS,
     &FINAL_POLLERS,

@@ -3,6 +3,7 @@
 //! ([`crate::scenario::scaler`]) and provisioned mode ([`provisioned`]). Raw form, resolved form, defaults, checks and `explain`
 //! inverse.
 
+pub mod filter;
 pub mod poller;
 pub mod provisioned;
 
@@ -15,6 +16,7 @@ use super::units::{DurationValue, SizeValue};
 use super::warnings::ScenarioWarning;
 use crate::engine::time::SimDuration;
 use crate::scenario::ConcurrentInvokes;
+use filter::{Filter, RawFilter};
 use poller::{PollerLimits, RawPoller};
 use provisioned::{Mode, ModeInputs, RawProvisioned};
 
@@ -44,6 +46,27 @@ pub const MAX_RECORD_OVERHEAD: u64 = 1024 * 1024;
 pub const DEFAULT_REBALANCE_PAUSE: SimDuration = SimDuration::from_secs(5);
 /// Longest rebalance pause a scenario may set.
 pub const MAX_REBALANCE_PAUSE: SimDuration = SimDuration::from_secs(600);
+/// Time from the start of the run to the first poll when the scenario gives none: none,
+/// the mapping is polling at t = 0 (AWS: creating a mapping "might take several minutes").
+pub const DEFAULT_STARTUP_DELAY: SimDuration = SimDuration::ZERO;
+/// Longest start-up delay a scenario may set.
+pub const MAX_STARTUP_DELAY: SimDuration = SimDuration::from_secs(86_400);
+
+/// Whether a start-up delay is the default, none (which the manifest and the scenario
+/// hash leave out, so that they stay as they were before the option existed).
+fn is_no_delay(delay: &SimDuration) -> bool {
+    *delay == SimDuration::ZERO
+}
+
+/// The manifest's assumptions about start-up (listed only when the mapping starts late).
+pub(crate) fn startup_assumptions(e: &Esm) -> Vec<String> {
+    if e.startup_delay == SimDuration::ZERO {
+        return Vec::new();
+    }
+    vec![
+        "esm.startup_delay: no poller exists before the mapping starts polling (pollers 0, no scaler evaluation until one evaluation interval after the start, EPUs billed from the start); the first assignment has no rebalance pause".to_string(),
+    ]
+}
 
 /// The manifest's assumptions about the mapping itself (the scaler's and the pollers'
 /// are in their own modules).
@@ -127,6 +150,12 @@ pub struct Esm {
     pub scaler: Scaler,
     /// How long partitions pause when the poller count changes (assumed 5 s).
     pub rebalance_pause: SimDuration,
+    /// Filter criteria; none: every record is invoked.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub filter: Option<Filter>,
+    /// Time from the start of the run until the mapping polls (default 0).
+    #[serde(skip_serializing_if = "is_no_delay")]
+    pub startup_delay: SimDuration,
 }
 
 /// `esm:`.
@@ -169,6 +198,12 @@ pub struct RawEsm {
     /// Provisioned mode's settings.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub provisioned: Option<RawProvisioned>,
+    /// Filter criteria.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub filter: Option<RawFilter>,
+    /// Time until the mapping polls.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub startup_delay: Option<DurationValue>,
 }
 
 impl Esm {
@@ -260,6 +295,14 @@ pub(crate) fn resolve(raw: Option<&RawEsm>, cx: &Context<'_>, partitions: u32) -
         MAX_REBALANCE_PAUSE,
     )?;
     let poller = poller::resolve(e.poller.as_ref(), &base.key("poller"), cx)?;
+    let filter = filter::resolve(e.filter.as_ref(), &base.key("filter"), cx)?;
+    let startup_delay = cx.duration(
+        &base.key("startup_delay"),
+        e.startup_delay.as_ref(),
+        DEFAULT_STARTUP_DELAY,
+        SimDuration::ZERO,
+        MAX_STARTUP_DELAY,
+    )?;
     let mode = ModeInputs {
         mode: e.mode,
         provisioned: e.provisioned.as_ref(),
@@ -293,6 +336,8 @@ pub(crate) fn resolve(raw: Option<&RawEsm>, cx: &Context<'_>, partitions: u32) -
         poller,
         scaler,
         rebalance_pause,
+        filter,
+        startup_delay,
     })
 }
 
@@ -313,5 +358,7 @@ pub(crate) fn to_raw(e: &Esm) -> RawEsm {
             Scaler::Provisioned(p) => Some(provisioned::to_raw(p)),
             _ => None,
         },
+        filter: e.filter.as_ref().map(filter::to_raw),
+        startup_delay: Some(DurationValue::new(e.startup_delay)),
     }
 }
