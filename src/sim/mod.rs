@@ -28,6 +28,8 @@
 //! invocation end, poller change, rebalance end).
 
 mod clock;
+#[cfg(test)]
+mod filter_tests;
 mod invariants;
 mod scaling;
 #[cfg(test)]
