@@ -59,9 +59,13 @@ pub struct Filter {
 }
 
 impl Filter {
-    /// Share of records that pass (match at least one filter): `1 − Π (1 − match_i)`.
+    /// Share of records that pass (match at least one filter): `1 − Π (1 − match_i)`,
+    /// exactly `match` for one filter.
     pub fn pass_share(&self) -> f64 {
-        1.0 - self.matches.iter().map(|m| 1.0 - m).product::<f64>()
+        match self.matches.as_slice() {
+            [share] => *share,
+            matches => 1.0 - matches.iter().map(|m| 1.0 - m).product::<f64>(),
+        }
     }
 }
 
