@@ -69,7 +69,8 @@ impl Filter {
     }
 }
 
-/// Written as the scenario writes it (see [`to_raw`]).
+/// Written as the scenario writes it: `{match: share}` or `{filters: [...]}`, with
+/// `quota_raised` and `bandwidth_counts_filtered` only when not their defaults.
 impl Serialize for Filter {
     fn serialize<S: Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
         let mut raw = to_raw(self);
