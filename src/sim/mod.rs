@@ -23,9 +23,21 @@
 //!   the duration is not a multiple of the interval). The run stops after the sample at
 //!   `duration`; events later than that never fire and records still in flight count as
 //!   lag.
+//! * Polling starts at t = 0, or with `esm.startup_delay` at the first queue event at the
+//!   delay (scheduled before any other): the first pollers are assigned then, without a
+//!   rebalance pause, and every processor looks at its partitions at once. Before that
+//!   there are no pollers, and the scaler's first evaluation is one interval after the
+//!   start. With `starting_position: latest`, records that arrive before polling starts
+//!   are skipped: the initial backlog at t = 0, the arrivals at every sample before the
+//!   start and, at the start, everything that arrived by then.
+//! * A batch none of whose records passes `esm.filter` is committed when it is built,
+//!   at that time, with no invocation and no event: the processor is released as if an
+//!   invocation had ended then (its next window opens) and looks again at once, in the
+//!   same call, until it invokes, waits or idles (the poller's bandwidth bounds the
+//!   batches one instant can read, and the records ready bound it in any case).
 //!
 //! "Event" in performance figures means one popped queue event (processor wake-up,
-//! invocation end, poller change, rebalance end).
+//! invocation end, poller change, rebalance end, start of polling).
 
 mod clock;
 #[cfg(test)]
