@@ -34,7 +34,8 @@
 //!
 //! Events fire in `(time, seq)` order: by time, and at equal times in the order they were
 //! scheduled. At a time `t`, every event at or before `t` fires, then a scaler evaluation
-//! due at `t` (the scaler names its own evaluation times), then the sample at `t`. Randomness comes from `ChaCha8Rng` streams keyed by
+//! due at `t` (the scaler names its own evaluation times), then the sample at `t`
+//! (details, with the start of polling and batches the filter empties, in [`sim`]). Randomness comes from `ChaCha8Rng` streams keyed by
 //! `(seed, purpose, entity)`, so the same scenario and seed give byte-identical outputs on
 //! any machine, and the producer's traffic depends only on the seed and the producer
 //! settings (two scenarios that differ on the consumer side see the same records).

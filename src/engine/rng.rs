@@ -31,6 +31,8 @@ pub enum Purpose {
     PoisonRecords = 6,
     /// INIT times of new execution environments (`function.cold_start`).
     ColdStarts = 7,
+    /// Which records of one partition pass the ESM's filter (`esm.filter`).
+    Filter = 8,
 }
 
 /// SplitMix64 finaliser: a bijective 64-bit mixer with good avalanche.

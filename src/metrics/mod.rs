@@ -79,6 +79,8 @@ pub struct SampleRow {
     /// Initialised execution environments at the end of the interval (`None` without
     /// `function.cold_start`).
     pub warm_environments: Option<u32>,
+    /// Records committed during the interval that did not pass the filter.
+    pub records_filtered: u64,
     /// Median end-to-end latency of records committed during the interval, seconds.
     pub latency_p50_s: Option<f64>,
     /// 99th percentile of the same.
@@ -119,6 +121,10 @@ pub struct Snapshot {
     pub produced_total: u64,
     /// Records committed so far.
     pub committed_total: u64,
+    /// Committed records so far that did not pass the filter.
+    pub filtered_total: u64,
+    /// Records skipped so far because the consumer started at the end of the log.
+    pub skipped_at_start_total: u64,
     /// Total lag.
     pub lag: u64,
     /// Largest partition lag.
@@ -208,6 +214,8 @@ pub struct Recorder {
     last_committed: u64,
     last_skipped: [u64; Skip::COUNT],
     last_duplicated: u64,
+    last_filtered: u64,
+    last_skipped_at_start: u64,
     invocations: u64,
     errors: u64,
     errors_timeout: u64,
@@ -240,6 +248,8 @@ impl Recorder {
             last_committed: 0,
             last_skipped: [0; Skip::COUNT],
             last_duplicated: 0,
+            last_filtered: 0,
+            last_skipped_at_start: 0,
             invocations: 0,
             errors: 0,
             errors_timeout: 0,
@@ -253,6 +263,21 @@ impl Recorder {
             backoff_since: SimTime::ZERO,
             throttled_ns: 0,
         }
+    }
+
+    /// Starts with `committed` records (and as many skipped at the start) already
+    /// committed at t = 0: the initial backlog that `starting_position: latest` skips.
+    /// They count in neither the first row's rate nor a latency.
+    pub fn with_initial_committed(mut self, committed: u64) -> Self {
+        self.last_committed = committed;
+        self.last_skipped_at_start = committed;
+        self
+    }
+
+    /// Records delivered to the function by successful invocations so far (those whose
+    /// latency was recorded).
+    pub fn records_processed(&self) -> u64 {
+        self.latency.count()
     }
 
     /// Leaves the rows' latency percentiles empty, which halves the latency-histogram
@@ -370,6 +395,7 @@ impl Recorder {
             concurrency_limit: snapshot.concurrency_limit,
             cold_starts: interval.cold_starts,
             warm_environments: snapshot.warm_environments,
+            records_filtered: snapshot.filtered_total - self.last_filtered,
             latency_p50_s: interval.latency.as_ref().and_then(|l| l.quantile_secs(0.5)),
             latency_p99_s: interval
                 .latency
@@ -384,6 +410,8 @@ impl Recorder {
         self.last_committed = snapshot.committed_total;
         self.last_skipped = snapshot.skipped;
         self.last_duplicated = snapshot.duplicated;
+        self.last_filtered = snapshot.filtered_total;
+        self.last_skipped_at_start = snapshot.skipped_at_start_total;
         self.rows.push(row);
     }
 
@@ -400,6 +428,8 @@ impl Recorder {
             retries: self.retries,
             billed_mb_ms: billing.billed_mb_ms(),
             max_concurrency: self.max_concurrency,
+            records_filtered: self.last_filtered,
+            records_skipped_at_start: self.last_skipped_at_start,
             cost: billing.cost(self.last_sample),
             latency: self.latency,
             throttles: self.throttles,
@@ -442,6 +472,11 @@ pub struct RunTotals {
     pub billed_mb_ms: u128,
     /// Most invocations in flight at once.
     pub max_concurrency: u32,
+    /// Committed records that did not pass the filter, up to the last sample.
+    pub records_filtered: u64,
+    /// Records skipped because the consumer started at the end of the log, up to the
+    /// last sample.
+    pub records_skipped_at_start: u64,
     /// Cost of the run.
     pub cost: CostBreakdown,
     /// Latency of every committed record.

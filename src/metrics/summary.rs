@@ -62,7 +62,8 @@ pub struct Summary {
     pub errors_function: u64,
     /// Invocations that retried a failed batch.
     pub retries: u64,
-    /// Committed records that were processed successfully.
+    /// Committed records that were processed by a successful invocation (those the
+    /// filter let through).
     pub records_succeeded: u64,
     /// Records sent to the on-failure destination.
     pub records_to_destination: u64,
@@ -82,6 +83,11 @@ pub struct Summary {
     pub cold_starts: u64,
     /// Cold starts per invocation; `null` without invocations.
     pub cold_start_share: Option<f64>,
+    /// Committed records that did not pass the filter (never invoked).
+    pub records_filtered: u64,
+    /// Records skipped because the consumer started at the end of the log
+    /// (`starting_position: latest`): produced and committed, never invoked nor lag.
+    pub records_skipped_at_start: u64,
     /// Most invocations in flight at once.
     pub max_concurrency: u32,
     /// Most pollers active at a sample.
@@ -188,7 +194,9 @@ impl Summary {
             errors_function: totals.errors - totals.errors_timeout,
             retries: totals.retries,
             records_succeeded: last.map_or(0, |r| r.committed_total)
-                - totals.skipped.iter().sum::<u64>(),
+                - totals.skipped.iter().sum::<u64>()
+                - totals.records_filtered
+                - totals.records_skipped_at_start,
             records_to_destination: totals.skipped[Skip::Destination as usize],
             records_dropped: totals.skipped[Skip::Oversized as usize]
                 + totals.skipped[Skip::Discarded as usize],
@@ -200,6 +208,8 @@ impl Summary {
             cold_starts: totals.cold_starts,
             cold_start_share: (totals.invocations > 0)
                 .then(|| totals.cold_starts as f64 / totals.invocations as f64),
+            records_filtered: totals.records_filtered,
+            records_skipped_at_start: totals.records_skipped_at_start,
             max_concurrency: totals.max_concurrency,
             max_pollers: rows.iter().map(|r| r.pollers).max().unwrap_or(0),
             final_pollers: last.map_or(0, |r| r.pollers),
@@ -264,6 +274,7 @@ mod tests {
             concurrency_limit: 1000,
             cold_starts: 0,
             warm_environments: None,
+            records_filtered: 0,
             latency_p50_s: None,
             latency_p99_s: None,
             cost: CostBreakdown::default(),
@@ -282,6 +293,8 @@ mod tests {
             retries: 0,
             billed_mb_ms: 0,
             max_concurrency: 0,
+            records_filtered: 0,
+            records_skipped_at_start: 0,
             cost: CostBreakdown::default(),
             latency: LatencyStats::default(),
             throttles: 0,

@@ -43,6 +43,7 @@ pub fn manifest(scenario: &Scenario, result: &RunResult) -> Vec<u8> {
         assumptions: [
             crate::scenario::assumptions(),
             scenario.esm.scaler.assumptions(),
+            scenario.optional_assumptions(),
         ]
         .concat(),
         scenario,

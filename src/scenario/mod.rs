@@ -52,6 +52,7 @@ mod tests;
 pub use cold_start::{ColdStart, InitDuration, Runtime};
 pub use concurrency::Concurrency;
 pub use error::{ScenarioError, ValueSource};
+pub use esm::filter::Filter;
 pub use esm::poller::{ConcurrentInvokes, PollerLimits};
 pub use esm::{Esm, WindowStart};
 pub use function::{Architecture, DurationModel, Function, Jitter};
@@ -63,7 +64,7 @@ pub use producer::{ArrivalProcess, Producer, RecordSize};
 pub use scaler::Scaler;
 pub use scaler::aws::{AwsScaler, DelayDistribution, OnThrottle, ScaleIn, ScaleOut, ScaleStep};
 pub use slo::Slo;
-pub use topic::{KeyDistribution, Topic};
+pub use topic::{KeyDistribution, StartingPosition, Topic};
 pub use traces::{FileTraces, MemoryTraces, TraceSource};
 pub use warnings::{ScenarioWarning, warnings};
 
@@ -81,6 +82,24 @@ pub fn assumptions() -> Vec<String> {
         function::assumptions(),
     ]
     .concat()
+}
+
+impl Scenario {
+    /// The manifest's assumptions of the options this scenario uses that are off by
+    /// default (filtering, a start-up delay, `starting_position: latest`); empty for a
+    /// scenario that uses none, so its manifest stays as it was.
+    pub fn optional_assumptions(&self) -> Vec<String> {
+        [
+            self.esm
+                .filter
+                .as_ref()
+                .map(esm::filter::assumptions)
+                .unwrap_or_default(),
+            esm::startup_assumptions(&self.esm),
+            topic::assumptions(&self.topic),
+        ]
+        .concat()
+    }
 }
 
 /// A fully resolved, validated scenario.

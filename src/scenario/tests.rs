@@ -62,6 +62,7 @@ fn minimal_scenario_gets_every_default() {
             keys: KeyDistribution::Uniform,
             initial_backlog: 0,
             retention: crate::scenario::topic::DEFAULT_RETENTION,
+            starting_position: StartingPosition::TrimHorizon,
         },
         producer: Producer {
             arrivals: ArrivalProcess::Poisson,
@@ -98,6 +99,8 @@ fn minimal_scenario_gets_every_default() {
             }),
             rebalance_pause: SimDuration::from_secs(5),
             on_failure: Default::default(),
+            filter: None,
+            startup_delay: SimDuration::ZERO,
         },
         function: Function {
             memory: 128,
@@ -271,6 +274,80 @@ fn fixed_policy_and_other_variants_round_trip() {
         DelayDistribution::Fixed(SimDuration::from_secs(30))
     );
     assert_round_trip(&s, &fixtures());
+}
+
+#[test]
+fn filters_and_start_up_resolve_and_round_trip() {
+    let one = with_sets(MINIMAL, &["esm.filter.match=0.25"]).unwrap();
+    let f = one.esm.filter.as_ref().unwrap();
+    assert_eq!((f.matches.as_slice(), f.listed), ([0.25].as_slice(), false));
+    assert!(f.bandwidth_counts_filtered);
+    assert_round_trip(&one, &fixtures());
+    let two = with_sets(
+        MINIMAL,
+        &[
+            "esm.filter={filters: [{match: 0.1}, {match: 0.05}]}",
+            "esm.startup_delay=3m",
+            "topic.starting_position=latest",
+        ],
+    )
+    .unwrap();
+    let f = two.esm.filter.as_ref().unwrap();
+    // OR of independent filters: 1 - 0.9 x 0.95.
+    assert!((f.pass_share() - 0.145).abs() < 1e-12);
+    assert_eq!(two.esm.startup_delay, SimDuration::from_secs(180));
+    assert_eq!(two.topic.starting_position, StartingPosition::Latest);
+    assert_round_trip(&two, &fixtures());
+    // The options appear in the hash only when used; their assumptions likewise.
+    assert_ne!(two.hash(), parse(MINIMAL).unwrap().hash());
+    assert!(parse(MINIMAL).unwrap().optional_assumptions().is_empty());
+    assert_eq!(two.optional_assumptions().len(), 5);
+    let json = serde_json::to_value(&two).unwrap();
+    assert_eq!(
+        json["esm"]["filter"],
+        serde_json::json!({"filters": [{"match": 0.1}, {"match": 0.05}]})
+    );
+    let ten = with_sets(
+        MINIMAL,
+        &["esm.filter={filters: [{match: 0.1}, {match: 0.1}, {match: 0.1}, {match: 0.1}, {match: 0.1}, {match: 0.1}], quota_raised: true}"],
+    )
+    .unwrap();
+    assert_eq!(ten.esm.filter.as_ref().unwrap().matches.len(), 6);
+    assert_round_trip(&ten, &fixtures());
+}
+
+#[test]
+fn filter_errors_name_the_field_and_what_is_allowed() {
+    let six = "esm.filter={filters: [{match: 0.1}, {match: 0.1}, {match: 0.1}, {match: 0.1}, {match: 0.1}, {match: 0.1}]}";
+    assert_has(
+        &err_set(&[six]),
+        &[
+            "esm.filter.filters",
+            "a list of 6 filters",
+            "1 to 5 (AWS; 10 with `quota_raised: true`)",
+        ],
+    );
+    assert_has(
+        &err_set(&["esm.filter.match=1.5"]),
+        &["esm.filter.match", "1.5", "a share of records from 0 to 1"],
+    );
+    assert_has(
+        &err_set(&["esm.filter={match: 0.5, filters: [{match: 0.1}]}"]),
+        &["esm.filter.filters", "either `match: share`"],
+    );
+    assert_has(
+        &err_set(&["esm.filter={filters: [{}]}"]),
+        &["esm.filter.filters[0].match"],
+    );
+    assert_has(&err_set(&["esm.filter={}"]), &["esm.filter.match"]);
+    assert_has(
+        &err_set(&["esm.startup_delay=2d"]),
+        &["esm.startup_delay", "a duration from `0` to"],
+    );
+    assert_has(
+        &err_set(&["topic.starting_position=earliest"]),
+        &["starting_position", "latest"],
+    );
 }
 
 #[test]

@@ -1,5 +1,6 @@
-//! `topic:`: the Kafka topic's partitions, how keys spread over them and the backlog at
-//! t = 0. Its raw form, resolved form, defaults, checks and `explain` inverse.
+//! `topic:`: the Kafka topic's partitions, how keys spread over them, the backlog at
+//! t = 0 and where the consumer starts reading. Its raw form, resolved form, defaults,
+//! checks and `explain` inverse.
 
 use serde::{Deserialize, Serialize};
 
@@ -21,6 +22,36 @@ pub const MIN_RETENTION: SimDuration = SimDuration::from_secs(1);
 /// Longest retention a scenario may set (a year; Kafka's infinite retention is longer
 /// than any run).
 pub const MAX_RETENTION: SimDuration = SimDuration::from_secs(366 * 24 * 3600);
+/// Where the consumer starts reading when it has no committed offset yet
+/// (`topic.starting_position`, AWS's `StartingPosition`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StartingPosition {
+    /// At the oldest record: the initial backlog and everything produced before polling
+    /// starts is read. The default (what esmsim did before the option existed).
+    #[default]
+    TrimHorizon,
+    /// At the end of the log when polling starts: the initial backlog and the records
+    /// produced during `esm.startup_delay` are skipped (produced and committed at once,
+    /// never lag, counted in `records_skipped_at_start`).
+    Latest,
+}
+
+impl StartingPosition {
+    /// Whether this is the default, [`StartingPosition::TrimHorizon`] (which the manifest
+    /// and the scenario hash leave out).
+    pub fn is_trim_horizon(&self) -> bool {
+        *self == StartingPosition::TrimHorizon
+    }
+}
+
+/// The manifest's assumptions about the starting position (listed only with `latest`).
+pub(crate) fn assumptions(t: &Topic) -> Vec<String> {
+    if t.starting_position.is_trim_horizon() {
+        return Vec::new();
+    }
+    vec!["topic.starting_position: latest: every record that arrives at or before the moment polling starts (the initial backlog included) is skipped: it counts as produced and, at once, as committed (records_skipped_at_start), never as lag".to_string()]
+}
 
 /// The Kafka topic.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -35,6 +66,9 @@ pub struct Topic {
     /// (default 7 days, Kafka's default).
     #[serde(skip_serializing_if = "is_default_retention")]
     pub retention: SimDuration,
+    /// Where the consumer starts reading (default `trim_horizon`).
+    #[serde(skip_serializing_if = "StartingPosition::is_trim_horizon")]
+    pub starting_position: StartingPosition,
 }
 
 fn is_default_retention(r: &SimDuration) -> bool {
@@ -76,6 +110,9 @@ pub struct RawTopic {
     /// How long the topic keeps records.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub retention: Option<DurationValue>,
+    /// Where the consumer starts reading.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub starting_position: Option<StartingPosition>,
 }
 
 /// `topic.keys`: `uniform`, `{zipf: s}`, `{hot: {partitions, factor}}`, `{weights: [..]}`.
@@ -128,6 +165,7 @@ pub(crate) fn resolve(raw: Option<&RawTopic>, cx: &Context<'_>) -> Result<Topic>
         keys,
         initial_backlog,
         retention,
+        starting_position: t.starting_position.unwrap_or_default(),
     })
 }
 
@@ -208,5 +246,6 @@ pub(crate) fn to_raw(t: &Topic) -> RawTopic {
         }),
         initial_backlog: Some(t.initial_backlog.min(i64::MAX as u64) as i64),
         retention: Some(DurationValue::new(t.retention)),
+        starting_position: Some(t.starting_position),
     }
 }

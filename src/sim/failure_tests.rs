@@ -278,7 +278,8 @@ function: {duration: {per_batch: 1ms}}
 proptest::proptest! {
     #![proptest_config(proptest::prelude::ProptestConfig::with_cases(48))]
 
-    /// Over random small scenarios with every failure source and handling: at every
+    /// Over random small scenarios with every failure source and handling, a filter and
+    /// a concurrency limit that throttles: at every
     /// sample and in every partition produced = committed + lag (the invariant checks),
     /// committed = succeeded + to destination + dropped + expired, the rows' interval
     /// counts add up to the summary's totals.
@@ -295,6 +296,8 @@ proptest::proptest! {
         report in proptest::bool::ANY,
         destination in 0usize..2,
         retention_s in 2u64..40,
+        filter_match in 0.2f64..1.0,
+        reserved in 1u32..6,
         seed in 0u64..1000,
     ) {
         let destination = ["none", "sqs"][destination];
@@ -311,7 +314,9 @@ esm:
   rebalance_pause: 1s
   scaler: {{policy: aws, initial_pollers: 1, max_pollers: {partitions}, evaluation_interval: 10s, actuation_delay: 5s, scale_out: {{min_lag: 5}}}}
   on_failure: {{max_retry_attempts: {retries}, bisect_batch: {bisect}, report_batch_item_failures: {report}, destination: {destination}, allow_in_on_demand: true}}
+  filter: {{match: {filter_match}}}
 function: {{memory: 1024, timeout: 1s, duration: {{per_batch: 50ms, per_record: 5ms, jitter: exponential}},
+           concurrency: {{reserved: {reserved}}},
            errors: {{invocation_error_rate: {invocation_error}, record_error_rate: {record_error}}}}}
 "
         );
@@ -327,8 +332,9 @@ function: {{memory: 1024, timeout: 1s, duration: {{per_batch: 50ms, per_record: 
         proptest::prop_assert_eq!(sum(|r| r.errors), summary.errors);
         proptest::prop_assert_eq!(
             summary.committed_records,
-            summary.records_succeeded + summary.records_to_destination + summary.records_dropped + summary.records_expired
+            summary.records_succeeded + summary.records_to_destination + summary.records_dropped + summary.records_expired + summary.records_filtered
         );
+        proptest::prop_assert_eq!(sum(|r| r.records_filtered), summary.records_filtered);
         proptest::prop_assert_eq!(summary.produced_records, summary.committed_records + summary.final_lag_records);
         for row in &result.rows {
             proptest::prop_assert_eq!(row.produced_total, row.committed_total + row.lag);

@@ -28,13 +28,27 @@
 //!   the duration is not a multiple of the interval). The run stops after the sample at
 //!   `duration`; events later than that never fire and records still in flight count as
 //!   lag.
+//! * Polling starts at t = 0, or with `esm.startup_delay` at the first queue event at the
+//!   delay (scheduled before any other): the first pollers are assigned then, without a
+//!   rebalance pause, and every processor looks at its partitions at once. Before that
+//!   there are no pollers, and the scaler's first evaluation is one interval after the
+//!   start. With `starting_position: latest`, records that arrive before polling starts
+//!   are skipped: the initial backlog at t = 0, the arrivals at every sample before the
+//!   start and, at the start, everything that arrived by then.
+//! * A batch none of whose records passes `esm.filter` is committed when it is built,
+//!   at that time, with no invocation and no event: the processor is released as if an
+//!   invocation had ended then (its next window opens) and looks again at once, in the
+//!   same call, until it invokes, waits or idles (the poller's bandwidth bounds the
+//!   batches one instant can read, and the records ready bound it in any case).
 //!
 //! "Event" in performance figures means one popped queue event (processor wake-up,
-//! invocation end, throttle backoff end, poller change, rebalance end).
+//! invocation end, throttle backoff end, poller change, rebalance end, start of polling).
 
 mod clock;
 #[cfg(test)]
 mod failure_tests;
+#[cfg(test)]
+mod filter_tests;
 mod invariants;
 #[cfg(test)]
 mod limits_tests;
@@ -50,7 +64,7 @@ use crate::model::cost::Billing;
 use crate::model::esm::{Dispatch, Dispatcher, Settled};
 use crate::model::function::{Environment, FunctionModel, Outcome};
 use crate::model::log::{Partition, Skip, TopicLog};
-use crate::scenario::Scenario;
+use crate::scenario::{Scenario, StartingPosition};
 
 use clock::SampleClock;
 use scaling::Scaling;
@@ -95,6 +109,8 @@ enum Event {
     ApplyPollers { target: u32 },
     /// The partitions paused by a rebalance resume. Dispatcher.
     RebalanceEnd { generation: u32 },
+    /// The mapping starts polling after `esm.startup_delay`. Log, then dispatcher.
+    StartPolling,
 }
 
 /// One run of a scenario.
@@ -118,8 +134,12 @@ pub struct Simulation<'a> {
 impl<'a> Simulation<'a> {
     /// Prepares a run of `scenario` (nothing is simulated until [`Simulation::run`]).
     pub fn new(scenario: &'a Scenario) -> Self {
-        let log = TopicLog::new(scenario);
-        let recorder = Recorder::new(log.produced());
+        let mut log = TopicLog::new(scenario);
+        if scenario.topic.starting_position == StartingPosition::Latest {
+            // The initial backlog is behind the consumer's starting position.
+            log.skip_to_end(SimTime::ZERO);
+        }
+        let recorder = Recorder::new(log.produced()).with_initial_committed(log.committed());
         Simulation {
             scenario,
             log,
@@ -154,10 +174,11 @@ impl<'a> Simulation<'a> {
 
     /// Runs to the end; `progress` is called after every sample with the current time.
     pub fn run(mut self, progress: &mut dyn FnMut(SimTime)) -> RunResult {
-        let initial = self.scaling.initial_pollers();
-        self.reassign(SimTime::ZERO, initial);
-        for p in 0..self.esm.processor_count() {
-            self.try_dispatch(p, SimTime::ZERO);
+        let start = self.polling_start();
+        if start == SimTime::ZERO {
+            self.start_polling(SimTime::ZERO);
+        } else {
+            self.schedule(start, Event::StartPolling);
         }
         let end = self.samples.end();
         loop {
@@ -206,6 +227,24 @@ impl<'a> Simulation<'a> {
         }
     }
 
+    /// When the mapping starts polling (`esm.startup_delay` after the start of the run).
+    fn polling_start(&self) -> SimTime {
+        SimTime::ZERO + self.scenario.esm.startup_delay
+    }
+
+    /// The mapping starts polling at `now`: with `starting_position: latest` at the end
+    /// of the log, then the first pollers and every processor's first look.
+    fn start_polling(&mut self, now: SimTime) {
+        if self.scenario.topic.starting_position == StartingPosition::Latest {
+            self.log.skip_to_end(now);
+        }
+        let initial = self.scaling.initial_pollers();
+        self.reassign(now, initial);
+        for p in 0..self.esm.processor_count() {
+            self.try_dispatch(p, now);
+        }
+    }
+
     fn schedule(&mut self, at: SimTime, event: Event) {
         self.queue
             .schedule(at, event)
@@ -241,6 +280,7 @@ impl<'a> Simulation<'a> {
                     }
                 }
             }
+            Event::StartPolling => self.start_polling(now),
         }
     }
 
@@ -254,19 +294,38 @@ impl<'a> Simulation<'a> {
         self.billing.pollers_changed(now, self.esm.pollers());
     }
 
-    /// Lets `processor` invoke its batch now, or schedules when it should look again.
+    /// Lets `processor` invoke its batch now, or schedules when it should look again. A
+    /// batch that the filter empties is committed at once and the processor looks again.
     fn try_dispatch(&mut self, processor: u32, now: SimTime) {
-        match self.esm.try_dispatch(processor, now, &mut self.log) {
-            Dispatch::Invoke { slot } => self.invoke(processor, slot, now),
-            Dispatch::WakeAt { at, token } => self.schedule(at, Event::Wake { processor, token }),
-            Dispatch::Idle => {}
+        loop {
+            match self.esm.try_dispatch(processor, now, &mut self.log) {
+                Dispatch::Invoke { slot } if self.esm.batch(slot).matched == 0 => {
+                    self.commit_filtered(processor, slot, now);
+                }
+                Dispatch::Invoke { slot } => return self.invoke(processor, slot, now),
+                Dispatch::WakeAt { at, token } => {
+                    return self.schedule(at, Event::Wake { processor, token });
+                }
+                Dispatch::Idle => return,
+            }
         }
+    }
+
+    /// Commits a batch none of whose records passes the filter, without an invocation
+    /// (nothing is invoked, billed or recorded as latency): its records count as
+    /// filtered, and the processor is free again at `now`.
+    fn commit_filtered(&mut self, processor: u32, slot: u32, now: SimTime) {
+        self.esm.settle(now, slot, Outcome::Ok, &[], &mut self.log);
+        let released = self
+            .esm
+            .release(now, self.esm.generation(), processor, slot);
+        debug_assert_eq!(released, Some(processor), "the assignment is current");
     }
 
     /// Invokes the function with the batch the dispatcher built in `slot`.
     fn invoke(&mut self, processor: u32, slot: u32, now: SimTime) {
         let batch = self.esm.batch(slot);
-        let (records, retry) = (batch.records, batch.retry);
+        let (records, retry) = (batch.matched, batch.retry);
         let invocation = self.function.invoke(now, batch);
         if invocation.outcome == Outcome::Throttled {
             self.throttled(now, processor, slot);
@@ -316,9 +375,10 @@ impl<'a> Simulation<'a> {
             .settle(now, slot, outcome, &self.first_failed, &mut self.log)
         {
             Settled::All => {
-                for (_, run) in &self.esm.batch(slot).runs {
-                    self.recorder.committed(run, now);
-                }
+                let recorder = &mut self.recorder;
+                self.esm
+                    .batch(slot)
+                    .for_each_matched_run(|run| recorder.committed(run, now));
             }
             Settled::Some => {
                 for run in self.esm.partly_committed() {
@@ -380,6 +440,12 @@ impl<'a> Simulation<'a> {
     }
 
     fn sample(&mut self, now: SimTime) {
+        if now < self.polling_start()
+            && self.scenario.topic.starting_position == StartingPosition::Latest
+        {
+            // Not polling yet, at the end of the log: what arrived is skipped.
+            self.log.skip_to_end(now);
+        }
         self.log.advance_all(now);
         let mut snapshot = Snapshot {
             pollers: self.esm.pollers(),
@@ -397,6 +463,8 @@ impl<'a> Simulation<'a> {
                 snapshot.skipped[reason as usize] += partition.skipped_for(reason);
             }
             snapshot.blocked_partitions += u32::from(partition.is_blocked());
+            snapshot.filtered_total += partition.filtered();
+            snapshot.skipped_at_start_total += partition.skipped_at_start();
             snapshot.lag += partition.lag();
             snapshot.max_partition_lag = snapshot.max_partition_lag.max(partition.lag());
             if let Some(t) = partition.oldest_uncommitted() {
@@ -405,7 +473,15 @@ impl<'a> Simulation<'a> {
             }
         }
         if let Some(violations) = &mut self.invariants {
-            invariants::check(now, self.scenario, &self.log, &self.esm, violations);
+            let processed = self.recorder.records_processed();
+            invariants::check(
+                now,
+                self.scenario,
+                &self.log,
+                &self.esm,
+                processed,
+                violations,
+            );
         }
         if self.scenario.outputs.partitions_csv {
             snapshot.partition_lags =

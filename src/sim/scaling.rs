@@ -21,7 +21,8 @@ pub(super) struct Scaling {
 }
 
 impl Scaling {
-    /// The scaler of `scenario`, before its first evaluation.
+    /// The scaler of `scenario`, before its first evaluation (which comes after the
+    /// mapping starts polling, `esm.startup_delay` after the start).
     pub(super) fn new(scenario: &Scenario) -> Self {
         let scaler = scaler::build(
             &scenario.esm.scaler,
@@ -30,7 +31,7 @@ impl Scaling {
         );
         Scaling {
             next_evaluation: scaler
-                .next_evaluation(SimTime::ZERO)
+                .next_evaluation(SimTime::ZERO + scenario.esm.startup_delay)
                 .unwrap_or(SimTime::MAX),
             scaler,
             pending_change: false,

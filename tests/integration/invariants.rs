@@ -121,6 +121,62 @@ function: {memory: 2048, timeout: 60s, duration: {per_batch: 50ms, per_kib: 0.01
 }
 
 #[test]
+fn conservation_holds_with_filtered_and_skipped_records() {
+    // Inside the run, at every sample: per partition produced = committed + in flight +
+    // waiting and committed >= skipped + filtered + skipped at start; over the topic
+    // committed = processed + skipped + filtered + skipped at start. Here on the
+    // scaling, rebalancing STEP run with two filters, a 2-minute start-up and a `latest`
+    // start over a backlog, and on a run whose timeouts retry filtered batches.
+    let yaml = STEP
+        .replace(
+            "topic: {partitions: 12,",
+            "topic: {partitions: 12, initial_backlog: 2000, starting_position: latest,",
+        )
+        .replace(
+            "esm: {batch_size: 50,",
+            "esm: {batch_size: 50, startup_delay: 2m, filter: {filters: [{match: 0.3}, {match: 0.2}]},",
+        );
+    let result = run_checked(&scenario(&yaml));
+    let s = &result.summary;
+    assert!(s.scaling_changes >= 1, "the scaler should have acted");
+    let column: u64 = result.rows.iter().map(|r| r.records_filtered).sum();
+    assert_eq!(column, s.records_filtered);
+    // The backlog (12 × 2,000) and about 300/s × 120 s are skipped; none is lag (rows
+    // at 1 .. 119 s).
+    assert!(
+        s.records_skipped_at_start > 24_000 + 30_000,
+        "{}",
+        s.records_skipped_at_start
+    );
+    assert!(
+        result.rows[..119]
+            .iter()
+            .all(|r| r.lag == 0 && r.pollers == 0)
+    );
+    // 1 - 0.7 × 0.8 = 44 % pass: 56 % of the records read are filtered.
+    let read = s.committed_records - s.records_skipped_at_start;
+    let share = s.records_filtered as f64 / read as f64;
+    assert!((0.54..0.58).contains(&share), "{share}");
+    // Every processed record was invoked (no failures here: invoked = processed + in
+    // flight).
+    assert_eq!(s.errors, 0);
+    let invoked = (s.mean_batch_records.unwrap() * s.invocations as f64).round() as u64;
+    let processed = read - s.records_filtered;
+    assert!(processed <= invoked && invoked - processed <= s.final_lag_records);
+
+    let timeouts = run_checked(&scenario(
+        "name: timeouts
+duration: 10m
+topic: {partitions: 3}
+producer: {rate: [{constant: 300}]}
+esm: {filter: {match: 0.5}}
+function: {memory: 1024, timeout: 300ms, duration: {per_batch: 100ms, per_record: 4ms, jitter: exponential}}
+",
+    ));
+    assert!(timeouts.summary.retries > 0 && timeouts.summary.records_filtered > 0);
+}
+
+#[test]
 fn fluid_arrivals_give_hand_computed_counts_at_every_sample() {
     // 3 partitions at 10 records/s each (fluid: record k of a partition arrives at k/10 s),
     // one poller, so one processor per partition. Each processor sends 5 records when the

@@ -48,3 +48,30 @@ fn the_processor_sensitivity_scenario_separates_the_two_readings() {
     assert_eq!(unlimited.time_over_slo_s, Some(0.0));
     assert!(five.max_lag_records > 50 * unlimited.max_lag_records);
 }
+
+#[test]
+fn the_filtered_stream_costs_a_fraction_of_no_filter_and_lags_less() {
+    let file =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/filtered-stream.yaml");
+    let summary = |sets: &[&str]| {
+        let sets: Vec<String> = sets.iter().map(|s| s.to_string()).collect();
+        let scenario = esmsim::scenario::load::load(&file, &sets).unwrap();
+        run_checked(&scenario).summary
+    };
+    let (filtered, plain) = (summary(&[]), summary(&["esm.filter="]));
+    // The same traffic; 9 in 10 committed records never reach the function.
+    assert_eq!(filtered.produced_records, plain.produced_records);
+    assert_eq!(plain.records_filtered, 0);
+    let share = filtered.records_filtered as f64 / filtered.committed_records as f64;
+    assert!((0.89..0.91).contains(&share), "{share}");
+    // Handlers with a tenth of the records: well under half the cost, and the backlog of
+    // the spike (bandwidth-bound with the filter, handler-bound without) stays smaller.
+    assert!(
+        filtered.cost_usd < 0.3 * plain.cost_usd,
+        "{} vs {}",
+        filtered.cost_usd,
+        plain.cost_usd
+    );
+    assert!(filtered.max_lag_records * 2 < plain.max_lag_records);
+    assert!(filtered.max_record_age_s < plain.max_record_age_s);
+}

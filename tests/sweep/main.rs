@@ -374,6 +374,20 @@ fn the_processor_sensitivity_sweep_compares_the_two_readings() {
 }
 
 #[test]
+fn the_filter_sweep_compares_every_record_with_one_in_ten() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/sweeps/filtered-stream.yaml");
+    let spec = esmsim::sweep::SweepSpec::load(&path).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!((spec.plan.variant_count(), spec.plan.run_count()), (2, 6));
+    let shares: Vec<f64> = (0..2)
+        .map(|v| {
+            let scenario = spec.base.resolve(&spec.plan.overrides(v, 0)).unwrap();
+            scenario.esm.filter.expect("a filter").pass_share()
+        })
+        .collect();
+    assert_eq!(shares, [1.0, 0.1]);
+}
+
+#[test]
 fn the_mode_sweep_resolves_every_variant_and_zips_the_mode_with_min_pollers() {
     let path = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("scenarios/sweeps/on-demand-vs-provisioned.yaml");

@@ -16,6 +16,9 @@ pub struct BatchLimits {
     pub encoding_factor: f64,
     /// Payload bytes added per record.
     pub record_overhead: u64,
+    /// Whether records pass a filter (`esm.filter`): then the batch counts the records
+    /// that pass, run by run.
+    pub filtering: bool,
 }
 
 impl BatchLimits {
@@ -26,6 +29,7 @@ impl BatchLimits {
             max_payload: esm.max_payload_bytes,
             encoding_factor: esm.payload_encoding_factor,
             record_overhead: esm.record_overhead_bytes,
+            filtering: esm.filter.is_some(),
         }
     }
 
@@ -72,6 +76,14 @@ pub struct Batch {
     pub records: u64,
     /// Raw record bytes in total.
     pub bytes: u64,
+    /// Records that pass the filter: those the function receives (all of them without
+    /// a filter). A batch may hold none: it is committed without an invocation.
+    pub matched: u64,
+    /// Raw bytes of the records that pass, pro rata within each run.
+    pub matched_bytes: u64,
+    /// With a filter, the records of each run of [`Batch::runs`] that pass (same
+    /// order); empty without a filter.
+    pub run_matched: Vec<u64>,
     /// Which attempt at these records this is: 1 for the first invocation, one more for
     /// each failed invocation of them before (a throttled invocation is not an attempt).
     pub attempt: u32,
@@ -90,6 +102,20 @@ pub struct Batch {
 }
 
 impl Batch {
+    /// Calls `f` with the records of each run that reached the function (those that
+    /// pass the filter, see [`Run::thinned`]), in the order they were taken.
+    pub fn for_each_matched_run(&self, mut f: impl FnMut(&Run)) {
+        if self.run_matched.is_empty() {
+            self.runs.iter().for_each(|(_, run)| f(run));
+            return;
+        }
+        for ((_, run), &m) in self.runs.iter().zip(&self.run_matched) {
+            if m > 0 {
+                f(&run.thinned(m));
+            }
+        }
+    }
+
     /// The runs of `partition`, in offset order.
     pub fn runs_of(&self, partition: u32) -> impl DoubleEndedIterator<Item = &Run> {
         self.runs
@@ -102,7 +128,10 @@ impl Batch {
 /// Fills `batch` (cleared first) from the ready records of `eligible` partitions, oldest
 /// record first, until the batch size or the payload limit is reached. A record too
 /// large for the payload on its own is not sent: Lambda drops it, and its offset is
-/// committed ([`Skip::Oversized`]); the batch may then be empty.
+/// committed ([`Skip::Oversized`]); the batch may then be empty. The batch size and the
+/// payload count every record read, whether it passes the filter or not (AWS: the batch
+/// size is the records Lambda pulls from the source); [`Batch::matched`] counts those
+/// that pass.
 pub fn build_batch(
     partitions: &mut [Partition],
     eligible: &[u32],
@@ -113,6 +142,9 @@ pub fn build_batch(
     batch.runs.clear();
     batch.records = 0;
     batch.bytes = 0;
+    batch.matched = 0;
+    batch.matched_bytes = 0;
+    batch.run_matched.clear();
     batch.attempt = 1;
     while batch.records < limits.batch_size {
         let oldest = eligible
@@ -132,7 +164,19 @@ pub fn build_batch(
         if k == 0 {
             break;
         }
+        // Which of the records taken pass the filter: asked before they leave the
+        // ready queue, whose front offset locates them.
+        let matched = if limits.filtering {
+            partition.matched_next(k)
+        } else {
+            0
+        };
         let taken = partition.take_front(k);
+        if limits.filtering {
+            batch.run_matched.push(matched);
+            batch.matched += matched;
+            batch.matched_bytes += taken.front_bytes(matched);
+        }
         batch.records += taken.count;
         batch.bytes += taken.bytes;
         batch.runs.push((p, taken));
@@ -145,6 +189,10 @@ pub fn build_batch(
                 offset: partition.committed(),
             }),
         }
+    }
+    if !limits.filtering {
+        batch.matched = batch.records;
+        batch.matched_bytes = batch.bytes;
     }
 }
 

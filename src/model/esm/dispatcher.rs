@@ -25,7 +25,7 @@ use crate::model::esm::{
     Bandwidth, Batch, BatchLimits, Processor, assign, build_batch, fill::fill_time,
 };
 use crate::model::function::Outcome;
-use crate::model::log::{Run, Skip, TopicLog};
+use crate::model::log::{Partition, Run, Skip, TopicLog};
 use crate::scenario::esm::on_failure::{Destination, OnFailure};
 use crate::scenario::{ConcurrentInvokes, Scenario, WindowStart};
 
@@ -75,6 +75,8 @@ pub struct Dispatcher {
     partitions: u32,
     per_poller: ConcurrentInvokes,
     max_bytes_per_s: u64,
+    /// Whether records that do not pass the filter use the poller's bandwidth.
+    bandwidth_counts_filtered: bool,
     batching_window: SimDuration,
     window_starts: WindowStart,
     rebalance_pause: SimDuration,
@@ -115,6 +117,10 @@ impl Dispatcher {
             partitions,
             per_poller: esm.poller.max_concurrent_invokes,
             max_bytes_per_s: esm.poller.max_bytes_per_s,
+            bandwidth_counts_filtered: esm
+                .filter
+                .as_ref()
+                .is_none_or(|f| f.bandwidth_counts_filtered),
             batching_window: esm.batching_window,
             window_starts: esm.batching_window_starts,
             rebalance_pause: esm.rebalance_pause,
@@ -193,11 +199,13 @@ impl Dispatcher {
 
     /// Replaces the processors with those of `pollers` pollers (at least one, at most one
     /// per partition). Every partition pauses for the rebalance (eager assignor), except
-    /// at t = 0; the pause to wait for is returned.
+    /// at the first assignment (at t = 0, or when polling starts after
+    /// `esm.startup_delay`); the pause to wait for is returned.
     pub fn reassign(&mut self, now: SimTime, pollers: u32) -> Option<Rebalance> {
         self.pollers = pollers.clamp(1, self.partitions);
+        let first = self.generation == 0;
         self.generation += 1;
-        let pause = if now == SimTime::ZERO {
+        let pause = if first || now == SimTime::ZERO {
             SimDuration::ZERO
         } else {
             self.rebalance_pause
@@ -389,7 +397,12 @@ impl Dispatcher {
         batch.bisected = !state.bisect.is_empty();
         batch.failed = false;
         state.busy = true;
-        self.bandwidth[state.poller as usize].consume(now, batch.bytes, self.max_bytes_per_s);
+        let fetched = if self.bandwidth_counts_filtered {
+            batch.bytes
+        } else {
+            batch.matched_bytes
+        };
+        self.bandwidth[state.poller as usize].consume(now, fetched, self.max_bytes_per_s);
         Some(slot)
     }
 
@@ -517,8 +530,12 @@ impl Dispatcher {
             let owner = self.processors[self.owner[p as usize] as usize].poller;
             let partition = log.partition_mut(p);
             if owner == batch.poller {
+                let mut offset = part.offset;
+                for run in batch.runs_of(p) {
+                    push_matched(&mut self.partly_committed, partition, offset, *run);
+                    offset += run.count;
+                }
                 partition.commit(part.records);
-                self.partly_committed.extend(batch.runs_of(p).copied());
             } else {
                 partition.restore_front(batch.runs_of(p));
                 self.duplicated += part.records;
@@ -550,21 +567,23 @@ impl Dispatcher {
             let p = part.partition;
             let good = failed_at.map_or(part.records, |f| f - part.offset);
             rest.clear();
-            let mut left = good;
+            let partition = log.partition_mut(p);
+            let (mut left, mut offset) = (good, part.offset);
             for run in batch.runs_of(p) {
                 let mut run = *run;
                 if left >= run.count {
                     left -= run.count;
-                    self.partly_committed.push(run);
+                    push_matched(&mut self.partly_committed, partition, offset, run);
+                    offset += run.count;
                 } else {
                     if left > 0 {
-                        self.partly_committed.push(run.split_front(left));
+                        let front = run.split_front(left);
+                        push_matched(&mut self.partly_committed, partition, offset, front);
                         left = 0;
                     }
                     rest.push(run);
                 }
             }
-            let partition = log.partition_mut(p);
             if good == part.records {
                 partition.commit(part.records);
             } else if exhausted {
@@ -620,6 +639,15 @@ impl Dispatcher {
     /// Frees the slot of a batch that [`Dispatcher::release`] kept.
     pub fn free(&mut self, slot: u32) {
         self.free_slots.push(slot);
+    }
+}
+
+/// Adds the records of `run`, from `offset` of `partition`, that passed the filter (and so
+/// reached the function) to `committed`.
+fn push_matched(committed: &mut Vec<Run>, partition: &mut Partition, offset: u64, run: Run) {
+    let matched = partition.matched_in(offset, run.count);
+    if matched > 0 {
+        committed.push(run.thinned(matched));
     }
 }
 

@@ -144,8 +144,8 @@ impl FunctionModel {
         }
     }
 
-    /// Invokes `batch` at `now` (its handler time drawn from the stream of its first
-    /// partition). Unless it is throttled, the invocation is in flight until
+    /// Invokes `batch` at `now`: its records that pass the filter, with a handler time
+    /// drawn from the stream of its first partition. Unless it is throttled, the invocation is in flight until
     /// [`FunctionModel::finished`]; a cold start's INIT comes before the handler (the
     /// handler alone is held to the timeout).
     pub fn invoke(&mut self, now: SimTime, batch: &Batch) -> Invocation {
@@ -168,7 +168,7 @@ impl FunctionModel {
         let lead = batch.parts[0].partition as usize;
         let mut invocation =
             self.durations
-                .invoke(batch.records, batch.bytes, &mut self.rngs[lead]);
+                .invoke(batch.matched, batch.matched_bytes, &mut self.rngs[lead]);
         if let Some(failures) = &mut self.failures
             && invocation.outcome == Outcome::Ok
         {

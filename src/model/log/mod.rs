@@ -16,7 +16,12 @@
 //! needs to know when its batch will fill; records whose arrival time is still in the
 //! future wait in a separate queue and become visible (produced) when the clock passes
 //! them.
+//!
+//! With `esm.filter`, which offsets pass the filter is the partition's own
+//! [`MatchCounter`] (in [`filter`]): a function of the offset, the seed and the share
+//! that pass, so it does not depend on the consumer either.
 
+pub mod filter;
 mod producer;
 mod run;
 #[cfg(test)]
@@ -29,6 +34,7 @@ use crate::engine::time::{SimDuration, SimTime};
 use crate::model::traffic::{RateCurve, RecordSizer};
 use crate::scenario::ArrivalProcess;
 
+pub use filter::MatchCounter;
 pub use producer::EXACT_ORDER_STATISTICS;
 use producer::Producer;
 pub use run::Run;
@@ -86,6 +92,13 @@ pub struct Partition {
     failed_until: u64,
     /// Failed attempts at the records below `failed_until`.
     failed_attempts: u32,
+    /// Committed records that did not pass the ESM's filter (part of `committed`).
+    filtered: u64,
+    /// Records skipped because the consumer started at the end of the log
+    /// (`starting_position: latest`; part of `committed`).
+    skipped_at_start: u64,
+    /// Which offsets pass the ESM's filter; `None` without a filter.
+    filter: Option<MatchCounter>,
     /// Arrival time of the oldest record of the batch in flight, if one is.
     in_flight_oldest: Option<SimTime>,
     /// Records of the batch in flight.
@@ -128,9 +141,39 @@ impl Partition {
             skipped: [0; Skip::COUNT],
             failed_until: 0,
             failed_attempts: 0,
+            filtered: 0,
+            skipped_at_start: 0,
+            filter: None,
             in_flight_oldest: None,
             in_flight_records: 0,
         }
+    }
+
+    /// Filters the partition's records with `filter` (`esm.filter`).
+    pub fn set_filter(&mut self, filter: MatchCounter) {
+        self.filter = Some(filter);
+    }
+
+    /// How many of the next `k` ready records (from the front of the ready queue) pass
+    /// the filter: all `k` without one.
+    pub fn matched_next(&mut self, k: u64) -> u64 {
+        let front = self.produced - self.ready_count;
+        match &mut self.filter {
+            Some(filter) => filter.matched(front, front + k),
+            None => k,
+        }
+    }
+
+    /// Skips every ready record (`starting_position: latest` before polling starts): the
+    /// committed offset moves to the end of the log and the records count as
+    /// [`Partition::skipped_at_start`]. Nothing may be in flight.
+    pub fn skip_ready(&mut self) {
+        debug_assert!(!self.in_flight(), "skip with a batch in flight");
+        self.committed += self.ready_count;
+        self.skipped_at_start += self.ready_count;
+        self.ready.clear();
+        self.ready_count = 0;
+        self.ready_bytes = 0;
     }
 
     /// Generates buckets until every arrival before `t` is known.
@@ -296,20 +339,45 @@ impl Partition {
         self.in_flight_oldest.is_some()
     }
 
-    /// Commits `count` records (the batch in flight succeeded).
+    /// Commits `count` records (the batch in flight succeeded); those that did not pass
+    /// the filter count as [`Partition::filtered`].
     pub fn commit(&mut self, count: u64) {
         debug_assert_eq!(
             count, self.in_flight_records,
             "commit of a batch that is not in flight"
         );
-        self.committed += count;
+        self.advance_committed(count);
         self.in_flight_oldest = None;
         self.in_flight_records = 0;
     }
 
+    /// Moves the committed offset `count` records on past records a batch took; those
+    /// that did not pass the filter count as [`Partition::filtered`].
+    fn advance_committed(&mut self, count: u64) {
+        if let Some(filter) = &mut self.filter {
+            self.filtered += count - filter.matched(self.committed, self.committed + count);
+        }
+        self.committed += count;
+    }
+
+    /// Records that did not pass the filter among the `count` from offset `from`.
+    fn unmatched(&mut self, from: u64, count: u64) -> u64 {
+        count - self.matched_in(from, count)
+    }
+
+    /// Records that pass the filter among the `count` from offset `from` (all of them
+    /// without a filter).
+    pub fn matched_in(&mut self, from: u64, count: u64) -> u64 {
+        match &mut self.filter {
+            Some(filter) => filter.matched(from, from + count),
+            None => count,
+        }
+    }
+
     /// Commits the `count` records in flight although they were not processed
     /// successfully (sent to an on-failure destination or discarded): the committed
-    /// offset moves past them and they count as skipped for `reason`.
+    /// offset moves past them and they count as skipped for `reason`, except those that
+    /// did not pass the filter, which count as [`Partition::filtered`].
     pub fn commit_unprocessed(&mut self, count: u64, reason: Skip) {
         self.commit_mixed(0, count, reason);
     }
@@ -318,8 +386,9 @@ impl Partition {
     /// successfully, the `unprocessed` after them were not (see
     /// [`Partition::commit_unprocessed`]).
     pub fn commit_mixed(&mut self, processed: u64, unprocessed: u64, reason: Skip) {
+        let unmatched = self.unmatched(self.committed + processed, unprocessed);
         self.commit(processed + unprocessed);
-        self.skipped[reason as usize] += unprocessed;
+        self.skipped[reason as usize] += unprocessed - unmatched;
     }
 
     /// Commits the first `count` records in flight and puts the rest (`rest`, in offset
@@ -331,7 +400,7 @@ impl Partition {
         attempts: u32,
     ) {
         let end = self.committed + self.in_flight_records;
-        self.committed += count;
+        self.advance_committed(count);
         self.in_flight_records -= count;
         self.restore_front(rest);
         self.failed_until = self.failed_until.max(end);
@@ -381,10 +450,11 @@ impl Partition {
             ));
         }
         let skipped: u64 = self.skipped.iter().sum();
-        if skipped > self.committed {
+        let unprocessed = skipped + self.filtered + self.skipped_at_start;
+        if unprocessed > self.committed {
             return Err(format!(
-                "{skipped} records committed without processing but only {} committed",
-                self.committed
+                "committed {} < skipped {skipped} + filtered {} + skipped at start {}",
+                self.committed, self.filtered, self.skipped_at_start
             ));
         }
         if self.failed_until > self.produced {
@@ -424,9 +494,21 @@ impl Partition {
         self.skipped[reason as usize]
     }
 
-    /// Records committed after a successful invocation.
+    /// Records committed after a successful invocation (those the filter let through).
     pub fn succeeded(&self) -> u64 {
-        self.committed - self.skipped()
+        self.committed - self.skipped() - self.filtered - self.skipped_at_start
+    }
+
+    /// Committed records that did not pass the filter (part of
+    /// [`Partition::committed`]).
+    pub fn filtered(&self) -> u64 {
+        self.filtered
+    }
+
+    /// Records skipped because the consumer started at the end of the log (part of
+    /// [`Partition::committed`]).
+    pub fn skipped_at_start(&self) -> u64 {
+        self.skipped_at_start
     }
 
     /// Offset lag: produced minus committed (records in flight count as lag).

@@ -91,6 +91,23 @@ impl Run {
         front
     }
 
+    /// `m` of the run's records (`0 < m <= count`), evenly spread over it, with their
+    /// bytes pro rata: the records of the run that pass a filter. Record `j` of them is
+    /// the run's record `floor((2j + 1) × count / 2m)`; the first and last are those.
+    pub fn thinned(&self, m: u64) -> Run {
+        debug_assert!(m > 0 && m <= self.count);
+        if m == self.count {
+            return *self;
+        }
+        let at = |j: u64| self.time_of(mul_div(2 * j + 1, self.count, 2 * m));
+        Run {
+            count: m,
+            bytes: self.front_bytes(m),
+            first: at(0),
+            last: at(m - 1),
+        }
+    }
+
     /// Sum of the arrival times of all records, in nanoseconds (for exact mean latency).
     pub fn arrival_sum_ns(&self) -> u128 {
         (self.first.0 as u128 + self.last.0 as u128) * self.count as u128 / 2

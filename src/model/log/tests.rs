@@ -284,3 +284,64 @@ fn records_committed_without_processing_move_the_offset_and_count_as_skipped() {
     assert!(!p.in_flight());
     assert!(p.check_conservation().is_ok());
 }
+
+#[test]
+fn filtered_records_are_counted_when_their_offsets_are_committed() {
+    // Fluid 100 records/s: 10 records by 0.1 s; a quarter pass (offsets 3 and 7).
+    let (mut p, curve, sizer) = setup(100.0, ArrivalProcess::Deterministic);
+    p.set_filter(MatchCounter::new(1, 0, 0.25, ArrivalProcess::Deterministic));
+    p.advance(SimTime::from_secs_f64(0.1), &curve, &sizer);
+    // Offsets 0 .. 3 hold one match, offsets 4 .. 9 one.
+    assert_eq!(p.matched_next(4), 1);
+    let oldest = p.oldest_ready().expect("records are ready");
+    let taken: u64 = (0..4).map(|_| p.take_front(1).count).sum();
+    // The next ready records start at offset 4 even with the batch in flight.
+    assert_eq!(p.matched_next(6), 1);
+    p.start_flight(oldest, taken);
+    p.commit(4);
+    assert_eq!((p.committed(), p.filtered()), (4, 3));
+    // Not processed (say, sent to a destination): the match is skipped, the rest filtered.
+    let oldest = p.oldest_ready().expect("records are ready");
+    let taken: u64 = (0..6).map(|_| p.take_front(1).count).sum();
+    p.start_flight(oldest, taken);
+    p.commit_unprocessed(6, Skip::Destination);
+    assert_eq!((p.committed(), p.filtered(), p.skipped()), (10, 8, 1));
+    assert!(p.check_conservation().is_ok());
+}
+
+#[test]
+fn skipping_the_ready_records_commits_them_as_skipped_at_start() {
+    let (mut p, curve, sizer) = setup(100.0, ArrivalProcess::Deterministic);
+    p.advance(SimTime::from_secs_f64(0.1), &curve, &sizer);
+    p.skip_ready();
+    assert_eq!(
+        (p.produced(), p.committed(), p.skipped_at_start()),
+        (10, 10, 10)
+    );
+    assert_eq!((p.lag(), p.ready_count(), p.ready_bytes()), (0, 0, 0));
+    assert_eq!(p.oldest_uncommitted(), None);
+    assert!(p.check_conservation().is_ok());
+}
+
+#[test]
+fn a_thinned_run_spreads_its_records_over_the_run() {
+    let run = Run {
+        count: 10,
+        bytes: 1000,
+        first: SimTime(0),
+        last: SimTime(900),
+    };
+    // Two of ten: records floor(10 / 4) = 2 and floor(30 / 4) = 7.
+    assert_eq!(
+        run.thinned(2),
+        Run {
+            count: 2,
+            bytes: 200,
+            first: SimTime(200),
+            last: SimTime(700)
+        }
+    );
+    assert_eq!(run.thinned(10), run);
+    // One record: the middle one, record 5.
+    assert_eq!(run.thinned(1).first, SimTime(500));
+}

@@ -1,7 +1,7 @@
 //! The topic's log: every partition with the rate curve and record sizes that feed it.
 
 use crate::engine::time::{SimDuration, SimTime};
-use crate::model::log::Partition;
+use crate::model::log::{MatchCounter, Partition};
 use crate::model::traffic::{RateCurve, RecordSizer, partition_shares};
 use crate::scenario::Scenario;
 
@@ -21,11 +21,12 @@ impl TopicLog {
         let topic = &scenario.topic;
         let producer = &scenario.producer;
         let sizer = RecordSizer::new(&producer.record_size);
+        let pass_share = scenario.esm.filter.as_ref().map(|f| f.pass_share());
         let partitions = partition_shares(&topic.keys, topic.partitions)
             .iter()
             .enumerate()
             .map(|(i, &share)| {
-                Partition::new(
+                let mut partition = Partition::new(
                     scenario.seed,
                     i as u32,
                     share,
@@ -33,7 +34,13 @@ impl TopicLog {
                     producer.resolution,
                     topic.initial_backlog,
                     &sizer,
-                )
+                );
+                if let Some(pass) = pass_share {
+                    let counter =
+                        MatchCounter::new(scenario.seed, i as u32, pass, producer.arrivals);
+                    partition.set_filter(counter);
+                }
+                partition
             })
             .collect();
         TopicLog {
@@ -103,6 +110,20 @@ impl TopicLog {
     /// `horizon`.
     pub fn next_arrival(&mut self, p: u32, now: SimTime, horizon: SimTime) -> Option<SimTime> {
         self.partitions[p as usize].next_arrival(now, horizon, &self.curve, &self.sizer)
+    }
+
+    /// Skips every record that has arrived by `now` in every partition
+    /// (`starting_position: latest` before polling starts).
+    pub fn skip_to_end(&mut self, now: SimTime) {
+        for partition in &mut self.partitions {
+            partition.advance(now, &self.curve, &self.sizer);
+            partition.skip_ready();
+        }
+    }
+
+    /// Records committed so far over all partitions.
+    pub fn committed(&self) -> u64 {
+        self.partitions.iter().map(Partition::committed).sum()
     }
 
     /// Records produced so far over all partitions.

@@ -291,7 +291,7 @@ pub const RECORDS_SUCCEEDED: Column<Summary> = Column {
     kind: Kind::Counter,
     optional: false,
     decimals: None,
-    doc: "Committed records that were processed successfully (`committed_records` = this + `records_to_destination` + `records_dropped` + `records_expired`).",
+    doc: "Committed records that were processed by a successful invocation (`committed_records` = this + `records_to_destination` + `records_dropped` + `records_expired` + `records_filtered` + `records_skipped_at_start`).",
     value: |r| Value::Int(r.records_succeeded),
 };
 
@@ -348,6 +348,28 @@ pub const RECORDS_DUPLICATED: Column<Summary> = Column {
     decimals: None,
     doc: "Records delivered again because their partition moved to another poller while their batch was in flight.",
     value: |r| Value::Int(r.records_duplicated),
+};
+
+/// The `records_filtered` field.
+pub const RECORDS_FILTERED: Column<Summary> = Column {
+    name: "records_filtered",
+    unit: Unit::Records,
+    kind: Kind::Counter,
+    optional: false,
+    decimals: None,
+    doc: "Committed records that did not pass the filter (never invoked; 0 without esm.filter).",
+    value: |s| Value::Int(s.records_filtered),
+};
+
+/// The `records_skipped_at_start` field.
+pub const RECORDS_SKIPPED_AT_START: Column<Summary> = Column {
+    name: "records_skipped_at_start",
+    unit: Unit::Records,
+    kind: Kind::Counter,
+    optional: false,
+    decimals: None,
+    doc: "Records behind the consumer's starting position (starting_position: latest): produced and committed, never invoked nor lag.",
+    value: |s| Value::Int(s.records_skipped_at_start),
 };
 
 /// The `max_concurrency` field.
@@ -527,7 +549,7 @@ pub const EVENTS_PROCESSED: Column<Summary> = Column {
 };
 
 /// Every field of `summary.json`, in order.
-pub const SUMMARY: [&Column<Summary>; 47] = [
+pub const SUMMARY: [&Column<Summary>; 49] = [
     &SCENARIO,
     &SEED,
     &DURATION_S,
@@ -559,6 +581,8 @@ pub const SUMMARY: [&Column<Summary>; 47] = [
     &RECORDS_OVERSIZED,
     &RECORDS_EXPIRED,
     &RECORDS_DUPLICATED,
+    &RECORDS_FILTERED,
+    &RECORDS_SKIPPED_AT_START,
     &MAX_CONCURRENCY,
     &THROTTLES,
     &TIME_THROTTLED_S,

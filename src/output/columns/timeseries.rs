@@ -306,6 +306,17 @@ pub const BLOCKED_PARTITIONS: Column<SampleRow> = Column {
     value: |r| Value::Int(u64::from(r.blocked_partitions)),
 };
 
+/// The `records_filtered` column.
+pub const RECORDS_FILTERED: Column<SampleRow> = Column {
+    name: "records_filtered",
+    unit: Unit::Records,
+    kind: Kind::Interval,
+    optional: false,
+    decimals: None,
+    doc: "Records committed during the interval that did not pass the filter (never invoked; 0 without esm.filter).",
+    value: |r| Value::Int(r.records_filtered),
+};
+
 /// The `latency_p50_s` column.
 pub const LATENCY_P50_S: Column<SampleRow> = Column {
     name: "latency_p50_s",
@@ -395,7 +406,7 @@ pub const COST_USD: Column<SampleRow> = Column {
 };
 
 /// Every column of `timeseries.csv`, in order.
-pub const TIMESERIES: [&Column<SampleRow>; 35] = [
+pub const TIMESERIES: [&Column<SampleRow>; 36] = [
     &TIME_S,
     &PRODUCED_RECORDS_PER_S,
     &COMMITTED_RECORDS_PER_S,
@@ -423,6 +434,7 @@ pub const TIMESERIES: [&Column<SampleRow>; 35] = [
     &RECORDS_EXPIRED,
     &RECORDS_DUPLICATED,
     &BLOCKED_PARTITIONS,
+    &RECORDS_FILTERED,
     &LATENCY_P50_S,
     &LATENCY_P99_S,
     &GB_S,

@@ -3,6 +3,7 @@
 //! ([`crate::scenario::scaler`]) and provisioned mode ([`provisioned`]). Raw form, resolved form, defaults, checks and `explain`
 //! inverse.
 
+pub mod filter;
 pub mod on_failure;
 pub mod poller;
 pub mod provisioned;
@@ -16,6 +17,7 @@ use super::units::{DurationValue, SizeValue};
 use super::warnings::ScenarioWarning;
 use crate::engine::time::SimDuration;
 use crate::scenario::ConcurrentInvokes;
+use filter::{Filter, RawFilter};
 use on_failure::{OnFailure, RawOnFailure};
 use poller::{PollerLimits, RawPoller};
 use provisioned::{Mode, ModeInputs, RawProvisioned};
@@ -46,6 +48,27 @@ pub const MAX_RECORD_OVERHEAD: u64 = 1024 * 1024;
 pub const DEFAULT_REBALANCE_PAUSE: SimDuration = SimDuration::from_secs(5);
 /// Longest rebalance pause a scenario may set.
 pub const MAX_REBALANCE_PAUSE: SimDuration = SimDuration::from_secs(600);
+/// Time from the start of the run to the first poll when the scenario gives none: none,
+/// the mapping is polling at t = 0 (AWS: creating a mapping "might take several minutes").
+pub const DEFAULT_STARTUP_DELAY: SimDuration = SimDuration::ZERO;
+/// Longest start-up delay a scenario may set.
+pub const MAX_STARTUP_DELAY: SimDuration = SimDuration::from_secs(86_400);
+
+/// Whether a start-up delay is the default, none (which the manifest and the scenario
+/// hash leave out, so that they stay as they were before the option existed).
+fn is_no_delay(delay: &SimDuration) -> bool {
+    *delay == SimDuration::ZERO
+}
+
+/// The manifest's assumptions about start-up (listed only when the mapping starts late).
+pub(crate) fn startup_assumptions(e: &Esm) -> Vec<String> {
+    if e.startup_delay == SimDuration::ZERO {
+        return Vec::new();
+    }
+    vec![
+        "esm.startup_delay: no poller exists before the mapping starts polling (pollers 0, no scaler evaluation until one evaluation interval after the start, EPUs billed from the start); the first assignment has no rebalance pause".to_string(),
+    ]
+}
 
 /// The manifest's assumptions about the mapping itself (the scaler's and the pollers'
 /// are in their own modules).
@@ -133,6 +156,12 @@ pub struct Esm {
     /// succeeds or its records leave the topic).
     #[serde(skip_serializing_if = "OnFailure::is_default")]
     pub on_failure: OnFailure,
+    /// Filter criteria; none: every record is invoked.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub filter: Option<Filter>,
+    /// Time from the start of the run until the mapping polls (default 0).
+    #[serde(skip_serializing_if = "is_no_delay")]
+    pub startup_delay: SimDuration,
 }
 
 /// `esm:`.
@@ -178,6 +207,12 @@ pub struct RawEsm {
     /// Failure handling.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub on_failure: Option<RawOnFailure>,
+    /// Filter criteria.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub filter: Option<RawFilter>,
+    /// Time until the mapping polls.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub startup_delay: Option<DurationValue>,
 }
 
 impl Esm {
@@ -269,6 +304,14 @@ pub(crate) fn resolve(raw: Option<&RawEsm>, cx: &Context<'_>, partitions: u32) -
         MAX_REBALANCE_PAUSE,
     )?;
     let poller = poller::resolve(e.poller.as_ref(), &base.key("poller"), cx)?;
+    let filter = filter::resolve(e.filter.as_ref(), &base.key("filter"), cx)?;
+    let startup_delay = cx.duration(
+        &base.key("startup_delay"),
+        e.startup_delay.as_ref(),
+        DEFAULT_STARTUP_DELAY,
+        SimDuration::ZERO,
+        MAX_STARTUP_DELAY,
+    )?;
     let mode = ModeInputs {
         mode: e.mode,
         provisioned: e.provisioned.as_ref(),
@@ -308,6 +351,8 @@ pub(crate) fn resolve(raw: Option<&RawEsm>, cx: &Context<'_>, partitions: u32) -
         scaler,
         rebalance_pause,
         on_failure,
+        filter,
+        startup_delay,
     })
 }
 
@@ -329,5 +374,7 @@ pub(crate) fn to_raw(e: &Esm) -> RawEsm {
             _ => None,
         },
         on_failure: Some(on_failure::to_raw(&e.on_failure)),
+        filter: e.filter.as_ref().map(filter::to_raw),
+        startup_delay: Some(DurationValue::new(e.startup_delay)),
     }
 }
