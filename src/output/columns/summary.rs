@@ -602,7 +602,7 @@ pub const SUMMARY: [&Column<Summary>; 49] = [
 ];
 
 /// The metrics of a sweep, in the column order of `sweep.csv` and `aggregate.csv`.
-pub const SWEEP_METRICS: [&Column<Summary>; 25] = [
+pub const SWEEP_METRICS: [&Column<Summary>; 28] = [
     &MAX_LAG_RECORDS,
     &MAX_RECORD_AGE_S,
     &LATENCY_P50_S,
@@ -628,6 +628,9 @@ pub const SWEEP_METRICS: [&Column<Summary>; 25] = [
     &RECORDS_TO_DESTINATION,
     &RECORDS_DROPPED,
     &RECORDS_EXPIRED,
+    &RECORDS_FILTERED,
+    &THROTTLES,
+    &COLD_STARTS,
 ];
 
 /// `summary.json` is the fields of [`SUMMARY`], in order.
