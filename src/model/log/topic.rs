@@ -11,8 +11,9 @@ pub struct TopicLog {
     curve: RateCurve,
     sizer: RecordSizer,
     resolution: SimDuration,
-    /// How long a record stays in the log (`topic.retention`).
-    retention: SimDuration,
+    /// How long a record stays in the log (`topic.retention`); `None` when the run is
+    /// shorter, so that no record can expire and nothing is checked.
+    retention: Option<SimDuration>,
 }
 
 impl TopicLog {
@@ -48,7 +49,7 @@ impl TopicLog {
             curve: RateCurve::new(&producer.rate),
             sizer,
             resolution: producer.resolution,
-            retention: topic.retention,
+            retention: (topic.retention < scenario.duration).then_some(topic.retention),
         }
     }
 
@@ -140,7 +141,7 @@ impl TopicLog {
 }
 
 /// Records that arrived at or before this time have left the log at `now`: `None`
-/// before the first retention period has passed.
-fn retention_cutoff(now: SimTime, retention: SimDuration) -> Option<SimTime> {
-    now.0.checked_sub(retention.0).map(SimTime)
+/// without a retention shorter than the run, or before its first period has passed.
+fn retention_cutoff(now: SimTime, retention: Option<SimDuration>) -> Option<SimTime> {
+    now.0.checked_sub(retention?.0).map(SimTime)
 }
