@@ -46,12 +46,54 @@ pub struct TimeSeries {
     /// Cold starts in the interval; empty when the file has no `cold_starts` column (runs
     /// written before it existed still plot).
     pub cold_starts: Vec<f64>,
+    /// Failed invocations, retries, throttled invokes (interval counts) and blocked
+    /// partitions (instant), each empty when the file has no such column (runs written
+    /// before they existed still plot).
+    pub failures: Failures,
     /// Cumulative request cost, USD.
     pub cost_requests_usd: Vec<f64>,
     /// Cumulative duration (GB-s) cost, USD.
     pub cost_duration_usd: Vec<f64>,
     /// Cumulative total cost, USD.
     pub cost_usd: Vec<f64>,
+}
+
+/// The optional failure columns of `timeseries.csv`.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Failures {
+    /// `errors`: invocations that failed in the interval.
+    pub errors: Vec<f64>,
+    /// `retries`: invocations that re-sent failed records in the interval.
+    pub retries: Vec<f64>,
+    /// `throttles`: invokes throttled in the interval.
+    pub throttles: Vec<f64>,
+    /// `blocked_partitions`: partitions blocked on a failed batch at the sample.
+    pub blocked_partitions: Vec<f64>,
+}
+
+/// Where the values of one optional column go.
+type FailureSlot = fn(&mut Failures) -> &mut Vec<f64>;
+
+impl Failures {
+    /// The columns, by name, with where each value goes.
+    const COLUMNS: [(&'static str, FailureSlot); 4] = [
+        ("errors", |f| &mut f.errors),
+        ("retries", |f| &mut f.retries),
+        ("throttles", |f| &mut f.throttles),
+        ("blocked_partitions", |f| &mut f.blocked_partitions),
+    ];
+
+    /// Whether anything failed, was retried or throttled, or blocked in the run.
+    pub fn any(&self) -> bool {
+        [
+            &self.errors,
+            &self.retries,
+            &self.throttles,
+            &self.blocked_partitions,
+        ]
+        .iter()
+        .any(|ys| ys.iter().any(|&v| v > 0.0))
+    }
 }
 
 impl TimeSeries {
@@ -273,6 +315,8 @@ fn parse_timeseries(bytes: &[u8]) -> Result<TimeSeries, ChartError> {
     let cold_idx = headers
         .iter()
         .position(|h| h.trim() == timeseries::COLD_STARTS.name);
+    let failure_idx =
+        Failures::COLUMNS.map(|(name, _)| headers.iter().position(|h| h.trim() == name));
     let mut ts = TimeSeries::default();
     let mut record = csv::StringRecord::new();
     while rdr
@@ -309,6 +353,12 @@ fn parse_timeseries(bytes: &[u8]) -> Result<TimeSeries, ChartError> {
         if let Some(index) = cold_idx {
             let cold = number(file, &record, index, timeseries::COLD_STARTS.name)?;
             ts.cold_starts.push(cold);
+        }
+        for (index, (name, slot)) in failure_idx.iter().zip(Failures::COLUMNS) {
+            if let Some(index) = index {
+                let value = number(file, &record, *index, name)?;
+                slot(&mut ts.failures).push(value);
+            }
         }
     }
     if ts.is_empty() {

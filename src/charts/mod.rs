@@ -301,7 +301,7 @@ fn render_one(
 ) -> Result<ChartFile, ChartError> {
     let (w, h) = (size.width, size.height);
     let image_h = if kind == ChartKind::Overview {
-        draw::overview_height(h)
+        draw::overview_height(input, h)
     } else {
         h
     };

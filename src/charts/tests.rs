@@ -375,7 +375,7 @@ fn png_is_decodable_sized_and_not_blank() {
     let files = render(&input, &opts).unwrap();
     for (file, (w, h)) in files
         .iter()
-        .zip([(800, 400), (800, draw::overview_height(400))])
+        .zip([(800, 400), (800, draw::overview_height(&input, 400))])
     {
         let decoder = png::Decoder::new(std::io::Cursor::new(&file.bytes));
         let mut reader = decoder.read_info().unwrap();

@@ -164,21 +164,28 @@ fn panels<'a>(kind: ChartKind, frame: &Frame<'a>) -> Vec<Panel<'a>> {
         ChartKind::Scaling => vec![panels::scaling(frame)],
         ChartKind::Latency => vec![panels::latency(frame)],
         ChartKind::Cost => vec![panels::cost(frame)],
-        ChartKind::Overview => vec![
-            panels::throughput(frame),
-            panels::lag(frame),
-            panels::age(frame),
-            panels::scaling(frame),
-            panels::latency(frame),
-            panels::cost(frame),
-        ],
+        ChartKind::Overview => {
+            let mut all = vec![
+                panels::throughput(frame),
+                panels::lag(frame),
+                panels::age(frame),
+                panels::scaling(frame),
+            ];
+            if frame.input.series.failures.any() {
+                all.push(panels::failures(frame));
+            }
+            all.extend([panels::latency(frame), panels::cost(frame)]);
+            all
+        }
     }
 }
 
-/// Pixel height of the overview for a chart size of `height` (six panels plus a header).
-pub(crate) fn overview_height(height: u32) -> u32 {
+/// Pixel height of the overview of `input` for a chart size of `height`: six panels
+/// plus a header, and a seventh for failures when the run had any.
+pub(crate) fn overview_height(input: &ChartInput, height: u32) -> u32 {
     let panel = (height / 2).max(200);
-    header_height(height) + 6 * panel
+    let count = if input.series.failures.any() { 7 } else { 6 };
+    header_height(height) + count * panel
 }
 
 fn header_height(height: u32) -> u32 {

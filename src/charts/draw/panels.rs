@@ -152,6 +152,32 @@ pub(super) fn scaling<'a>(frame: &Frame<'a>) -> Panel<'a> {
     }
 }
 
+/// Failed invocations, retries and throttled invokes per interval, and the partitions
+/// blocked on a failed batch: drawn in the overview only for runs that had any.
+pub(super) fn failures<'a>(frame: &Frame<'a>) -> Panel<'a> {
+    let f = &frame.input.series.failures;
+    Panel {
+        caption: "Failures, retries and throttles".into(),
+        y_desc: "count per interval".into(),
+        y_format: YFormat::Count,
+        series: vec![
+            series("errors", &f.errors, stroke(VERMILLION, 2, Dash::Solid)),
+            series("retries", &f.retries, stroke(ORANGE, 2, Dash::Dashed)),
+            series("throttles", &f.throttles, stroke(PURPLE, 2, Dash::Dotted)),
+            series(
+                "blocked partitions",
+                &f.blocked_partitions,
+                stroke(BLUE, 3, Dash::Solid),
+            ),
+        ]
+        .into_iter()
+        .filter(|s| !s.ys.is_empty())
+        .collect(),
+        markers: vec![],
+        hlines: vec![],
+    }
+}
+
 /// End-to-end p50 and p99 latency, with the intervals that had cold starts marked on
 /// the p99 line (at 0 when the interval committed nothing); no marker and no legend
 /// entry in a run without cold starts.
