@@ -555,21 +555,11 @@ pub(crate) fn svg_texts_of_run(file: &str, sets: &[&str], kind: ChartKind) -> Ve
 #[test]
 fn the_cost_panel_stacks_event_poller_units_only_when_they_were_billed() {
     let chart_of = |sets: &[&str]| {
-        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("scenarios/on-demand-vs-provisioned.yaml");
-        let sets: Vec<String> = sets.iter().map(|s| s.to_string()).collect();
-        let scenario = crate::scenario::load::load(&path, &sets).unwrap();
-        let result = crate::sim::Simulation::new(&scenario).run(&mut |_| {});
-        let files = crate::output::render(&scenario, &result);
-        let bytes = |name: &str| &files.iter().find(|f| f.name == name).unwrap().bytes;
-        let input = ChartInput::from_bytes(
-            bytes("timeseries.csv"),
-            bytes("scaling.csv"),
-            bytes("manifest.json"),
-            bytes("summary.json"),
+        svg_texts_of_run(
+            "scenarios/on-demand-vs-provisioned.yaml",
+            sets,
+            ChartKind::Cost,
         )
-        .unwrap();
-        svg_texts(&svg_of(&input, ChartKind::Cost))
     };
     let legend = "Event Poller Units".to_string();
     assert!(chart_of(&[]).contains(&legend));
