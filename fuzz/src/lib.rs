@@ -10,9 +10,9 @@
 
 use std::path::Path;
 
-use esmsim::scenario::{MemoryTraces, ParsedScenario, to_yaml, warnings};
 use esmsim::scenario::load::MAX_SCENARIO_BYTES;
 use esmsim::scenario::trace::TraceFile;
+use esmsim::scenario::{MemoryTraces, ParsedScenario, to_yaml, warnings};
 
 /// The folder the fuzzed scenarios' trace files are relative to.
 const FOLDER: &str = "fuzz-scenario";
@@ -55,7 +55,10 @@ pub fn scenario(bytes: &[u8]) {
     let again = ParsedScenario::parse(&explained, folder)
         .and_then(|p| p.resolve(&[], &traces))
         .unwrap_or_else(|e| panic!("explain output does not resolve: {e}\n{explained}"));
-    assert_eq!(again, resolved, "explain output resolves differently:\n{explained}");
+    assert_eq!(
+        again, resolved,
+        "explain output resolves differently:\n{explained}"
+    );
 }
 
 /// A sweep file through parse, base loading and expansion; see the crate doc.
@@ -68,11 +71,8 @@ pub fn sweep(bytes: &[u8]) {
     };
     let base = dir.path().join("quickstart.yaml");
     let file = dir.path().join("sweep.yaml");
-    let written = std::fs::write(
-        &base,
-        include_str!("../../scenarios/quickstart.yaml"),
-    )
-    .and_then(|()| std::fs::write(&file, bytes));
+    let written = std::fs::write(&base, include_str!("../../scenarios/quickstart.yaml"))
+        .and_then(|()| std::fs::write(&file, bytes));
     if written.is_ok() {
         let _ = esmsim::sweep::SweepSpec::load(&file);
     }

@@ -27,7 +27,7 @@ sample_interval: 10s
 topic: {{partitions: {partitions}}}
 producer: {{arrivals: poisson, record_size: 100, resolution: 100ms, rate: [{{constant: {lambda}}}]}}
 esm: {{batch_size: {batch}, batching_window: 0s, scaler: {{policy: fixed, pollers: 1}}}}
-function: {{memory: 1024, timeout: 900s, duration: {{per_batch: 1s, jitter: {jitter}}}}}
+function: {{memory: 1024, timeout: 840s, duration: {{per_batch: 1s, jitter: {jitter}}}}}
 "
     )
 }
