@@ -35,7 +35,7 @@ fn alias_bombs_are_refused_quickly_with_bounded_memory() {
     );
     refused_cheaply(&text, &[]);
     // Anchors at the top level, expanded under a valid key.
-    let mut text = format!("name: &l0 [1, 1, 1, 1, 1, 1, 1, 1, 1]\n");
+    let mut text = String::from("name: &l0 [1, 1, 1, 1, 1, 1, 1, 1, 1]\n");
     for i in 1..=9 {
         let refs = vec![format!("*l{}", i - 1); 9].join(", ");
         text.push_str(&format!("x{i}: &l{i} [{refs}]\n"));

@@ -25,10 +25,6 @@ function: {{memory: 1024, timeout: 60s, duration: {{per_batch: 1s}}}}
     )
 }
 
-#[cfg_attr(
-    debug_assertions,
-    ignore = "slow in debug: cargo test --release --test validation"
-)]
 #[test]
 fn batching_window_cycles_after_invocation() {
     // W = [λ (C²/2 + C d) + e^{−λC} d] / [λ C + e^{−λC}], C = d + w.
@@ -51,10 +47,6 @@ fn batching_window_cycles_after_invocation() {
     }
 }
 
-#[cfg_attr(
-    debug_assertions,
-    ignore = "slow in debug: cargo test --release --test validation"
-)]
 #[test]
 fn batching_window_cycles_first_record() {
     // W = [λ d (3d/2 + w) + λ (w d + w²/2) + e^{−λd} (w + d)] / [λ (d + w) + e^{−λd}].

@@ -46,10 +46,6 @@ fn horizon(rho: f64) -> &'static str {
     if rho > 0.85 { "1000000s" } else { "200000s" }
 }
 
-#[cfg_attr(
-    debug_assertions,
-    ignore = "slow in debug: cargo test --release --test validation"
-)]
 #[test]
 fn mm1_at_loads_half_to_nine_tenths() {
     // μ = 1/s: W = 1 / (μ − λ).
@@ -63,10 +59,6 @@ fn mm1_at_loads_half_to_nine_tenths() {
     }
 }
 
-#[cfg_attr(
-    debug_assertions,
-    ignore = "slow in debug: cargo test --release --test validation"
-)]
 #[test]
 fn md1_at_loads_half_to_nine_tenths() {
     // D = 1 s: W = D + ρ D / (2 (1 − ρ)) (Pollaczek–Khinchine).
@@ -78,10 +70,6 @@ fn md1_at_loads_half_to_nine_tenths() {
     }
 }
 
-#[cfg_attr(
-    debug_assertions,
-    ignore = "slow in debug: cargo test --release --test validation"
-)]
 #[test]
 fn mg1_lognormal_follows_pollaczek_khinchine() {
     // Service = exp(σZ − σ²/2) s with σ = 1: E[S] = 1, E[S²] = e^{σ²} = e.
@@ -167,10 +155,6 @@ fn the_bulk_queue_solutions_agree() {
     assert!((bulk_sojourn_closed_form(0.5, 1.0, 1) - 2.0).abs() < 1e-9);
 }
 
-#[cfg_attr(
-    debug_assertions,
-    ignore = "slow in debug: cargo test --release --test validation"
-)]
 #[test]
 fn bulk_service_queue_matches_its_ctmc() {
     // Batches of up to B = 4, service Exp(1) per batch whatever its size (per_batch only),
@@ -186,10 +170,6 @@ fn bulk_service_queue_matches_its_ctmc() {
     }
 }
 
-#[cfg_attr(
-    debug_assertions,
-    ignore = "slow in debug: cargo test --release --test validation"
-)]
 #[test]
 fn independent_partitions_are_independent_mm1_queues() {
     // 4 partitions, 3.2 records/s in all: each an M/M/1 at λ = 0.8, W = 5 s; one poller
@@ -209,10 +189,6 @@ fn lag_slope(yaml: &str) -> f64 {
     (last.lag as f64 - half.lag as f64) / (last.time.as_secs_f64() - half.time.as_secs_f64())
 }
 
-#[cfg_attr(
-    debug_assertions,
-    ignore = "slow in debug: cargo test --release --test validation"
-)]
 #[test]
 fn lag_past_saturation_grows_at_arrivals_minus_capacity() {
     // One partition, batches of 10 taking exactly 1 s: capacity 10 records/s. At 15/s the

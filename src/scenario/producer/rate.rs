@@ -17,7 +17,7 @@ pub const DEFAULT_TRACE_SCALE: f64 = 1.0;
 pub const MAX_RATE: f64 = 1e9;
 
 /// What a rate that must not be negative is called in errors.
-const RATE: &str = "a rate (records/s): a finite number from 0 to 1e9";
+const RATE: &str = "a rate (records/s): a finite number >= 0 and <= 1e9";
 /// What a rate that may be negative (it adds to others) is called in errors.
 const FINITE: &str = "a finite number of records/s from -1e9 to 1e9";
 
