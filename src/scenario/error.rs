@@ -119,7 +119,7 @@ pub enum ScenarioError {
     },
 }
 
-/// Longest `--set` text an error message quotes whole, in characters.
+/// Longest value or `--set` text an error message quotes whole, in characters.
 const MAX_QUOTED_CHARS: usize = 120;
 
 /// `text`, cut to [`MAX_QUOTED_CHARS`] characters with `…` (a 200 KB `--set` value is not
