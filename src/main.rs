@@ -9,7 +9,7 @@ fn main() -> ExitCode {
     match esmsim::cli::run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
-            eprintln!("error: {err:#}");
+            eprintln!("error: {}", esmsim::cli::error_message(&err));
             ExitCode::from(2)
         }
     }

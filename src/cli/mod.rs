@@ -74,3 +74,23 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Bench(args) => bench::command(&args),
     }
 }
+
+/// The message of `err` and of each of its causes, joined by `: `, each cause once.
+///
+/// Many errors already quote their cause in their own message ("cannot read scenario file
+/// `x`: No such file or directory"); anyhow's `{:#}` would print that cause a second time.
+/// A cause whose text the message so far already holds is left out.
+pub fn error_message(err: &anyhow::Error) -> String {
+    let mut message = String::new();
+    for cause in err.chain() {
+        let text = cause.to_string();
+        if message.contains(&text) {
+            continue;
+        }
+        if !message.is_empty() {
+            message.push_str(": ");
+        }
+        message.push_str(&text);
+    }
+    message
+}

@@ -19,7 +19,7 @@ impl fmt::Display for ValueSource {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             ValueSource::Line(n) => write!(f, " (line {n})"),
-            ValueSource::Override(set) => write!(f, " (set by `--set {set}`)"),
+            ValueSource::Override(set) => write!(f, " (set by `--set {}`)", clip(set)),
             ValueSource::Unknown => Ok(()),
         }
     }
@@ -36,6 +36,20 @@ pub enum ScenarioError {
         /// The OS error.
         #[source]
         source: std::io::Error,
+    },
+    /// The scenario file is larger than [`super::load::MAX_SCENARIO_BYTES`].
+    #[error(
+        "scenario file `{}` is larger than the {} MiB a scenario may have ({size} bytes or more); put long traffic in a trace file (`producer.rate: [{{trace: ...}}]`)",
+        path.display(),
+        limit / (1024 * 1024)
+    )]
+    TooLarge {
+        /// The file.
+        path: PathBuf,
+        /// Its size in bytes (or at least this many, when it is not a regular file).
+        size: u64,
+        /// The limit in bytes.
+        limit: u64,
     },
     /// The text is not valid YAML, or a value has the wrong type (the message quotes the
     /// offending line).
@@ -64,7 +78,7 @@ pub enum ScenarioError {
         source_of: ValueSource,
     },
     /// A value outside its allowed range, or inconsistent with another field.
-    #[error("`{path}` is {value}{source_of}, but it must be {allowed}")]
+    #[error("`{path}` is {}{source_of}, but it must be {allowed}", clip(value))]
     Invalid {
         /// Dotted path of the field, e.g. `producer.rate[2].ramp.end`.
         path: String,
@@ -88,7 +102,7 @@ pub enum ScenarioError {
         source_of: ValueSource,
     },
     /// A `--set` override that cannot be applied.
-    #[error("bad override `--set {set}`: {message}")]
+    #[error("bad override `--set {}`: {message}", clip(set))]
     Override {
         /// The override as given (`path=value`).
         set: String,
@@ -105,10 +119,22 @@ pub enum ScenarioError {
     },
 }
 
+/// Longest value or `--set` text an error message quotes whole, in characters.
+const MAX_QUOTED_CHARS: usize = 120;
+
+/// `text`, cut to [`MAX_QUOTED_CHARS`] characters with `…` (a 200 KB `--set` value is not
+/// worth printing back).
+fn clip(text: &str) -> std::borrow::Cow<'_, str> {
+    match text.char_indices().nth(MAX_QUOTED_CHARS) {
+        Some((cut, _)) => format!("{}…", &text[..cut]).into(),
+        None => text.into(),
+    }
+}
+
 fn block_text(source: &ValueSource) -> String {
     match source {
         ValueSource::Line(n) => format!(" (in the block at line {n})"),
-        ValueSource::Override(set) => format!(" (in the block set by `--set {set}`)"),
+        ValueSource::Override(set) => format!(" (in the block set by `--set {}`)", clip(set)),
         ValueSource::Unknown => String::new(),
     }
 }
@@ -169,7 +195,7 @@ impl ScenarioError {
     pub(crate) fn in_file(self, path: PathBuf) -> ScenarioError {
         match self {
             // An IO error already names the file.
-            e @ ScenarioError::Io { .. } => e,
+            e @ (ScenarioError::Io { .. } | ScenarioError::TooLarge { .. }) => e,
             ScenarioError::Yaml { message } => ScenarioError::InFile {
                 error: Box::new(ScenarioError::Yaml {
                     message: message.replace("<input>", &path.display().to_string()),

@@ -1,6 +1,7 @@
 //! The public entry points: parse a scenario once and resolve it (with overrides) as
 //! often as needed, load a scenario file in one go, print a resolved one, hash one.
 
+use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use super::error::ScenarioError;
@@ -10,6 +11,67 @@ use super::trace::sha256_hex;
 use super::traces::{FileTraces, TraceSource};
 use super::units::DurationValue;
 use super::{Scenario, esm, function, outputs, overrides, pricing, producer, slo, topic};
+
+/// Largest scenario (or sweep) file read, in bytes (4 MiB). Bundled scenarios are a few
+/// KiB; 100,000 partition weights fit in under 1 MiB. A larger file is refused before it
+/// is read, so a 100 MB file costs neither time nor memory; long traffic goes in a trace
+/// file.
+pub const MAX_SCENARIO_BYTES: u64 = 4 * 1024 * 1024;
+
+/// Deepest nesting of YAML collections accepted. A scenario nests at most about 6 deep;
+/// the limit stops a deeply nested file before it costs memory.
+pub const MAX_YAML_DEPTH: usize = 64;
+
+/// Most alias expansions accepted (YAML `*name`), counted in parser events. A scenario
+/// needs few or none; this stops "billion laughs" alias bombs in a few milliseconds.
+pub const MAX_YAML_ALIAS_EVENTS: usize = 100_000;
+
+/// The parser options for scenario and sweep files: serde-saphyr's default budget with
+/// the depth and alias limits above.
+pub(crate) fn yaml_options() -> serde_saphyr::Options {
+    let mut options = serde_saphyr::Options::default();
+    let mut budget = options.budget.clone().unwrap_or_default();
+    budget.max_depth = MAX_YAML_DEPTH;
+    options.budget = Some(budget);
+    options.alias_limits.max_total_replayed_events = MAX_YAML_ALIAS_EVENTS;
+    options
+}
+
+/// The text of the file at `path` if it holds at most [`MAX_SCENARIO_BYTES`] of UTF-8.
+/// The read stops after the limit, so neither a huge file nor an endless stream (a FIFO,
+/// `/dev/zero`) can exhaust memory.
+pub fn read_text(path: &Path) -> Result<String, ScenarioError> {
+    let io = |source: std::io::Error| ScenarioError::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    let file = std::fs::File::open(path).map_err(io)?;
+    let too_large = |size: u64| ScenarioError::TooLarge {
+        path: path.to_path_buf(),
+        size,
+        limit: MAX_SCENARIO_BYTES,
+    };
+    let meta = file.metadata().map_err(io)?;
+    if meta.is_file() && meta.len() > MAX_SCENARIO_BYTES {
+        return Err(too_large(meta.len()));
+    }
+    let mut bytes = Vec::new();
+    file.take(MAX_SCENARIO_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(io)?;
+    if bytes.len() as u64 > MAX_SCENARIO_BYTES {
+        return Err(too_large(bytes.len() as u64));
+    }
+    String::from_utf8(bytes).map_err(|e| {
+        io(std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            format!(
+                "not UTF-8 text (invalid byte at offset {}); is it a YAML file?",
+                e.utf8_error().valid_up_to()
+            ),
+        ))
+    })
+}
 
 /// A scenario parsed once: its raw form, its text (for the lines in error messages), the
 /// folder its trace files are relative to and, when read from a file, that file (named
@@ -30,10 +92,7 @@ impl ParsedScenario {
     /// Reads and parses the scenario file at `path`; its trace files are relative to its
     /// folder. Errors name the file.
     pub fn read(path: &Path) -> Result<ParsedScenario, ScenarioError> {
-        let text = std::fs::read_to_string(path).map_err(|source| ScenarioError::Io {
-            path: path.to_path_buf(),
-            source,
-        })?;
+        let text = read_text(path)?;
         let folder = path.parent().unwrap_or(Path::new("."));
         let mut parsed =
             ParsedScenario::parse(&text, folder).map_err(|e| e.in_file(path.to_path_buf()))?;
@@ -51,8 +110,8 @@ impl ParsedScenario {
                 message: "the scenario is empty; it needs at least `name`, `duration`, `topic`, `producer` and `function`".to_string(),
             });
         }
-        let mut raw: RawScenario =
-            serde_saphyr::from_str(text).map_err(|e| ScenarioError::from_yaml(&e))?;
+        let mut raw: RawScenario = serde_saphyr::from_str_with_options(text, yaml_options())
+            .map_err(|e| ScenarioError::from_yaml(&e))?;
         if let Some(function) = raw.function.as_mut() {
             function::pin_reference_memory(function);
         }

@@ -42,9 +42,11 @@ fn parse_value(set: &str, text: &str) -> Result<Value, ScenarioError> {
     if text.trim().is_empty() {
         return Ok(Value::Null);
     }
-    serde_saphyr::from_str::<Value>(text).map_err(|e| ScenarioError::Override {
-        set: set.to_string(),
-        message: format!("the value is not valid YAML: {}", one_line(&e.to_string())),
+    serde_saphyr::from_str_with_options::<Value>(text, super::load::yaml_options()).map_err(|e| {
+        ScenarioError::Override {
+            set: set.to_string(),
+            message: format!("the value is not valid YAML: {}", one_line(&e.to_string())),
+        }
     })
 }
 

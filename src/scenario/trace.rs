@@ -10,6 +10,20 @@ use sha2::{Digest, Sha256};
 
 use crate::engine::time::SimDuration;
 
+/// Most data rows a trace may have (two million: a row every 16 s for a year). The
+/// parser stops at the next row, so a file that claims more costs no more memory.
+pub const MAX_TRACE_ROWS: usize = 2_000_000;
+
+/// A value from the file as an error message shows it: control characters and non-ASCII
+/// escaped (binary junk stays readable), at most 40 characters.
+fn shown(text: &str) -> String {
+    let escaped: String = text.escape_default().collect();
+    match escaped.char_indices().nth(40) {
+        Some((cut, _)) => format!("{}…", &escaped[..cut]),
+        None => escaped,
+    }
+}
+
 /// A trace file's contents: its SHA-256 and its rows, or why they cannot be read.
 ///
 /// The rows do not depend on the `scale` a scenario applies, so one parsed file serves
@@ -89,12 +103,17 @@ fn parse_rows(bytes: &[u8]) -> Result<Vec<(f64, f64)>, String> {
     let (Some(ti), Some(vi)) = (column("timestamp"), column("value")) else {
         return Err(format!(
             "the header must have `timestamp` and `value` columns, found `{}`",
-            headers.iter().collect::<Vec<_>>().join(",")
+            shown(&headers.iter().collect::<Vec<_>>().join(","))
         ));
     };
     let mut rows: Vec<(f64, f64)> = Vec::new();
     for (i, record) in reader.records().enumerate() {
         let line = i + 2;
+        if i == MAX_TRACE_ROWS {
+            return Err(format!(
+                "more than {MAX_TRACE_ROWS} data rows; resample the trace to fewer rows"
+            ));
+        }
         let record = record.map_err(|e| format!("line {line}: {e}"))?;
         let (Some(ts), Some(val)) = (record.get(ti), record.get(vi)) else {
             return Err(format!(
@@ -102,17 +121,23 @@ fn parse_rows(bytes: &[u8]) -> Result<Vec<(f64, f64)>, String> {
             ));
         };
         let t = parse_timestamp(ts)
-            .ok_or_else(|| format!("line {line}: timestamp `{ts}` is neither `YYYY-MM-DD HH:MM:SS` nor a number of seconds"))?;
+            .ok_or_else(|| format!("line {line}: timestamp `{ts}` is neither `YYYY-MM-DD HH:MM:SS` nor a number of seconds", ts = shown(ts)))?;
         let v: f64 = val
             .parse()
             .ok()
             .filter(|v: &f64| v.is_finite() && *v >= 0.0)
-            .ok_or_else(|| format!("line {line}: value `{val}` is not a finite number >= 0"))?;
+            .ok_or_else(|| {
+                format!(
+                    "line {line}: value `{}` is not a finite number >= 0",
+                    shown(val)
+                )
+            })?;
         if let Some(&(prev, _)) = rows.last()
             && t <= prev
         {
             return Err(format!(
-                "line {line}: timestamp `{ts}` is not after the previous row's; timestamps must strictly increase"
+                "line {line}: timestamp `{}` is not after the previous row's; timestamps must strictly increase",
+                shown(ts)
             ));
         }
         rows.push((t, v));

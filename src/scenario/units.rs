@@ -187,8 +187,20 @@ pub fn format_size(bytes: u64) -> String {
 }
 
 /// Formats a duration the way scenarios write it (`"1h 30m"`, `"500ms"`, `"0s"`).
+///
+/// From 30 days on, `humantime` would write months and years, which scenarios refuse
+/// (they have no fixed length): those are written as whole days and the rest
+/// (`"60d 1h"`), so `explain` output always reads back.
 pub fn format_duration(d: SimDuration) -> String {
-    d.to_string()
+    const DAY_NS: u64 = 86_400_000_000_000;
+    let days = d.0 / DAY_NS;
+    if days < 30 {
+        return d.to_string();
+    }
+    match d.0 % DAY_NS {
+        0 => format!("{days}d"),
+        rest => format!("{days}d {}", SimDuration(rest)),
+    }
 }
 
 /// A duration field of the raw scenario, with the text it was written as.
@@ -430,6 +442,11 @@ mod tests {
             1_500_000_000,
             5_400_000_000_000,
             86_400_000_000_123,
+            // From 30 days on humantime writes months, which scenarios refuse (found by
+            // the fuzzer: `explain` of a 300-day run did not read back).
+            30 * 86_400_000_000_000,
+            31_622_400_000_000_000,
+            25_920_000_000_000_001,
         ] {
             assert_eq!(
                 parse_duration(&format_duration(SimDuration(n))).unwrap().0,

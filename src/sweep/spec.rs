@@ -168,11 +168,22 @@ impl SweepSpec {
     /// unknown key, zip lists of different lengths, a parameter path the scenario does not
     /// have, a base scenario that does not load, more than [`MAX_RUNS`] runs.
     pub fn load(path: &Path) -> Result<SweepSpec, SweepError> {
-        let text = std::fs::read_to_string(path).map_err(SweepError::io(path))?;
-        let raw: RawSweep = serde_saphyr::from_str(&text).map_err(|e| SweepError::Yaml {
-            path: path.to_path_buf(),
-            message: yaml_message(&e),
+        let text = crate::scenario::load::read_text(path).map_err(|e| match e {
+            ScenarioError::Io { source, .. } => SweepError::Io {
+                path: path.to_path_buf(),
+                source,
+            },
+            other => SweepError::Yaml {
+                path: path.to_path_buf(),
+                message: other.to_string().replace("scenario file", "sweep file"),
+            },
         })?;
+        let raw: RawSweep =
+            serde_saphyr::from_str_with_options(&text, crate::scenario::load::yaml_options())
+                .map_err(|e| SweepError::Yaml {
+                    path: path.to_path_buf(),
+                    message: yaml_message(&e),
+                })?;
         let dir = path.parent().unwrap_or(Path::new("."));
         let base = Base::load(&dir.join(&raw.base))?;
         let plan = expand(raw, &base)?;

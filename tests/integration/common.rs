@@ -33,15 +33,3 @@ pub fn bundled_scenarios() -> Vec<PathBuf> {
     files.sort();
     files
 }
-
-/// Mean and half-width of the 99 % confidence interval of `samples` (Student t).
-pub fn mean_ci99(samples: &[f64]) -> (f64, f64) {
-    // t quantiles (0.995) for 1..=9 degrees of freedom.
-    const T995: [f64; 9] = [
-        63.657, 9.925, 5.841, 4.604, 4.032, 3.707, 3.499, 3.355, 3.250,
-    ];
-    let n = samples.len() as f64;
-    let mean = samples.iter().sum::<f64>() / n;
-    let var = samples.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1.0);
-    (mean, T995[samples.len() - 2] * (var / n).sqrt())
-}

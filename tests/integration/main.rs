@@ -1,6 +1,5 @@
 //! Integration tests of esmsim: one test binary, one module per concern.
 
-mod analytic;
 mod cli;
 mod common;
 mod golden;

@@ -157,6 +157,7 @@ pub(crate) fn resolve(raw: Option<&RawProducer>, cx: &Context<'_>) -> Result<Pro
             .map(|(i, shape)| rate::resolve(shape, &p_rate.index(i), cx))
             .collect::<Result<Vec<_>>>()?,
     };
+    rate::check_total(&rate, &p_rate, cx)?;
     Ok(Producer {
         arrivals,
         record_size,

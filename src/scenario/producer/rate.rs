@@ -12,10 +12,54 @@ use crate::scenario::units::DurationValue;
 /// Multiplier of a trace's rate when the scenario gives none.
 pub const DEFAULT_TRACE_SCALE: f64 = 1.0;
 
+/// Largest rate a shape may add, and largest total of every shape's peak, in records/s
+/// (a billion: far beyond any Kafka topic; the arrival arithmetic is exact up to it).
+pub const MAX_RATE: f64 = 1e9;
+
 /// What a rate that must not be negative is called in errors.
-const RATE: &str = "a rate (records/s): a finite number >= 0";
+const RATE: &str = "a rate (records/s): a finite number >= 0 and <= 1e9";
 /// What a rate that may be negative (it adds to others) is called in errors.
-const FINITE: &str = "a finite number of records/s";
+const FINITE: &str = "a finite number of records/s from -1e9 to 1e9";
+
+/// Whether `x` is a rate a shape may add.
+fn rate_ok(x: f64) -> bool {
+    (0.0..=MAX_RATE).contains(&x)
+}
+
+/// Whether `x` is a rate a shape may add or take away.
+fn signed_ok(x: f64) -> bool {
+    (-MAX_RATE..=MAX_RATE).contains(&x)
+}
+
+impl RateShape {
+    /// The most this shape adds to the rate at any time, in records/s (0 if it only
+    /// takes away).
+    pub fn peak(&self) -> f64 {
+        let max = |points: &[(SimDuration, f64)]| points.iter().map(|p| p.1).fold(0.0, f64::max);
+        match self {
+            RateShape::Constant(r) => *r,
+            RateShape::Step { rate, .. } | RateShape::Spike { rate, .. } => *rate,
+            RateShape::Ramp { from, to, .. } => from.max(*to).max(0.0),
+            RateShape::Diurnal { amplitude, .. } => amplitude.abs(),
+            RateShape::Points(points) => max(points),
+            RateShape::Trace(t) => max(&t.points),
+        }
+    }
+}
+
+/// Checks that the peaks of `shapes` add up to at most [`MAX_RATE`].
+pub(crate) fn check_total(shapes: &[RateShape], path: &FieldPath, cx: &Context<'_>) -> Result<()> {
+    let total: f64 = shapes.iter().map(RateShape::peak).sum();
+    if total <= MAX_RATE {
+        Ok(())
+    } else {
+        Err(cx.invalid(
+            path,
+            format!("up to {total:e} records/s (the peaks of its shapes added)"),
+            "at most 1e9 records/s",
+        ))
+    }
+}
 
 /// One additive component of the producer rate curve, in records/s.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -164,13 +208,13 @@ pub(crate) fn resolve(
     let pos = SimDuration(1);
     Ok(match shape {
         RawRateShape::Constant(r) => {
-            RateShape::Constant(cx.check_float(&path.key("constant"), *r, |x| x >= 0.0, RATE)?)
+            RateShape::Constant(cx.check_float(&path.key("constant"), *r, rate_ok, RATE)?)
         }
         RawRateShape::Step { at, rate } => {
             let base = path.key("step");
             RateShape::Step {
                 at: cx.check_duration(&base.key("at"), at, SimDuration::ZERO, MAX_RUN)?,
-                rate: cx.check_float(&base.key("rate"), *rate, |x| x >= 0.0, RATE)?,
+                rate: cx.check_float(&base.key("rate"), *rate, rate_ok, RATE)?,
             }
         }
         RawRateShape::Spike { at, duration, rate } => {
@@ -178,7 +222,7 @@ pub(crate) fn resolve(
             RateShape::Spike {
                 at: cx.check_duration(&base.key("at"), at, SimDuration::ZERO, MAX_RUN)?,
                 duration: cx.check_duration(&base.key("duration"), duration, pos, MAX_RUN)?,
-                rate: cx.check_float(&base.key("rate"), *rate, |x| x >= 0.0, RATE)?,
+                rate: cx.check_float(&base.key("rate"), *rate, rate_ok, RATE)?,
             }
         }
         RawRateShape::Ramp {
@@ -200,8 +244,8 @@ pub(crate) fn resolve(
             RateShape::Ramp {
                 start: s,
                 end: e,
-                from: cx.check_float(&base.key("from"), *from, |_| true, FINITE)?,
-                to: cx.check_float(&base.key("to"), *to, |_| true, FINITE)?,
+                from: cx.check_float(&base.key("from"), *from, signed_ok, FINITE)?,
+                to: cx.check_float(&base.key("to"), *to, signed_ok, FINITE)?,
             }
         }
         RawRateShape::Diurnal {
@@ -212,7 +256,7 @@ pub(crate) fn resolve(
             let base = path.key("diurnal");
             RateShape::Diurnal {
                 period: cx.check_duration(&base.key("period"), period, pos, MAX_RUN)?,
-                amplitude: cx.check_float(&base.key("amplitude"), *amplitude, |_| true, FINITE)?,
+                amplitude: cx.check_float(&base.key("amplitude"), *amplitude, signed_ok, FINITE)?,
                 peak_at: match peak_at {
                     None => SimDuration::ZERO,
                     Some(d) => {
@@ -253,7 +297,7 @@ fn resolve_points(
                 format!("later than the previous point (`{prev}`): times must strictly increase"),
             ));
         }
-        let rate = cx.check_float(&p, *r, |x| x >= 0.0, RATE)?;
+        let rate = cx.check_float(&p, *r, rate_ok, RATE)?;
         out.push((time, rate));
     }
     Ok(out)
@@ -277,7 +321,7 @@ fn resolve_trace(t: &RawTrace, base: &FieldPath, cx: &Context<'_>) -> Result<Tra
         message,
         source_of: cx.source_of(&base.key("file")),
     };
-    let loaded = cx.traces.trace(&file).map_err(trace_err)?;
+    let loaded = cx.traces.trace(cx.base_dir, &file).map_err(trace_err)?;
     if let Some(expected) = &t.sha256
         && !expected.eq_ignore_ascii_case(&loaded.sha256)
     {
