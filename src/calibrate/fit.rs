@@ -258,7 +258,7 @@ pub enum FitError {
         /// Its overrides.
         overrides: Vec<String>,
         /// Why.
-        source: ScenarioError,
+        source: Box<ScenarioError>,
     },
     /// A simulation panicked.
     #[error(transparent)]
@@ -407,7 +407,7 @@ fn evaluate(
                 .resolve(&overrides, problem.traces)
                 .map_err(|source| FitError::Scenario {
                     overrides: overrides.clone(),
-                    source,
+                    source: Box::new(source),
                 })?;
             let result = simulate(&scenario, Detail::SummaryOnly)?;
             Ok::<f64, FitError>(problem.target.loss(

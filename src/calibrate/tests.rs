@@ -6,8 +6,8 @@ use super::observed::{self, Metric, ObservedError, parse, parse_timestamp};
 use crate::executor::{Detail, Executor, simulate};
 use crate::scenario::{FileTraces, ParsedScenario};
 
-/// A small scenario the scaler must scale out in: 12 partitions, a ramp of traffic that
-/// one poller cannot keep up with.
+/// A small scenario the scaler must scale out in: 12 partitions, a 14-minute surge one
+/// poller cannot keep up with, lag rising by ~9,000 a minute (so min_lag matters).
 const BASE: &str = "
 name: synthetic
 seed: 1
@@ -19,7 +19,7 @@ producer:
   arrivals: poisson
   rate:
     - constant: 200
-    - spike: {at: 2m, duration: 14m, rate: 1800}
+    - spike: {at: 2m, duration: 14m, rate: 800}
 esm:
   batch_size: 100
   batching_window: 500ms
@@ -239,7 +239,7 @@ fn synthetic_truth_is_recovered() {
                 0,
             )
             .unwrap(),
-            parse_param("esm.scaler.scale_out.min_lag=625..40000", 7).unwrap(),
+            parse_param("esm.scaler.scale_out.min_lag=625..40000", 6).unwrap(),
         ],
         seeds: vec![1],
         target: Target {
@@ -263,6 +263,16 @@ fn synthetic_truth_is_recovered() {
         .parse()
         .unwrap();
     assert!((2500.0..=10000.0).contains(&min_lag), "{:?}", result.best);
+    // The data pin min_lag only between the grid's 625 and 17,411: those two lose, the
+    // values between do not.
+    let lag = &result.profiles[2];
+    assert!(!lag.determined);
+    assert_eq!(lag.points[0].0, "625");
+    assert!(lag.points[0].1 > 0.1, "{lag:?}");
+    assert_eq!(lag.points[4].0, "17411");
+    assert!(lag.points[4].1 > 0.1, "{lag:?}");
+    assert!(lag.points[1..4].iter().all(|p| p.1 < 1e-9), "{lag:?}");
+    assert!(result.profiles[0].determined && result.profiles[1].determined);
     assert!(result.loss < 1e-9 || result.loss < result.profiles[1].points[0].1);
     assert_eq!(result.profiles.len(), 3);
 }
