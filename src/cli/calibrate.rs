@@ -41,6 +41,11 @@ pub struct CalibrateArgs {
     /// observed timestamp).
     #[arg(long)]
     pub start: Option<String>,
+    /// Weight of a metric in the loss, e.g. `--weight Invocations=1` (repeatable;
+    /// defaults: OffsetLag, ConcurrentExecutions, ProvisionedPollers 1; Invocations,
+    /// Throttles, Errors 0.5; Duration 0).
+    #[arg(long, value_name = "METRIC=W")]
+    pub weight: Vec<String>,
     /// Worker threads (default one per core).
     #[arg(long)]
     pub jobs: Option<NonZeroUsize>,
@@ -82,6 +87,33 @@ pub fn command(args: &CalibrateArgs) -> anyhow::Result<()> {
         .map(|s| fit::parse_param(s, args.points))
         .collect::<Result<Vec<_>, _>>()?;
     let seeds: Vec<u64> = (0..args.seeds.max(1)).map(|i| scenario.seed + i).collect();
+    let mut weights = Weights::default();
+    for w in &args.weight {
+        let parsed = w.split_once('=').and_then(|(m, v)| {
+            Some((
+                Metric::from_name(m)?,
+                v.trim()
+                    .parse::<f64>()
+                    .ok()
+                    .filter(|x| *x >= 0.0 && x.is_finite())?,
+            ))
+        });
+        let Some((metric, value)) = parsed else {
+            anyhow::bail!(
+                "--weight '{w}': expected METRIC=W with METRIC one of OffsetLag, ConcurrentExecutions, Invocations, Duration, ProvisionedPollers, Throttles, Errors and W a number >= 0"
+            );
+        };
+        if metric == Metric::Duration && value > 0.0 {
+            anyhow::bail!(
+                "--weight '{w}': Duration is an input of the scenario and is not compared; its weight must be 0"
+            );
+        }
+        for entry in &mut weights.0 {
+            if entry.0 == metric {
+                entry.1 = value;
+            }
+        }
+    }
     let problem = Problem {
         base: &base,
         overrides: args.overrides.clone(),
@@ -91,7 +123,7 @@ pub fn command(args: &CalibrateArgs) -> anyhow::Result<()> {
         target: Target {
             observed: observed.clone(),
             start,
-            weights: Weights::default(),
+            weights,
         },
     };
     let executor = Executor::new(args.jobs)?;
