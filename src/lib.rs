@@ -64,6 +64,7 @@
 #![warn(missing_docs)]
 
 pub mod bench;
+pub mod calibrate;
 pub mod charts;
 pub mod cli;
 pub mod engine;

@@ -15,6 +15,7 @@
 //! 3. an end-to-end test in `tests/integration/cli.rs`.
 
 pub mod bench;
+pub mod calibrate;
 pub mod check;
 pub mod explain;
 pub mod merge;
@@ -55,6 +56,8 @@ pub enum Command {
     Merge(merge::MergeArgs),
     /// Time the fixed benchmark scenarios (events/s, simulated s per wall s, memory).
     Bench(bench::BenchArgs),
+    /// Fit the scenario's unknown constants (scaler step, min_lag, delay, ...) to CloudWatch data.
+    Calibrate(calibrate::CalibrateArgs),
 }
 
 /// Runs the command line.
@@ -72,6 +75,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Sweep(args) => sweep::command(&args),
         Command::Merge(args) => merge::command(&args),
         Command::Bench(args) => bench::command(&args),
+        Command::Calibrate(args) => calibrate::command(&args),
     }
 }
 

@@ -533,3 +533,80 @@ fn unlimited_invokes_and_first_record_windows_go_through_set_and_explain() {
         "{err}"
     );
 }
+
+#[test]
+fn calibrate_recovers_the_bundled_examples_constants_and_writes_a_runnable_scenario() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let out = tempfile::tempdir().unwrap();
+    let scenario = root.join("scenarios/calibrate/synthetic-esm.yaml");
+    let observed = root.join("scenarios/calibrate/observed.json");
+    let o = esmsim(&[
+        "calibrate",
+        scenario.to_str().unwrap(),
+        "--observed",
+        observed.to_str().unwrap(),
+        "--fit",
+        "esm.scaler.actuation_delay=30s..180s",
+        "--points",
+        "6",
+        "--fit",
+        "esm.scaler.scale_out.step=double|{add: 1}|{add: 2}|{add: 4}",
+        "--fit",
+        "esm.scaler.scale_out.min_lag=625..40000",
+        "--seeds",
+        "1",
+        "--out",
+        out.path().to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let line = text(&o.stdout);
+    assert!(line.contains("esm.scaler.actuation_delay=120s"), "{line}");
+    assert!(
+        line.contains("esm.scaler.scale_out.step={add: 2}"),
+        "{line}"
+    );
+    assert!(line.contains("esm.scaler.scale_out.min_lag=7579"), "{line}");
+    let fit: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.path().join("fit.json")).unwrap()).unwrap();
+    assert_eq!(fit["loss"], 0.0);
+    assert_eq!(fit["period_s"], 60);
+    let csv = std::fs::read_to_string(out.path().join("fit.csv")).unwrap();
+    assert_eq!(csv.lines().count(), 1 + 3 * 20);
+    assert!(
+        csv.contains("2026-11-02T09:03:00+00:00,180,OffsetLag,131491,131491"),
+        "{csv}"
+    );
+    let check = esmsim(&[
+        "check",
+        out.path().join("calibrated.yaml").to_str().unwrap(),
+    ]);
+    assert!(check.status.success(), "{}", text(&check.stderr));
+}
+
+#[test]
+fn calibrate_refuses_a_bad_observed_file_naming_it() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let dir = tempfile::tempdir().unwrap();
+    let bad = dir.path().join("bad.json");
+    std::fs::write(
+        &bad,
+        r#"{"MetricDataResults": [{"Id": "a", "Label": "IteratorAge", "Timestamps": [], "Values": [], "StatusCode": "Complete"}], "Messages": []}"#,
+    )
+    .unwrap();
+    let o = esmsim(&[
+        "calibrate",
+        root.join("scenarios/calibrate/synthetic-esm.yaml")
+            .to_str()
+            .unwrap(),
+        "--observed",
+        bad.to_str().unwrap(),
+        "--fit",
+        "esm.scaler.actuation_delay=30s..180s",
+    ]);
+    assert!(!o.status.success());
+    let err = text(&o.stderr);
+    assert!(
+        err.contains("bad.json: series 'IteratorAge' (id 'a') is not a metric esmsim knows"),
+        "{err}"
+    );
+}
