@@ -198,6 +198,7 @@ pub fn to_raw(s: &Scenario) -> RawScenario {
     RawScenario {
         name: Some(s.name.clone()),
         seed: Some(s.seed),
+        start_at: s.start_at.map(|c| c.to_string()),
         duration: Some(DurationValue::new(s.duration)),
         sample_interval: Some(DurationValue::new(s.sample_interval)),
         topic: Some(topic::to_raw(&s.topic)),

@@ -22,6 +22,7 @@ use serde::Serialize;
 
 use crate::engine::time::SimDuration;
 
+pub mod clock;
 pub mod cold_start;
 pub mod concurrency;
 pub mod error;
@@ -109,6 +110,9 @@ pub struct Scenario {
     pub name: String,
     /// Master seed of every random stream.
     pub seed: u64,
+    /// The wall clock that t = 0 is anchored to (`start_at`), if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub start_at: Option<clock::Clock>,
     /// Simulated time span.
     pub duration: SimDuration,
     /// Width of one row of `timeseries.csv`.

@@ -43,6 +43,9 @@ pub struct RawScenario {
     /// Master seed.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub seed: Option<u64>,
+    /// Wall-clock instant of t = 0 (RFC 3339 with offset).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub start_at: Option<String>,
     /// Simulated time span (required).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub duration: Option<DurationValue>,

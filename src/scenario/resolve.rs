@@ -23,6 +23,7 @@
 use std::fmt::Display;
 use std::path::Path;
 
+use super::clock::{Clock, START_AT_ALLOWED};
 use super::error::{ScenarioError, ValueSource};
 use super::locate::{FieldPath, locate};
 use super::raw::RawScenario;
@@ -279,6 +280,7 @@ pub fn resolve(raw: &RawScenario, base_dir: &Path) -> Result<Scenario> {
 pub(crate) fn resolve_with(raw: &RawScenario, cx: &Context<'_>) -> Result<Scenario> {
     let name = resolve_name(raw, cx)?;
     let seed = raw.seed.unwrap_or(DEFAULT_SEED);
+    let start_at = resolve_start_at(raw, cx)?;
 
     let p_duration = FieldPath::root("duration");
     let duration = match &raw.duration {
@@ -297,6 +299,7 @@ pub(crate) fn resolve_with(raw: &RawScenario, cx: &Context<'_>) -> Result<Scenar
     Ok(Scenario {
         name,
         seed,
+        start_at,
         duration,
         sample_interval,
         producer: producer::resolve(raw.producer.as_ref(), cx)?,
@@ -307,6 +310,20 @@ pub(crate) fn resolve_with(raw: &RawScenario, cx: &Context<'_>) -> Result<Scenar
         outputs: outputs::resolve(raw.outputs.as_ref()),
         topic,
     })
+}
+
+fn resolve_start_at(raw: &RawScenario, cx: &Context<'_>) -> Result<Option<Clock>> {
+    let Some(text) = &raw.start_at else {
+        return Ok(None);
+    };
+    match Clock::parse(text) {
+        Some(clock) => Ok(Some(clock)),
+        None => Err(cx.invalid(
+            &FieldPath::root("start_at"),
+            format!("{text:?}"),
+            START_AT_ALLOWED,
+        )),
+    }
 }
 
 fn resolve_name(raw: &RawScenario, cx: &Context<'_>) -> Result<String> {

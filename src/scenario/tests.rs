@@ -55,6 +55,7 @@ fn minimal_scenario_gets_every_default() {
     let expected = Scenario {
         name: "minimal".into(),
         seed: 1,
+        start_at: None,
         duration: SimDuration::from_secs(600),
         sample_interval: SimDuration::from_secs(1),
         topic: Topic {
