@@ -137,8 +137,6 @@ pub struct SummaryNumbers {
     pub cost_usd: Option<f64>,
     /// Number of invocations.
     pub invocations: Option<f64>,
-    /// Time to drain the lag after the peak, seconds.
-    pub time_to_drain_s: Option<f64>,
 }
 
 /// Everything the charts need from one run.
@@ -492,6 +490,5 @@ fn parse_summary(bytes: &[u8]) -> Result<SummaryNumbers, ChartError> {
         latency_p99_s: get(&summary::LATENCY_P99_S)?,
         cost_usd: get(&summary::COST_USD)?,
         invocations: get(&summary::INVOCATIONS)?,
-        time_to_drain_s: get(&summary::TIME_TO_DRAIN_S)?,
     })
 }

@@ -111,7 +111,7 @@ pub(crate) fn synthetic_run(n: usize, step_s: f64) -> (String, String) {
 const MANIFEST: &str = r#"{"tool":"esmsim","version":"0.1.0","seed":42,"scenario_hash":"abc",
   "scenario":{"name":"burst-test","seed":42,"slo":{"max_age":"1m"}}}"#;
 const SUMMARY: &str = r#"{"max_lag_records":123456,"max_record_age_s":95.5,"latency_p99_s":42.0,
-  "cost_usd":1.2345,"invocations":1000,"time_to_drain_s":null}"#;
+  "cost_usd":1.2345,"invocations":1000}"#;
 
 pub(crate) fn synthetic_input(n: usize, step_s: f64) -> ChartInput {
     let (ts, scaling) = synthetic_run(n, step_s);
@@ -172,7 +172,6 @@ fn parses_by_header_name_tolerating_extra_columns_and_empty_cells() {
             .any(|d| d.action == Action::Hold && d.effective_at_s.is_none())
     );
     assert_eq!(input.summary.max_lag_records, Some(123_456.0));
-    assert_eq!(input.summary.time_to_drain_s, None);
 }
 
 /// `tests/fixtures/charts/`: `scenario.yaml` and the files a run of it writes.

@@ -13,7 +13,7 @@ use super::scenario::print_warnings;
 use crate::engine::time::SimDuration;
 use crate::output::{self, OutputFile};
 use crate::scenario::{Scenario, warnings};
-use crate::sim::{RunResult, Simulation};
+use crate::sim::{RunResult, Simulation, measure_events};
 
 /// Arguments of `esmsim run`.
 #[derive(Debug, Args)]
@@ -47,9 +47,17 @@ pub fn command(args: &RunArgs) -> anyhow::Result<()> {
         .unwrap_or_else(|| Path::new("outputs").join(&scenario.name));
     let started = Instant::now();
     let progress = SimulationProgress::new(&scenario.name, scenario.duration.0, !args.quiet);
-    let result = Simulation::new(&scenario).run(&mut |now| progress.update(now));
+    let mut result = Simulation::new(&scenario).run(&mut |now| progress.update(now));
     progress.finish();
     let wall = started.elapsed();
+    measure_events(&scenario, &mut result.summary, &mut |name| {
+        if !args.quiet {
+            eprintln!(
+                "{}: the same run without event '{name}', for what it added",
+                scenario.name
+            );
+        }
+    });
     let mut files = output::render(&scenario, &result);
     if scenario.outputs.charts && !args.no_charts {
         files.extend(crate::charts::render_run(

@@ -5,6 +5,7 @@
 //! starts and ends, errors) and closes one row per interval. It only accumulates;
 //! it never looks at the model's state by itself.
 
+pub mod events;
 pub mod latency;
 pub mod summary;
 

@@ -1,9 +1,11 @@
 //! The planner's answers for one run, computed from the sample rows and run totals.
 
 use crate::engine::time::{SimDuration, SimTime};
+use crate::metrics::events::{EventSummary, analyse};
 use crate::metrics::{RunTotals, SampleRow, ScalingRecord};
 use crate::model::log::Skip;
 use crate::scenario::esm::provisioned::Mode;
+use crate::scenario::producer::events::NamedEvent;
 
 /// End-of-run summary (`summary.json`, written field by field as listed in
 /// [`crate::output::columns::summary`]). Times are seconds since the start of the run;
@@ -44,9 +46,6 @@ pub struct Summary {
     pub latency_p999_s: Option<f64>,
     /// Largest end-to-end latency.
     pub latency_max_s: Option<f64>,
-    /// Time from the peak lag until the lag is back at or under one batch per
-    /// partition (`batch_size × partitions`); `null` if it never gets there.
-    pub time_to_drain_s: Option<f64>,
     /// Time during which the oldest record was older than `slo.max_age`; `null` without
     /// an SLO.
     pub time_over_slo_s: Option<f64>,
@@ -112,6 +111,8 @@ pub struct Summary {
     pub cost_usd: f64,
     /// Events the engine processed.
     pub events_processed: u64,
+    /// The named events of the scenario, in the order of `producer.rate`.
+    pub events: Vec<EventSummary>,
 }
 
 /// Inputs of the summary that are not in the rows.
@@ -124,8 +125,8 @@ pub struct SummaryContext<'a> {
     pub duration: SimDuration,
     /// The mapping's mode.
     pub mode: Mode,
-    /// Lag at or under which the topic counts as drained.
-    pub drained_lag: u64,
+    /// The scenario's named events.
+    pub named_events: &'a [NamedEvent],
     /// Age SLO, if set.
     pub slo_max_age: Option<SimDuration>,
     /// Events processed.
@@ -148,12 +149,6 @@ impl Summary {
         };
         let peak_lag = first_max(&|r| r.lag as f64);
         let peak_age = first_max(&|r| r.oldest_age_s);
-        let time_to_drain_s = peak_lag.and_then(|peak| {
-            rows.iter()
-                .filter(|r| r.time >= peak.time)
-                .find(|r| r.lag <= ctx.drained_lag)
-                .map(|r| (r.time - peak.time).as_secs_f64())
-        });
         let time_over_slo_s = ctx.slo_max_age.map(|max_age| {
             let mut previous = SimTime::ZERO;
             let mut over = 0.0;
@@ -184,7 +179,6 @@ impl Summary {
             latency_p99_s: totals.latency.quantile_secs(0.99),
             latency_p999_s: totals.latency.quantile_secs(0.999),
             latency_max_s: totals.latency.max_secs(),
-            time_to_drain_s,
             time_over_slo_s,
             invocations: totals.invocations,
             mean_batch_records: (totals.invocations > 0)
@@ -228,6 +222,7 @@ impl Summary {
             cost_provisioned_concurrency_usd: totals.cost.provisioned_concurrency_usd,
             cost_usd: totals.cost.total_usd,
             events_processed: ctx.events,
+            events: analyse(ctx.named_events, rows),
         }
     }
 }
@@ -303,13 +298,13 @@ mod tests {
         }
     }
 
-    fn ctx(duration_s: u64, drained_lag: u64, slo_s: Option<u64>) -> SummaryContext<'static> {
+    fn ctx(duration_s: u64, slo_s: Option<u64>) -> SummaryContext<'static> {
         SummaryContext {
             scenario: "hand-made",
             seed: 7,
             duration: SimDuration::from_secs(duration_s),
             mode: Mode::OnDemand,
-            drained_lag,
+            named_events: &[],
             slo_max_age: slo_s.map(SimDuration::from_secs),
             events: 0,
         }
@@ -330,8 +325,8 @@ mod tests {
     }
 
     /// Peak lag 900 at t = 3 and again at t = 4, peak age 7.5 at t = 5 and again at
-    /// t = 7; the lag is 50 (drained) before the peak, first back to the threshold 100
-    /// at t = 6, then rises again to 600 at t = 7.
+    /// t = 7; the lag is 50 before the peak, down to 100 at t = 6, then rises again to
+    /// 600 at t = 7 and is 0 at the end.
     fn peaks() -> Vec<SampleRow> {
         vec![
             row(1, 50, 1.0),
@@ -347,7 +342,7 @@ mod tests {
 
     #[test]
     fn ties_keep_the_first_maximum_for_lag_and_age() {
-        let s = Summary::compute(&ctx(8, 100, None), &peaks(), &[], &totals());
+        let s = Summary::compute(&ctx(8, None), &peaks(), &[], &totals());
         assert_eq!(s.max_lag_records, 900);
         // 900 is seen at t = 3 and t = 4: the first one wins.
         assert_eq!(s.max_lag_at_s, 3.0);
@@ -357,25 +352,75 @@ mod tests {
         assert_eq!(s.final_lag_records, 0);
     }
 
+    fn spike(name: &str, start_s: u64, settled_s: u64) -> NamedEvent {
+        NamedEvent {
+            name: name.into(),
+            shape: 0,
+            start: SimDuration::from_secs(start_s),
+            settled: SimDuration::from_secs(settled_s),
+            expected_records: 0.0,
+        }
+    }
+
     #[test]
-    fn time_to_drain_runs_from_the_first_peak_to_the_first_drained_row_after_it() {
-        let s = Summary::compute(&ctx(8, 100, None), &peaks(), &[], &totals());
-        // From the first peak row (t = 3) to the first row at or after it with lag <= 100
-        // (t = 6, lag exactly 100). The drained row before the peak (t = 1) does not
-        // count, and the lag need not stay drained (600 at t = 7).
-        assert_eq!(s.time_to_drain_s, Some(3.0));
+    fn named_events_drain_back_to_the_highest_lag_just_before_them() {
+        let events = [
+            // Level max(50, 400) = 400 (rows at and before t = 2); the burst ends at
+            // t = 3; t = 5 (lag 300) is the first row from then on at or under 400.
+            spike("a", 2, 3),
+            // Before the first row: level 0, first reached at t = 8.
+            spike("b", 0, 1),
+            // Level 900 (the rows at t = 4 and 6 are within the window, the highest
+            // counts); the row at t = 7 (600) is under it.
+            spike("c", 6, 6),
+        ];
+        let with_events = SummaryContext {
+            named_events: &events,
+            ..ctx(8, None)
+        };
+        let s = Summary::compute(&with_events, &peaks(), &[], &totals());
+        let got: Vec<_> = s
+            .events
+            .iter()
+            .map(|e| {
+                (
+                    e.name.as_str(),
+                    e.lag_before,
+                    e.drain_s,
+                    e.peak_lag,
+                    e.peak_age_s,
+                )
+            })
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("a", 400, Some(3.0), 900, 7.5),
+                ("b", 0, Some(8.0), 900, 7.5),
+                ("c", 900, Some(1.0), 600, 7.5),
+            ]
+        );
+        assert_eq!(s.events[0].drained_at_s, Some(5.0));
 
-        // Drained only before the peak: never drains.
-        let rows = [row(1, 10, 0.0), row(2, 500, 0.0), row(3, 101, 0.0)];
-        let s = Summary::compute(&ctx(3, 100, None), &rows, &[], &totals());
-        assert_eq!(s.time_to_drain_s, None);
-
-        // A lag that never exceeds the threshold: the peak is the first row (all tie),
-        // which is itself drained.
-        let rows = [row(1, 0, 0.0), row(2, 0, 0.0)];
-        let s = Summary::compute(&ctx(2, 100, None), &rows, &[], &totals());
-        assert_eq!(s.max_lag_at_s, 1.0);
-        assert_eq!(s.time_to_drain_s, Some(0.0));
+        // Never back under the level within the run; rows more than five minutes before
+        // the start do not set the level.
+        let rows = [
+            row(1, 10_000, 0.0),
+            row(400, 10, 0.0),
+            row(401, 500, 2.0),
+            row(402, 101, 1.0),
+        ];
+        let late = [spike("d", 400, 400)];
+        let with_events = SummaryContext {
+            named_events: &late,
+            ..ctx(402, None)
+        };
+        let e = &Summary::compute(&with_events, &rows, &[], &totals()).events[0];
+        assert_eq!(
+            (e.lag_before, e.drain_s, e.peak_lag, e.peak_age_s),
+            (10, None, 500, 2.0)
+        );
+        assert_eq!((e.extra_records, e.extra_cost_usd), (None, None));
     }
 
     #[test]
@@ -387,11 +432,11 @@ mod tests {
             row(6, 0, 6.0),  // over: width 2
             row(7, 0, 8.0),  // over: width 1
         ];
-        let s = Summary::compute(&ctx(7, 100, Some(5)), &rows, &[], &totals());
+        let s = Summary::compute(&ctx(7, Some(5)), &rows, &[], &totals());
         assert_eq!(s.time_over_slo_s, Some(5.0));
-        let s = Summary::compute(&ctx(7, 100, Some(10)), &rows, &[], &totals());
+        let s = Summary::compute(&ctx(7, Some(10)), &rows, &[], &totals());
         assert_eq!(s.time_over_slo_s, Some(0.0));
-        let s = Summary::compute(&ctx(7, 100, None), &rows, &[], &totals());
+        let s = Summary::compute(&ctx(7, None), &rows, &[], &totals());
         assert_eq!(s.time_over_slo_s, None);
     }
 
@@ -408,7 +453,7 @@ mod tests {
             decision(9, Action::ScaleOut, Some(secs(12))),
         ];
         let rows = [row(10, 0, 0.0)];
-        let s = Summary::compute(&ctx(10, 100, None), &rows, &scaling, &totals());
+        let s = Summary::compute(&ctx(10, None), &rows, &scaling, &totals());
         assert_eq!(s.scaling_changes, 2);
     }
 }

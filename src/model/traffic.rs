@@ -105,14 +105,16 @@ impl RateCurve {
 fn shape_rate(shape: &RateShape, t: f64) -> f64 {
     match shape {
         RateShape::Constant(rate) => *rate,
-        RateShape::Step { at, rate } => {
+        RateShape::Step { at, rate, .. } => {
             if t >= at.as_secs_f64() {
                 *rate
             } else {
                 0.0
             }
         }
-        RateShape::Spike { at, duration, rate } => {
+        RateShape::Spike {
+            at, duration, rate, ..
+        } => {
             let start = at.as_secs_f64();
             if t >= start && t < start + duration.as_secs_f64() {
                 *rate
@@ -125,6 +127,7 @@ fn shape_rate(shape: &RateShape, t: f64) -> f64 {
             end,
             from,
             to,
+            ..
         } => {
             let (s, e) = (start.as_secs_f64(), end.as_secs_f64());
             if t < s {
@@ -280,17 +283,20 @@ mod tests {
         let curve = RateCurve::new(&[
             RateShape::Constant(100.0),
             RateShape::Spike {
+                name: None,
                 at: secs(10),
                 duration: secs(5),
                 rate: 50.0,
             },
             RateShape::Ramp {
+                name: None,
                 start: secs(20),
                 end: secs(30),
                 from: 0.0,
                 to: 100.0,
             },
             RateShape::Step {
+                name: None,
                 at: secs(40),
                 rate: -500.0,
             },

@@ -45,6 +45,9 @@
 //! invocation end, throttle backoff end, poller change, rebalance end, start of polling).
 
 mod clock;
+mod counterfactual;
+#[cfg(test)]
+mod event_tests;
 #[cfg(test)]
 mod failure_tests;
 #[cfg(test)]
@@ -64,9 +67,11 @@ use crate::model::cost::Billing;
 use crate::model::esm::{Dispatch, Dispatcher, Settled};
 use crate::model::function::{Environment, FunctionModel, Outcome};
 use crate::model::log::{Partition, Skip, TopicLog};
+use crate::scenario::producer::events::named_events;
 use crate::scenario::{Scenario, StartingPosition};
 
 use clock::SampleClock;
+pub use counterfactual::measure_events;
 use scaling::Scaling;
 
 /// Everything a run produces.
@@ -208,12 +213,13 @@ impl<'a> Simulation<'a> {
         let scenario = self.scenario;
         let (rows, totals) = self.recorder.finish(&self.billing);
         let scaling = self.scaling.into_records();
+        let named = named_events(&scenario.producer.rate, scenario.duration);
         let ctx = SummaryContext {
             scenario: &scenario.name,
             seed: scenario.seed,
             duration: scenario.duration,
             mode: scenario.esm.mode(),
-            drained_lag: scenario.esm.batch_size as u64 * scenario.topic.partitions as u64,
+            named_events: &named,
             slo_max_age: scenario.slo.max_age,
             events,
         };

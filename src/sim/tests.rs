@@ -232,7 +232,7 @@ fn spike(esm: &str) -> Scenario {
 duration: 6m
 sample_interval: 5s
 topic: {{partitions: 8}}
-producer: {{rate: [{{constant: 400}}, {{spike: {{at: 1m, duration: 30s, rate: 2600}}}}]}}
+producer: {{rate: [{{constant: 400}}, {{spike: {{name: burst, at: 1m, duration: 30s, rate: 2600}}}}]}}
 esm: {esm}
 function: {{memory: 1024, duration: {{per_batch: 20ms, per_record: 4ms, jitter: exponential}}}}
 "
@@ -279,7 +279,7 @@ fn the_same_spike_drains_faster_in_provisioned_mode_with_enough_minimum_pollers(
         "{batch_size: 50, mode: provisioned, provisioned: {min_pollers: 4}}",
     ))
     .summary;
-    let drain = |s: &Summary| s.time_to_drain_s.expect("drains within the run");
+    let drain = |s: &Summary| s.events[0].drain_s.expect("drains within the run");
     assert!(
         drain(&provisioned) < drain(&on_demand),
         "provisioned {} s, on-demand {} s",

@@ -56,6 +56,17 @@ fn run_writes_every_output_and_reruns_are_identical() {
     assert_eq!(manifest["scenario"]["duration"], "5m");
     assert_eq!(manifest["scenario"]["esm"]["batch_size"], 100);
     assert_eq!(manifest["scenario_hash"].as_str().unwrap().len(), 64);
+    // The flash sale at 10 min is past the end of this 5-minute run: the run without it
+    // is the same run, so it added nothing.
+    let summary: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(a.join("summary.json")).unwrap()).unwrap();
+    let event = &summary["events"][0];
+    assert_eq!(event["name"], "flash-sale");
+    assert_eq!(
+        (&event["extra_records"], &event["drain_s"]),
+        (&0.into(), &serde_json::Value::Null)
+    );
+    assert_eq!(event["extra_cost_usd"], 0.0);
     let timing: serde_json::Value =
         serde_json::from_slice(&std::fs::read(a.join("timing.json")).unwrap()).unwrap();
     assert!(timing["events_processed"].as_u64().unwrap() > 0);

@@ -44,7 +44,12 @@ fn a_neighbour_throttles_the_consumer_and_the_scaler_sheds_pollers() {
     assert!(shed.iter().all(|d| d.target == (d.pollers / 2).max(1)));
     // Lag builds up during the hour and drains after it.
     assert!(r.summary.max_lag_records > 100_000);
-    assert!(r.summary.time_to_drain_s.is_some());
+    assert!(
+        r.summary.final_lag_records < r.summary.max_lag_records / 100,
+        "{} left of {}",
+        r.summary.final_lag_records,
+        r.summary.max_lag_records
+    );
     // Reserved concurrency of 20 protects the consumer from the neighbour.
     let reserved = run_checked(&load(
         "throttled-neighbour",

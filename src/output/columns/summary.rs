@@ -196,17 +196,6 @@ pub const LATENCY_MAX_S: Column<Summary> = Column {
     value: |s| s.latency_max_s.into(),
 };
 
-/// The `time_to_drain_s` field.
-pub const TIME_TO_DRAIN_S: Column<Summary> = Column {
-    name: "time_to_drain_s",
-    unit: Unit::Seconds,
-    kind: Kind::Interval,
-    optional: true,
-    decimals: None,
-    doc: "Time from the peak lag until the lag is back at or under one batch per partition.",
-    value: |s| s.time_to_drain_s.into(),
-};
-
 /// The `time_over_slo_s` field.
 pub const TIME_OVER_SLO_S: Column<Summary> = Column {
     name: "time_over_slo_s",
@@ -549,7 +538,7 @@ pub const EVENTS_PROCESSED: Column<Summary> = Column {
 };
 
 /// Every field of `summary.json`, in order.
-pub const SUMMARY: [&Column<Summary>; 49] = [
+pub const SUMMARY: [&Column<Summary>; 48] = [
     &SCENARIO,
     &SEED,
     &DURATION_S,
@@ -567,7 +556,6 @@ pub const SUMMARY: [&Column<Summary>; 49] = [
     &LATENCY_P99_S,
     &LATENCY_P999_S,
     &LATENCY_MAX_S,
-    &TIME_TO_DRAIN_S,
     &TIME_OVER_SLO_S,
     &INVOCATIONS,
     &MEAN_BATCH_RECORDS,
@@ -602,13 +590,12 @@ pub const SUMMARY: [&Column<Summary>; 49] = [
 ];
 
 /// The metrics of a sweep, in the column order of `sweep.csv` and `aggregate.csv`.
-pub const SWEEP_METRICS: [&Column<Summary>; 28] = [
+pub const SWEEP_METRICS: [&Column<Summary>; 27] = [
     &MAX_LAG_RECORDS,
     &MAX_RECORD_AGE_S,
     &LATENCY_P50_S,
     &LATENCY_P99_S,
     &LATENCY_P999_S,
-    &TIME_TO_DRAIN_S,
     &TIME_OVER_SLO_S,
     &INVOCATIONS,
     &MEAN_BATCH_RECORDS,
@@ -636,7 +623,7 @@ pub const SWEEP_METRICS: [&Column<Summary>; 28] = [
 /// `summary.json` is the fields of [`SUMMARY`], in order.
 impl Serialize for Summary {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(Some(SUMMARY.len()))?;
+        let mut map = serializer.serialize_map(Some(SUMMARY.len() + 1))?;
         for column in SUMMARY {
             match column.of(self) {
                 Value::Int(v) => map.serialize_entry(column.name, &v)?,
@@ -645,6 +632,7 @@ impl Serialize for Summary {
                 Value::Missing => map.serialize_entry(column.name, &None::<f64>)?,
             }
         }
+        map.serialize_entry("events", &self.events)?;
         map.end()
     }
 }

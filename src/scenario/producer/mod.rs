@@ -2,6 +2,7 @@
 //! form, defaults, checks and `explain` inverse; the rate shapes (and traces) are in
 //! [`rate`].
 
+pub mod events;
 pub mod rate;
 
 use serde::{Deserialize, Serialize};
@@ -158,6 +159,7 @@ pub(crate) fn resolve(raw: Option<&RawProducer>, cx: &Context<'_>) -> Result<Pro
             .collect::<Result<Vec<_>>>()?,
     };
     rate::check_total(&rate, &p_rate, cx)?;
+    events::check_unique(&rate, &p_rate, cx)?;
     Ok(Producer {
         arrivals,
         record_size,

@@ -45,6 +45,28 @@ impl RateShape {
             RateShape::Trace(t) => max(&t.points),
         }
     }
+    /// The shape's event name, if it has one.
+    pub fn event_name(&self) -> Option<&str> {
+        match self {
+            RateShape::Step { name, .. }
+            | RateShape::Spike { name, .. }
+            | RateShape::Ramp { name, .. } => name.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// The shape's key in the YAML (`spike`, `step`, ...).
+    pub fn kind(&self) -> &'static str {
+        match self {
+            RateShape::Constant(_) => "constant",
+            RateShape::Step { .. } => "step",
+            RateShape::Spike { .. } => "spike",
+            RateShape::Ramp { .. } => "ramp",
+            RateShape::Diurnal { .. } => "diurnal",
+            RateShape::Points(_) => "points",
+            RateShape::Trace(_) => "trace",
+        }
+    }
 }
 
 /// Checks that the peaks of `shapes` add up to at most [`MAX_RATE`].
@@ -69,6 +91,9 @@ pub enum RateShape {
     Constant(f64),
     /// `rate` added from `at` on.
     Step {
+        /// The event's name, if it is a named event.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        name: Option<String>,
         /// When the step happens.
         at: SimDuration,
         /// Rate added from then on.
@@ -76,6 +101,9 @@ pub enum RateShape {
     },
     /// `rate` added during `[at, at + duration)`.
     Spike {
+        /// The event's name, if it is a named event.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        name: Option<String>,
         /// Start of the spike.
         at: SimDuration,
         /// Length of the spike.
@@ -85,6 +113,9 @@ pub enum RateShape {
     },
     /// Zero before `start`, linear from `from` to `to` over `[start, end)`, `to` after.
     Ramp {
+        /// The event's name, if it is a named event.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        name: Option<String>,
         /// Start of the ramp.
         start: SimDuration,
         /// End of the ramp.
@@ -131,15 +162,21 @@ pub struct Trace {
 pub enum RawRateShape {
     /// `{constant: r}`.
     Constant(f64),
-    /// `{step: {at, rate}}`.
+    /// `{step: {name, at, rate}}`.
     Step {
+        /// The event's name (optional).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        name: Option<String>,
         /// When.
         at: DurationValue,
         /// Rate added.
         rate: f64,
     },
-    /// `{spike: {at, duration, rate}}`.
+    /// `{spike: {name, at, duration, rate}}`.
     Spike {
+        /// The event's name (optional).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        name: Option<String>,
         /// Start.
         at: DurationValue,
         /// Length.
@@ -147,8 +184,11 @@ pub enum RawRateShape {
         /// Rate added.
         rate: f64,
     },
-    /// `{ramp: {start, end, from, to}}`.
+    /// `{ramp: {name, start, end, from, to}}`.
     Ramp {
+        /// The event's name (optional).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        name: Option<String>,
         /// Start of the ramp.
         start: DurationValue,
         /// End of the ramp.
@@ -210,28 +250,37 @@ pub(crate) fn resolve(
         RawRateShape::Constant(r) => {
             RateShape::Constant(cx.check_float(&path.key("constant"), *r, rate_ok, RATE)?)
         }
-        RawRateShape::Step { at, rate } => {
+        RawRateShape::Step { name, at, rate } => {
             let base = path.key("step");
             RateShape::Step {
+                name: event_name(name.as_deref(), &base, cx)?,
                 at: cx.check_duration(&base.key("at"), at, SimDuration::ZERO, MAX_RUN)?,
                 rate: cx.check_float(&base.key("rate"), *rate, rate_ok, RATE)?,
             }
         }
-        RawRateShape::Spike { at, duration, rate } => {
+        RawRateShape::Spike {
+            name,
+            at,
+            duration,
+            rate,
+        } => {
             let base = path.key("spike");
             RateShape::Spike {
+                name: event_name(name.as_deref(), &base, cx)?,
                 at: cx.check_duration(&base.key("at"), at, SimDuration::ZERO, MAX_RUN)?,
                 duration: cx.check_duration(&base.key("duration"), duration, pos, MAX_RUN)?,
                 rate: cx.check_float(&base.key("rate"), *rate, rate_ok, RATE)?,
             }
         }
         RawRateShape::Ramp {
+            name,
             start,
             end,
             from,
             to,
         } => {
             let base = path.key("ramp");
+            let name = event_name(name.as_deref(), &base, cx)?;
             let s = cx.check_duration(&base.key("start"), start, SimDuration::ZERO, MAX_RUN)?;
             let e = cx.check_duration(&base.key("end"), end, SimDuration::ZERO, MAX_RUN)?;
             if e <= s {
@@ -242,6 +291,7 @@ pub(crate) fn resolve(
                 ));
             }
             RateShape::Ramp {
+                name,
                 start: s,
                 end: e,
                 from: cx.check_float(&base.key("from"), *from, signed_ok, FINITE)?,
@@ -270,6 +320,26 @@ pub(crate) fn resolve(
         }
         RawRateShape::Trace(t) => RateShape::Trace(resolve_trace(t, &path.key("trace"), cx)?),
     })
+}
+
+/// What an event name may be, for errors.
+const EVENT_NAME: &str = "a name of 1 to 64 characters from A-Z, a-z, 0-9, `.`, `_`, `-`";
+
+/// Checks the optional `name` of an event shape at `base`.
+fn event_name(name: Option<&str>, base: &FieldPath, cx: &Context<'_>) -> Result<Option<String>> {
+    let Some(name) = name else {
+        return Ok(None);
+    };
+    let ok = !name.is_empty()
+        && name.len() <= 64
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'));
+    if ok {
+        Ok(Some(name.to_string()))
+    } else {
+        Err(cx.invalid(&base.key("name"), format!("{name:?}"), EVENT_NAME))
+    }
 }
 
 fn resolve_points(
@@ -347,21 +417,30 @@ pub(crate) fn to_raw(shape: &RateShape) -> RawRateShape {
     let dur = DurationValue::new;
     match shape {
         RateShape::Constant(r) => RawRateShape::Constant(*r),
-        RateShape::Step { at, rate } => RawRateShape::Step {
+        RateShape::Step { name, at, rate } => RawRateShape::Step {
+            name: name.clone(),
             at: dur(*at),
             rate: *rate,
         },
-        RateShape::Spike { at, duration, rate } => RawRateShape::Spike {
+        RateShape::Spike {
+            name,
+            at,
+            duration,
+            rate,
+        } => RawRateShape::Spike {
+            name: name.clone(),
             at: dur(*at),
             duration: dur(*duration),
             rate: *rate,
         },
         RateShape::Ramp {
+            name,
             start,
             end,
             from,
             to,
         } => RawRateShape::Ramp {
+            name: name.clone(),
             start: dur(*start),
             end: dur(*end),
             from: *from,
