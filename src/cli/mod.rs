@@ -1,7 +1,8 @@
 //! The command line: argument definitions and the commands behind them. Everything clap
 //! and terminal lives here; the library takes option structs and progress callbacks.
 //!
-//! One file per command (`run`, `check`, `explain`, `plot`, `sweep`, `merge`, `bench`),
+//! One file per command (`run`, `check`, `explain`, `plot`, `sweep`, `merge`, `bench`,
+//! `calibrate`, `init`, `completions`),
 //! each with its arguments and a `command` function that calls the library and prints;
 //! [`scenario`] holds the scenario arguments several commands share and [`progress`] the
 //! progress bars. `main` only maps the result to an exit code.
@@ -17,7 +18,9 @@
 pub mod bench;
 pub mod calibrate;
 pub mod check;
+pub mod completions;
 pub mod explain;
+pub mod init;
 pub mod merge;
 pub mod plot;
 pub mod progress;
@@ -56,6 +59,10 @@ pub enum Command {
     Merge(merge::MergeArgs),
     /// Time the fixed benchmark scenarios (events/s, simulated s per wall s, memory).
     Bench(bench::BenchArgs),
+    /// Write a commented starter scenario that passes `check`.
+    Init(init::InitArgs),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    Completions(completions::CompletionsArgs),
     /// Fit the scenario's unknown constants (scaler step, min_lag, delay, ...) to CloudWatch data.
     Calibrate(calibrate::CalibrateArgs),
 }
@@ -76,6 +83,8 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Merge(args) => merge::command(&args),
         Command::Bench(args) => bench::command(&args),
         Command::Calibrate(args) => calibrate::command(&args),
+        Command::Init(args) => init::command(&args),
+        Command::Completions(args) => completions::command(&args),
     }
 }
 

@@ -621,3 +621,53 @@ fn calibrate_refuses_a_bad_observed_file_naming_it() {
         "{err}"
     );
 }
+
+#[test]
+fn init_writes_a_starter_that_check_accepts_and_never_overwrites() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("orders.yaml");
+    let path = file.to_str().unwrap();
+    let o = esmsim(&["init", path]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let o = esmsim(&["check", path]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    assert!(
+        text(&o.stdout).contains("scenario 'orders'"),
+        "{}",
+        text(&o.stdout)
+    );
+    std::fs::write(&file, "mine").unwrap();
+    let o = esmsim(&["init", path]);
+    assert!(!o.status.success());
+    assert!(
+        text(&o.stderr).contains("already exists"),
+        "{}",
+        text(&o.stderr)
+    );
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), "mine");
+    assert!(esmsim(&["init", path, "--force"]).status.success());
+    assert!(
+        std::fs::read_to_string(&file)
+            .unwrap()
+            .starts_with("# A starter scenario")
+    );
+}
+
+#[test]
+fn completions_cover_every_command() {
+    for shell in ["bash", "zsh", "fish"] {
+        let o = esmsim(&["completions", shell]);
+        assert!(o.status.success(), "{}", text(&o.stderr));
+        let script = text(&o.stdout);
+        for command in ["run", "check", "sweep", "calibrate", "init"] {
+            assert!(script.contains(command), "{shell}: no {command}");
+        }
+    }
+    let o = esmsim(&["completions", "tcsh"]);
+    assert!(!o.status.success());
+    assert!(
+        text(&o.stderr).contains("possible values"),
+        "{}",
+        text(&o.stderr)
+    );
+}
