@@ -2,7 +2,7 @@
 //! and terminal lives here; the library takes option structs and progress callbacks.
 //!
 //! One file per command (`run`, `check`, `explain`, `plot`, `sweep`, `merge`, `bench`,
-//! `calibrate`, `init`, `completions`),
+//! `calibrate`, `init`, `completions`, `schema`),
 //! each with its arguments and a `command` function that calls the library and prints;
 //! [`scenario`] holds the scenario arguments several commands share and [`progress`] the
 //! progress bars. `main` only maps the result to an exit code.
@@ -26,6 +26,7 @@ pub mod plot;
 pub mod progress;
 pub mod run;
 pub mod scenario;
+pub mod schema;
 pub mod sweep;
 
 use clap::{Parser, Subcommand};
@@ -61,6 +62,8 @@ pub enum Command {
     Bench(bench::BenchArgs),
     /// Write a commented starter scenario that passes `check`.
     Init(init::InitArgs),
+    /// Print the JSON Schema of the scenario or sweep format (for editors).
+    Schema(schema::SchemaArgs),
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
     Completions(completions::CompletionsArgs),
     /// Fit the scenario's unknown constants (scaler step, min_lag, delay, ...) to CloudWatch data.
@@ -85,6 +88,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Calibrate(args) => calibrate::command(&args),
         Command::Init(args) => init::command(&args),
         Command::Completions(args) => completions::command(&args),
+        Command::Schema(args) => schema::command(&args),
     }
 }
 

@@ -3,6 +3,7 @@
 //! existed. Raw form, resolved form, runtime presets with their source, defaults, checks
 //! and `explain` inverse.
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::concurrency::{DEFAULT_ACCOUNT_LIMIT, UNRESERVED_MINIMUM};
@@ -36,7 +37,7 @@ pub(crate) fn assumptions() -> Vec<String> {
 }
 
 /// A managed runtime whose INIT time has a preset.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Runtime {
     /// Python 3.13.
@@ -113,7 +114,7 @@ pub struct ColdStart {
 }
 
 /// `function.cold_start`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawColdStart {
     /// INIT time (required).
@@ -134,7 +135,7 @@ pub struct RawColdStart {
 pub type RawInit = ScalarOr<DurationValue, RawInitTagged>;
 
 /// The map forms of `cold_start.init`.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case", deny_unknown_fields)]
 pub enum RawInitTagged {
     /// Always this long.

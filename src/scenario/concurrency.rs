@@ -8,6 +8,7 @@
 //! limited as a fresh account is; the resolved block is left out of the manifest while
 //! it holds only defaults.
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::locate::FieldPath;
@@ -94,7 +95,7 @@ impl Concurrency {
 }
 
 /// `function.concurrency`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawConcurrency {
     /// Reserved concurrency.
@@ -115,7 +116,7 @@ pub struct RawConcurrency {
 }
 
 /// `function.concurrency.scaling_rate`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawScalingRate {
     /// New environments per period.

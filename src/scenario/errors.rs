@@ -4,6 +4,7 @@
 //! listed by partition and offset). Raw form, resolved form, checks and `explain`
 //! inverse. Timeouts come from the duration model and `function.timeout`.
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::locate::FieldPath;
@@ -38,7 +39,9 @@ impl FunctionErrors {
 }
 
 /// One poison record.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(deny_unknown_fields)]
 pub struct PoisonRecord {
     /// The partition (from 0).
@@ -48,7 +51,7 @@ pub struct PoisonRecord {
 }
 
 /// `function.errors.invocation_error_rate` as a list of shapes.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(transparent)]
 pub struct RawShares(pub Vec<RawRateShape>);
 
@@ -57,7 +60,7 @@ impl Expecting for RawShares {
 }
 
 /// `function.errors`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawFunctionErrors {
     /// A share, or shapes of shares over time.
@@ -72,7 +75,7 @@ pub struct RawFunctionErrors {
 }
 
 /// One entry of `function.errors.poison`.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawPoison {
     /// Partition.

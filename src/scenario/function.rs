@@ -1,6 +1,7 @@
 //! `function:`: the Lambda function's memory, architecture, timeout and handler time
 //! model. Raw form, resolved form, defaults, checks and `explain` inverse.
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::cold_start::{self, ColdStart, RawColdStart};
@@ -106,7 +107,7 @@ pub enum Jitter {
 }
 
 /// `function:`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawFunction {
     /// Memory in MB.
@@ -133,7 +134,7 @@ pub struct RawFunction {
 }
 
 /// `function.architecture`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum RawArchitecture {
     /// Intel/AMD.
@@ -143,7 +144,7 @@ pub enum RawArchitecture {
 }
 
 /// `function.duration`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawDurationModel {
     /// Memory the times were measured at.
@@ -170,7 +171,7 @@ pub struct RawDurationModel {
 }
 
 /// `function.duration.jitter`: `fixed`, `exponential`, `{lognormal: {sigma}}`.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case", deny_unknown_fields)]
 pub enum RawJitter {
     /// No jitter.

@@ -1,6 +1,7 @@
 //! `outputs:`: which optional outputs a run writes. Raw form, resolved form, defaults and
 //! `explain` inverse.
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 /// Whether `partitions.csv` is written when the scenario does not say.
@@ -18,7 +19,7 @@ pub struct Outputs {
 }
 
 /// `outputs:`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawOutputs {
     /// Write `partitions.csv`.

@@ -1,6 +1,7 @@
 //! `pricing:`: the request price, the GB-second price tiers per architecture and the
 //! Event Poller Unit price and density of provisioned mode. Raw form, resolved form, the default price table, checks and `explain` inverse.
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::locate::FieldPath;
@@ -104,7 +105,7 @@ impl PcPrices {
 }
 
 /// `pricing.provisioned_concurrency`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawPcPrices {
     /// x86_64 prices.
@@ -116,7 +117,7 @@ pub struct RawPcPrices {
 }
 
 /// One architecture's provisioned-concurrency prices.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawPcPrice {
     /// USD per GB-s configured.
@@ -166,7 +167,7 @@ pub struct PriceTier {
 }
 
 /// `pricing:`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawPricing {
     /// USD per million requests.
@@ -193,7 +194,7 @@ pub struct RawPricing {
 }
 
 /// One price tier.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawPriceTier {
     /// Upper bound in GB-s (absent for the last tier).

@@ -13,6 +13,7 @@
 use std::fmt;
 use std::marker::PhantomData;
 
+use schemars::JsonSchema;
 use serde::de::value::{MapAccessDeserializer, SeqAccessDeserializer};
 use serde::de::{self, Deserializer, IntoDeserializer, Visitor};
 use serde::{Deserialize, Serialize, Serializer};
@@ -34,7 +35,7 @@ pub use super::topic::{RawKeys, RawTopic};
 use super::units::DurationValue;
 
 /// The whole scenario file.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawScenario {
     /// Scenario name (required).
@@ -75,6 +76,11 @@ pub struct RawScenario {
     pub outputs: Option<RawOutputs>,
 }
 
+/// The JSON Schema of the scenario file format.
+pub fn json_schema() -> schemars::Schema {
+    schemars::schema_for!(RawScenario)
+}
+
 /// What a [`ScalarOr`] says it expected when given neither form.
 pub trait Expecting {
     /// A phrase such as "a duration such as `180s`, or `{uniform: [30s, 180s]}`".
@@ -99,6 +105,18 @@ impl<S: Serialize, T: Serialize> Serialize for ScalarOr<S, T> {
             ScalarOr::Scalar(s) => s.serialize(serializer),
             ScalarOr::Tagged(t) => t.serialize(serializer),
         }
+    }
+}
+
+impl<S: schemars::JsonSchema, T: schemars::JsonSchema> schemars::JsonSchema for ScalarOr<S, T> {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        format!("{}_or_{}", S::schema_name(), T::schema_name()).into()
+    }
+
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "anyOf": [generator.subschema_for::<S>(), generator.subschema_for::<T>()]
+        })
     }
 }
 

@@ -1,6 +1,7 @@
 //! `slo:`: service-level objectives reported in the summary. Raw form, resolved form,
 //! checks and `explain` inverse.
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::locate::FieldPath;
@@ -16,7 +17,7 @@ pub struct Slo {
 }
 
 /// `slo:`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawSlo {
     /// Maximum acceptable record age.

@@ -2,6 +2,7 @@
 //! t = 0 and where the consumer starts reading. Its raw form, resolved form, defaults,
 //! checks and `explain` inverse.
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::locate::FieldPath;
@@ -24,7 +25,7 @@ pub const MIN_RETENTION: SimDuration = SimDuration::from_secs(1);
 pub const MAX_RETENTION: SimDuration = SimDuration::from_secs(366 * 24 * 3600);
 /// Where the consumer starts reading when it has no committed offset yet
 /// (`topic.starting_position`, AWS's `StartingPosition`).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum StartingPosition {
     /// At the oldest record: the initial backlog and everything produced before polling
@@ -95,7 +96,7 @@ pub enum KeyDistribution {
 }
 
 /// `topic:`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawTopic {
     /// Partition count (required).
@@ -116,7 +117,7 @@ pub struct RawTopic {
 }
 
 /// `topic.keys`: `uniform`, `{zipf: s}`, `{hot: {partitions, factor}}`, `{weights: [..]}`.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case", deny_unknown_fields)]
 pub enum RawKeys {
     /// Same share for every partition.

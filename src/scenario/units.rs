@@ -234,6 +234,19 @@ impl Serialize for DurationValue {
     }
 }
 
+impl schemars::JsonSchema for DurationValue {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Duration".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "description": "A duration such as `500ms`, `30s`, `1h30m`, `2d` or `0` (a bare number is seconds).",
+            "type": ["string", "number"]
+        })
+    }
+}
+
 impl<'de> Deserialize<'de> for DurationValue {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         deserializer.deserialize_any(DurationVisitor)
@@ -306,6 +319,19 @@ impl Serialize for SizeValue {
             Ok(n) if n == self.bytes => serializer.serialize_u64(n),
             _ => serializer.serialize_str(&self.text),
         }
+    }
+}
+
+impl schemars::JsonSchema for SizeValue {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Size".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "description": "A size such as `1KiB`, `6MiB`, `5MB`, or a number of bytes.",
+            "type": ["string", "integer"]
+        })
     }
 }
 

@@ -8,13 +8,14 @@
 use rand::seq::SliceRandom;
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
+use schemars::JsonSchema;
 use serde::Deserialize;
 
 use super::error::SweepError;
 use crate::scenario::units::parse_duration;
 
 /// How samples spread over the ranges.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Method {
     /// Latin hypercube: each range is cut into `samples` equal strata and every stratum

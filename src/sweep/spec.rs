@@ -24,6 +24,7 @@ use std::marker::PhantomData;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use schemars::JsonSchema;
 use serde::Deserialize;
 use serde::de::{MapAccess, Visitor};
 
@@ -43,6 +44,20 @@ pub const MAX_REPLICATIONS: u32 = 1000;
 /// A map that keeps the order of its keys as written and rejects duplicates.
 #[derive(Debug, Default)]
 struct Ordered<V>(Vec<(String, V)>);
+
+impl<V: schemars::JsonSchema> schemars::JsonSchema for Ordered<V> {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        format!("PathMap_{}", V::schema_name()).into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        // Values are scalars or lists of them, read as text and parsed per path.
+        schemars::json_schema!({
+            "description": "A map from scenario paths (`topic.partitions`) to values, in order.",
+            "type": "object"
+        })
+    }
+}
 
 impl<'de, V: Deserialize<'de>> Deserialize<'de> for Ordered<V> {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -67,30 +82,46 @@ impl<'de, V: Deserialize<'de>> Deserialize<'de> for Ordered<V> {
     }
 }
 
-#[derive(Debug, Deserialize)]
+/// A sweep file: a base scenario and the variants to run.
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct RawSweep {
+    /// Sweep name; the default output folder is `outputs/<name>/`.
     name: String,
+    /// The base scenario file, relative to the sweep file.
     base: String,
+    /// First seed; replication `r` uses `seed + r`.
     #[serde(default)]
     seed: Option<u64>,
+    /// Runs per variant, each with its own seed.
     #[serde(default)]
     replications: Option<u32>,
+    /// Overrides applied to the base scenario in every variant (`path: value`).
     #[serde(default)]
     set: Ordered<String>,
+    /// Every combination of these values (`path: [v1, v2, ...]`).
     #[serde(default)]
     grid: Ordered<Vec<String>>,
+    /// Lists of equal length varied together, crossed with the grid.
     #[serde(default)]
     zip: Ordered<Vec<String>>,
+    /// Randomly sampled variants instead of a grid.
     #[serde(default)]
     random: Option<RawRandom>,
+    /// The objective variants are checked against.
     #[serde(default)]
     slo: Option<RawSlo>,
+    /// Which metric and axes the sweep charts show.
     #[serde(default)]
     charts: Option<RawCharts>,
 }
 
-#[derive(Debug, Deserialize)]
+/// The JSON Schema of the sweep file format.
+pub fn json_schema() -> schemars::Schema {
+    schemars::schema_for!(RawSweep)
+}
+
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct RawRandom {
     samples: u32,
@@ -99,13 +130,13 @@ struct RawRandom {
     ranges: Ordered<Vec<String>>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct RawSlo {
     max_age: String,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct RawCharts {
     #[serde(default)]

@@ -13,6 +13,7 @@
 //! Without `esm.filter` every record is invoked, exactly as before the option existed
 //! (and the manifest and scenario hash leave it out).
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize, Serializer};
 
 use crate::scenario::locate::FieldPath;
@@ -82,7 +83,7 @@ impl Serialize for Filter {
 }
 
 /// One entry of `esm.filter.filters`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawFilterRule {
     /// Share of records that match.
@@ -91,7 +92,7 @@ pub struct RawFilterRule {
 }
 
 /// `esm.filter`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawFilter {
     /// One filter: the share of records that match it.

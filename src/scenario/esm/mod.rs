@@ -8,6 +8,7 @@ pub mod on_failure;
 pub mod poller;
 pub mod provisioned;
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::locate::FieldPath;
@@ -85,7 +86,7 @@ pub(crate) fn assumptions() -> Vec<String> {
 }
 
 /// When a processor's batching window opens (`esm.batching_window_starts`).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum WindowStart {
     /// When the processor's previous invocation ends (at t = 0 and after a rebalance:
@@ -165,7 +166,7 @@ pub struct Esm {
 }
 
 /// `esm:`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawEsm {
     /// Records per batch.

@@ -11,6 +11,7 @@
 
 use std::fmt;
 
+use schemars::JsonSchema;
 use serde::de::{self, Deserializer, Visitor};
 use serde::{Deserialize, Serialize, Serializer};
 
@@ -48,7 +49,7 @@ pub(crate) fn assumptions() -> Vec<String> {
 }
 
 /// Where records go when their retries or age run out.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Destination {
     /// None: the records are discarded (counted as dropped).
@@ -140,6 +141,19 @@ impl<T: Serialize> Serialize for RawLimit<T> {
     }
 }
 
+impl<T: schemars::JsonSchema> schemars::JsonSchema for RawLimit<T> {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        format!("Limit_{}", T::schema_name()).into()
+    }
+
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "description": "A limit, or -1 (or `unlimited`) for none.",
+            "anyOf": [generator.subschema_for::<T>(), {"const": -1}, {"const": "unlimited"}]
+        })
+    }
+}
+
 impl<'de> Deserialize<'de> for RawLimit<i64> {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> std::result::Result<Self, D::Error> {
         deserializer.deserialize_any(LimitVisitor::<i64>(std::marker::PhantomData))
@@ -210,7 +224,7 @@ impl<T: LimitValue> Visitor<'_> for LimitVisitor<T> {
 }
 
 /// `esm.on_failure`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawOnFailure {
     /// `MaximumRetryAttempts`: -1 or 0 ..= 10,000.

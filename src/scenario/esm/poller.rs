@@ -8,6 +8,7 @@
 
 use std::fmt;
 
+use schemars::JsonSchema;
 use serde::de::{self, Deserializer, Visitor};
 use serde::{Deserialize, Serialize, Serializer};
 
@@ -105,6 +106,22 @@ impl Serialize for RawConcurrentInvokes {
     }
 }
 
+impl schemars::JsonSchema for RawConcurrentInvokes {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "ConcurrentInvokes".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "description": format!("An integer from 1 to {MAX_CONCURRENT_INVOKES}, or `{UNLIMITED}`."),
+            "anyOf": [
+                {"type": "integer", "minimum": 1, "maximum": MAX_CONCURRENT_INVOKES},
+                {"const": UNLIMITED}
+            ]
+        })
+    }
+}
+
 impl<'de> Deserialize<'de> for RawConcurrentInvokes {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> std::result::Result<Self, D::Error> {
         deserializer.deserialize_any(InvokesVisitor)
@@ -143,7 +160,7 @@ impl Visitor<'_> for InvokesVisitor {
 }
 
 /// `esm.poller`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawPoller {
     /// Record bytes per second.

@@ -10,6 +10,7 @@
 //! field of `esm.provisioned` written as `null` (or an empty block) says nothing and is
 //! accepted in both modes, so a sweep can zip `esm.mode` with `[null, 1, 4]`.
 
+use schemars::JsonSchema;
 use serde::ser::SerializeMap;
 use serde::{Deserialize, Serialize, Serializer};
 
@@ -60,7 +61,7 @@ pub(crate) fn assumptions() -> Vec<String> {
 }
 
 /// `esm.mode`: how the mapping's pollers are managed.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Mode {
     /// AWS scales the pollers (`esm.scaler`); pollers are not billed.
@@ -107,7 +108,7 @@ impl Provisioned {
 }
 
 /// `esm.provisioned`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawProvisioned {
     /// Minimum pollers.

@@ -5,6 +5,7 @@
 pub mod events;
 pub mod rate;
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::locate::FieldPath;
@@ -73,7 +74,7 @@ pub enum RecordSize {
 }
 
 /// `producer:`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawProducer {
     /// `poisson` or `deterministic`.
@@ -91,7 +92,7 @@ pub struct RawProducer {
 }
 
 /// `producer.arrivals`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum RawArrivals {
     /// Poisson process.
@@ -104,7 +105,7 @@ pub enum RawArrivals {
 pub type RawRecordSize = ScalarOr<SizeValue, RawRecordSizeTagged>;
 
 /// The map forms of `producer.record_size`.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case", deny_unknown_fields)]
 pub enum RawRecordSizeTagged {
     /// Every record has this size.

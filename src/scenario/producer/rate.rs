@@ -1,6 +1,7 @@
 //! `producer.rate`: the additive rate shapes, in records/s, and replayed traces. Their
 //! raw forms, resolved forms, checks and `explain` inverses.
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize, Serializer};
 
 use crate::engine::time::SimDuration;
@@ -157,7 +158,7 @@ pub struct Trace {
 }
 
 /// One entry of `producer.rate`.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case", deny_unknown_fields)]
 pub enum RawRateShape {
     /// `{constant: r}`.
@@ -215,7 +216,7 @@ pub enum RawRateShape {
 }
 
 /// One `[time, rate]` pair of a `points` shape.
-#[derive(Clone, Debug, PartialEq, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Deserialize, JsonSchema)]
 pub struct RawPoint(pub DurationValue, pub f64);
 
 impl Serialize for RawPoint {
@@ -226,7 +227,7 @@ impl Serialize for RawPoint {
 }
 
 /// `{trace: {...}}`.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawTrace {
     /// CSV file, relative to the scenario's folder.

@@ -4,6 +4,7 @@
 //! evaluations, and each decision takes effect after an actuation delay. Raw form,
 //! resolved form, defaults (AWS facts and assumptions), checks and `explain` inverse.
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::{Scaler, ScalerInputs, ScalerPolicy};
@@ -169,7 +170,7 @@ pub struct ScaleIn {
 }
 
 /// `esm.scaler` with `policy: aws`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawAwsScaler {
     /// Pollers at t = 0.
@@ -196,7 +197,7 @@ pub struct RawAwsScaler {
 }
 
 /// `esm.scaler.on_throttle`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawOnThrottle {
     /// Share of the pollers kept.
@@ -208,7 +209,7 @@ pub struct RawOnThrottle {
 pub type RawDelay = ScalarOr<DurationValue, RawDelayTagged>;
 
 /// The map forms of a delay.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case", deny_unknown_fields)]
 pub enum RawDelayTagged {
     /// Always this delay.
@@ -222,7 +223,7 @@ impl Expecting for RawDelayTagged {
 }
 
 /// `esm.scaler.scale_out`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawScaleOut {
     /// Step rule.
@@ -234,7 +235,7 @@ pub struct RawScaleOut {
 }
 
 /// `scale_out.step`: `double`, `{add: n}`, `{multiply: f}`, `to_max`.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case", deny_unknown_fields)]
 pub enum RawScaleStep {
     /// Double.
@@ -248,7 +249,7 @@ pub enum RawScaleStep {
 }
 
 /// `esm.scaler.scale_in`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawScaleIn {
     /// Time after a scale-out before any scale-in.

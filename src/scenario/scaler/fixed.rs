@@ -1,6 +1,7 @@
 //! `policy: fixed`: a fixed number of pollers for the whole run. Raw form, checks and
 //! `explain` inverse (the resolved form is [`Scaler::Fixed`]).
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::{Scaler, ScalerInputs, ScalerPolicy};
@@ -8,7 +9,7 @@ use crate::scenario::locate::FieldPath;
 use crate::scenario::resolve::{Context, Result};
 
 /// `esm.scaler` with `policy: fixed`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawFixedScaler {
     /// The poller count (required).

@@ -9,6 +9,7 @@
 //! `maxReplicaCount` 100, `minReplicaCount` 0) and the HPA (tolerance 0.1, scale-down
 //! stabilisation window 300 s, scale-up window 0).
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::{Scaler, ScalerInputs, ScalerPolicy};
@@ -90,7 +91,7 @@ pub struct KedaScaler {
 }
 
 /// `esm.scaler` with `policy: keda`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RawKedaScaler {
     /// Target lag per poller.

@@ -19,6 +19,7 @@
 //! Assumed, as for `aws` (AWS never published them): the actuation delay (180 s), the
 //! scale-out step (double) and threshold, and the scale-in rule.
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use super::aws::{self, AwsDefaults, AwsScaler, RawAwsScaler};
@@ -52,7 +53,7 @@ pub(crate) fn assumptions() -> Vec<String> {
 }
 
 /// `esm.scaler` with `policy: legacy`: the fields of `policy: aws`.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(transparent)]
 pub struct RawLegacyScaler(pub RawAwsScaler);
 

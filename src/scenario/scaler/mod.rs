@@ -108,7 +108,7 @@ macro_rules! scaler_policies {
     ($($tag:literal => $variant:ident($raw:ty)),+ $(,)?) => {
         /// `esm.scaler`: the settings of one policy, chosen by its `policy` tag.
         /// Serialises with the tag first.
-        #[derive(Clone, Debug, PartialEq, Serialize)]
+        #[derive(Clone, Debug, PartialEq, Serialize, schemars::JsonSchema)]
         #[serde(tag = "policy")]
         #[allow(
             clippy::large_enum_variant,
