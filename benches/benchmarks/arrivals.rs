@@ -5,7 +5,7 @@
 //! draw here, times 864 million, is what any run of `large` must spend on arrivals
 //! while its results stay byte-identical.
 //!
-//! `inversion_candidate` times the sampler the README proposes for a deliberate change
+//! `inversion_candidate` times the sampler docs/performance.md proposes for a deliberate change
 //! of realisations: inversion of the Poisson CDF, tabulated once per bucket and shared
 //! by every partition of it, one uniform per draw. It is not used by the engine.
 

@@ -56,7 +56,7 @@ pub enum Runtime {
 
 impl Runtime {
     /// Median and 99th percentile of the INIT time, in milliseconds: the middle of the
-    /// P50 and P99 ranges of the third-party 2026 measurements quoted in the README.
+    /// P50 and P99 ranges of the third-party 2026 measurements quoted in docs/scenario.md.
     pub fn init_median_p99_ms(self) -> (u64, u64) {
         match self {
             Runtime::Python => (300, 1000),

@@ -3,7 +3,7 @@
 //! value (and be tight enough to mean something).
 //!
 //! Run it with `cargo test --release --test validation` (add `-- --nocapture` to see the
-//! table of the README's "How esmsim is validated"). It simulates about 10^8 seconds in
+//! table of docs/validation.md). It simulates about 10^8 seconds in
 //! all, in about 15 s on 2 cores (the dev profile is optimised too), so plain
 //! `cargo test` runs it as well.
 //!
