@@ -12,11 +12,13 @@
 //!   within the run.
 //! - `peak_lag` and `peak_age_s` are the largest lag and oldest-record age at samples
 //!   after the start, up to and including the drained sample (or the end of the run).
+//! - `bottleneck` is the verdict of [`crate::metrics::bottleneck`] over the same rows.
 
 use serde::Serialize;
 
 use crate::engine::time::{SimDuration, SimTime};
 use crate::metrics::SampleRow;
+use crate::metrics::bottleneck::{BottleneckReport, report};
 use crate::scenario::producer::events::NamedEvent;
 
 /// How far before an event's start the lag level it must come back to is read.
@@ -49,6 +51,8 @@ pub struct EventSummary {
     /// Cost of the run minus the cost of the same run without the event, USD; `None`
     /// when that run was not made.
     pub extra_cost_usd: Option<f64>,
+    /// What bound from the start to the drain (or the end of the run).
+    pub bottleneck: BottleneckReport,
 }
 
 /// Follows one event through the rows of a run, one row at a time.
@@ -57,7 +61,8 @@ pub struct EventTracker {
     summary: EventSummary,
     start: SimTime,
     settled: SimTime,
-    drained: bool,
+    /// The sample at which the lag was back.
+    drained: Option<SimTime>,
 }
 
 impl EventTracker {
@@ -76,10 +81,11 @@ impl EventTracker {
                 peak_lag: 0,
                 peak_age_s: 0.0,
                 extra_cost_usd: None,
+                bottleneck: BottleneckReport::default(),
             },
             start: SimTime::ZERO + event.start,
             settled: SimTime::ZERO + event.settled,
-            drained: false,
+            drained: None,
         }
     }
 
@@ -92,13 +98,13 @@ impl EventTracker {
             }
             return;
         }
-        if self.drained {
+        if self.drained.is_some() {
             return;
         }
         s.peak_lag = s.peak_lag.max(row.lag);
         s.peak_age_s = s.peak_age_s.max(row.oldest_age_s);
         if row.time >= self.settled && row.lag <= s.lag_before {
-            self.drained = true;
+            self.drained = Some(row.time);
             s.drained_at_s = Some(row.time.as_secs_f64());
             s.drain_s = Some((row.time - self.start).as_secs_f64());
         }
@@ -117,7 +123,13 @@ pub fn analyse(events: &[NamedEvent], rows: &[SampleRow]) -> Vec<EventSummary> {
         .map(|e| {
             let mut tracker = EventTracker::new(e);
             rows.iter().for_each(|r| tracker.observe(r));
-            tracker.finish()
+            let (start, end) = (tracker.start, tracker.drained.unwrap_or(SimTime::MAX));
+            let mut summary = tracker.finish();
+            let first = rows.partition_point(|r| r.time <= start);
+            let last = rows.partition_point(|r| r.time <= end);
+            let before = first.checked_sub(1).map_or(SimTime::ZERO, |i| rows[i].time);
+            summary.bottleneck = report(&rows[first..last.max(first)], before);
+            summary
         })
         .collect()
 }

@@ -5,13 +5,16 @@
 //! starts and ends, errors) and closes one row per interval. It only accumulates;
 //! it never looks at the model's state by itself.
 
+pub mod bottleneck;
 pub mod events;
 pub mod latency;
 pub mod summary;
 
 use crate::engine::time::SimTime;
 use crate::metrics::latency::{LatencyStats, RunGroups};
+use crate::metrics::bottleneck::Bottleneck;
 use crate::model::cost::{Billing, CostBreakdown};
+use crate::model::esm::Load;
 use crate::model::function::Outcome;
 use crate::model::log::{Run, Skip};
 use crate::model::scaler::Action;
@@ -90,6 +93,11 @@ pub struct SampleRow {
     pub cost: CostBreakdown,
     /// Offset lag per partition (only when `outputs.partitions_csv` is on).
     pub partition_lags: Option<Vec<u64>>,
+    /// How hard pollers and processors worked during the interval.
+    pub load: Load,
+    /// The constraint that bound during the interval (set once the run is over, see
+    /// [`bottleneck::classify`]).
+    pub bottleneck: Option<Bottleneck>,
 }
 
 /// One evaluation of the scaler (a row of `scaling.csv`).
@@ -150,6 +158,8 @@ pub struct Snapshot {
     pub concurrency_limit: u32,
     /// Initialised execution environments (`None` without `function.cold_start`).
     pub warm_environments: Option<u32>,
+    /// How hard pollers and processors worked since the previous sample.
+    pub load: Load,
 }
 
 #[derive(Clone, Debug)]
@@ -404,6 +414,8 @@ impl Recorder {
                 .and_then(|l| l.quantile_secs(0.99)),
             cost: snapshot.cost,
             partition_lags: snapshot.partition_lags,
+            load: snapshot.load,
+            bottleneck: None,
         };
         self.current.restart(self.active);
         self.last_sample = now;

@@ -1,6 +1,7 @@
 //! The planner's answers for one run, computed from the sample rows and run totals.
 
 use crate::engine::time::{SimDuration, SimTime};
+use crate::metrics::bottleneck::{BottleneckReport, report};
 use crate::metrics::events::{EventSummary, analyse};
 use crate::metrics::{RunTotals, SampleRow, ScalingRecord};
 use crate::model::log::Skip;
@@ -113,6 +114,8 @@ pub struct Summary {
     pub events_processed: u64,
     /// The named events of the scenario, in the order of `producer.rate`.
     pub events: Vec<EventSummary>,
+    /// What bound the run, and the numbers behind it (see [`crate::metrics::bottleneck`]).
+    pub bottleneck: BottleneckReport,
 }
 
 /// Inputs of the summary that are not in the rows.
@@ -223,6 +226,7 @@ impl Summary {
             cost_usd: totals.cost.total_usd,
             events_processed: ctx.events,
             events: analyse(ctx.named_events, rows),
+            bottleneck: report(rows, SimTime::ZERO),
         }
     }
 }
@@ -274,6 +278,8 @@ mod tests {
             latency_p99_s: None,
             cost: CostBreakdown::default(),
             partition_lags: None,
+            load: crate::model::esm::Load::default(),
+            bottleneck: None,
         }
     }
 

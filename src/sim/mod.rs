@@ -61,6 +61,7 @@ mod tests;
 
 use crate::engine::queue::EventQueue;
 use crate::engine::time::SimTime;
+use crate::metrics::bottleneck::classify;
 use crate::metrics::summary::SummaryContext;
 use crate::metrics::{Recorder, SampleRow, ScalingRecord, Snapshot, Summary};
 use crate::model::cost::Billing;
@@ -211,8 +212,9 @@ impl<'a> Simulation<'a> {
     fn finish(self) -> RunResult {
         let events = self.queue.popped();
         let scenario = self.scenario;
-        let (rows, totals) = self.recorder.finish(&self.billing);
+        let (mut rows, totals) = self.recorder.finish(&self.billing);
         let scaling = self.scaling.into_records();
+        classify(&mut rows, &scaling);
         let named = named_events(&scenario.producer.rate, scenario.duration);
         let ctx = SummaryContext {
             scenario: &scenario.name,
@@ -462,6 +464,7 @@ impl<'a> Simulation<'a> {
             ..Snapshot::default()
         };
         snapshot.duplicated = self.esm.duplicated();
+        snapshot.load = self.esm.close_interval(now);
         for partition in self.log.partitions() {
             snapshot.produced_total += partition.produced();
             snapshot.committed_total += partition.committed();

@@ -22,7 +22,8 @@ use std::mem;
 
 use crate::engine::time::{SimDuration, SimTime};
 use crate::model::esm::{
-    Bandwidth, Batch, BatchLimits, Processor, assign, build_batch, fill::fill_time,
+    Bandwidth, Batch, BatchLimits, Load, Processor, Utilisation, assign, build_batch,
+    fill::fill_time,
 };
 use crate::model::function::Outcome;
 use crate::model::log::{Partition, Run, Skip, TopicLog};
@@ -89,6 +90,8 @@ pub struct Dispatcher {
     pollers: u32,
     paused_until: SimTime,
     bandwidth: Vec<Bandwidth>,
+    /// Bytes read per poller and busy time per processor, per sample interval.
+    utilisation: Utilisation,
     /// What happens to failed batches.
     on_failure: OnFailure,
     /// Records delivered again after their partition moved during a rebalance.
@@ -131,6 +134,7 @@ impl Dispatcher {
             pollers: 0,
             paused_until: SimTime::ZERO,
             bandwidth: Vec::new(),
+            utilisation: Utilisation::new(esm.poller.max_bytes_per_s),
             on_failure: esm.on_failure.clone(),
             duplicated: 0,
             partly_committed: Vec::new(),
@@ -156,6 +160,12 @@ impl Dispatcher {
     /// Processors with a batch in flight.
     pub fn busy_processors(&self) -> usize {
         self.processors.iter().filter(|p| p.busy).count()
+    }
+
+    /// Closes the sample interval ending at `now`: how hard pollers and processors
+    /// worked during it.
+    pub fn close_interval(&mut self, now: SimTime) -> Load {
+        self.utilisation.close(now)
     }
 
     /// The current assignment generation (one more at every poller change).
@@ -214,6 +224,8 @@ impl Dispatcher {
         let start = self.paused_until + self.batching_window;
         self.processors = assign(self.partitions, self.pollers, self.per_poller, start);
         self.bandwidth = vec![Bandwidth::default(); self.pollers as usize];
+        self.utilisation
+            .reassign(now, self.pollers, &self.processors);
         for (i, processor) in self.processors.iter().enumerate() {
             for &p in &processor.partitions {
                 self.owner[p as usize] = i as u32;
@@ -403,6 +415,8 @@ impl Dispatcher {
             batch.matched_bytes
         };
         self.bandwidth[state.poller as usize].consume(now, fetched, self.max_bytes_per_s);
+        self.utilisation
+            .batch_started(now, processor, state.poller, fetched);
         Some(slot)
     }
 
@@ -614,6 +628,7 @@ impl Dispatcher {
         self.free_slots.push(slot);
         let state = &mut self.processors[processor as usize];
         state.busy = false;
+        self.utilisation.batch_ended(now, processor);
         match self.on_failure.retry_backoff {
             // A failed batch is retried once the backoff has passed, without a window.
             Some(backoff) if self.batches[slot as usize].failed => {

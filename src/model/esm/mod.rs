@@ -13,6 +13,7 @@ mod bandwidth;
 mod batch;
 mod dispatcher;
 mod fill;
+mod utilisation;
 #[cfg(test)]
 mod tests;
 
@@ -21,3 +22,4 @@ pub use bandwidth::Bandwidth;
 pub use batch::{Batch, BatchLimits, BatchPart, build_batch};
 pub use dispatcher::{Dispatch, Dispatcher, Rebalance, Settled};
 pub use fill::{fill_time, first_full_time};
+pub use utilisation::{Load, Utilisation};

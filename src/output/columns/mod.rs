@@ -32,6 +32,10 @@ pub enum Unit {
     EpuHours,
     /// US dollars.
     Usd,
+    /// Bytes per second.
+    BytesPerSecond,
+    /// A share of a limit or of time, 0 to 1.
+    Share,
     /// Text, not a number.
     Text,
 }
@@ -49,6 +53,8 @@ impl Unit {
             Unit::Epu => "EPU",
             Unit::EpuHours => "EPU-h",
             Unit::Usd => "USD",
+            Unit::BytesPerSecond => "B/s",
+            Unit::Share => "share",
         }
     }
 }

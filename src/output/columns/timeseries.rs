@@ -339,6 +339,87 @@ pub const LATENCY_P99_S: Column<SampleRow> = Column {
     value: |r| r.latency_p99_s.into(),
 };
 
+/// The `poller_read_bytes_per_s` column.
+pub const POLLER_READ_BYTES_PER_S: Column<SampleRow> = Column {
+    name: "poller_read_bytes_per_s",
+    unit: Unit::BytesPerSecond,
+    kind: Kind::Rate,
+    optional: false,
+    decimals: Some(3),
+    doc: "Record bytes the pollers read during the interval, per second (counted when a batch starts, filtered records included unless `esm.filter.bandwidth_counts_filtered` is off).",
+    value: |r| Value::Real(r.load.poller_read_bytes_per_s),
+};
+
+/// The `poller_bandwidth_share` column.
+pub const POLLER_BANDWIDTH_SHARE: Column<SampleRow> = Column {
+    name: "poller_bandwidth_share",
+    unit: Unit::Share,
+    kind: Kind::Interval,
+    optional: true,
+    decimals: Some(4),
+    doc: "Bytes read during the interval as a share of what the active pollers could read (`esm.poller.max_bytes_per_s` x time-averaged pollers x interval); empty without pollers.",
+    value: |r| r.load.poller_bandwidth_share.into(),
+};
+
+/// The `busiest_poller_bandwidth_share` column.
+pub const BUSIEST_POLLER_BANDWIDTH_SHARE: Column<SampleRow> = Column {
+    name: "busiest_poller_bandwidth_share",
+    unit: Unit::Share,
+    kind: Kind::Interval,
+    optional: true,
+    decimals: Some(4),
+    doc: "Bytes read by the busiest poller during the interval as a share of `esm.poller.max_bytes_per_s` x interval (above 1 by up to the one-second burst); empty without pollers.",
+    value: |r| r.load.busiest_poller_bandwidth_share.into(),
+};
+
+/// The `processor_busy_share` column.
+pub const PROCESSOR_BUSY_SHARE: Column<SampleRow> = Column {
+    name: "processor_busy_share",
+    unit: Unit::Share,
+    kind: Kind::Interval,
+    optional: true,
+    decimals: Some(4),
+    doc: "Share of the processor-time of the interval during which processors had a batch in flight (invocation or throttle backoff); empty without processors.",
+    value: |r| r.load.processor_busy_share.into(),
+};
+
+/// The `busiest_processor_busy_share` column.
+pub const BUSIEST_PROCESSOR_BUSY_SHARE: Column<SampleRow> = Column {
+    name: "busiest_processor_busy_share",
+    unit: Unit::Share,
+    kind: Kind::Interval,
+    optional: true,
+    decimals: Some(4),
+    doc: "Share of the interval during which the busiest processor had a batch in flight; empty without processors.",
+    value: |r| r.load.busiest_processor_busy_share.into(),
+};
+
+/// The `busiest_processor_partitions` column.
+pub const BUSIEST_PROCESSOR_PARTITIONS: Column<SampleRow> = Column {
+    name: "busiest_processor_partitions",
+    unit: Unit::Count,
+    kind: Kind::Interval,
+    optional: true,
+    decimals: None,
+    doc: "Partitions held by the busiest processor of the interval; empty when no processor was busy.",
+    value: |r| {
+        r.load
+            .busiest_processor_partitions
+            .map_or(Value::Missing, |n| Value::Int(u64::from(n)))
+    },
+};
+
+/// The `bottleneck` column.
+pub const BOTTLENECK: Column<SampleRow> = Column {
+    name: "bottleneck",
+    unit: Unit::Text,
+    kind: Kind::Label,
+    optional: true,
+    decimals: None,
+    doc: "The constraint that bound during the interval: `concurrency_limit`, `scaler`, `poller_bandwidth`, `processors` or `function_duration` (rule in docs/outputs.md); empty when none did.",
+    value: |r| r.bottleneck.map_or(Value::Missing, |b| Value::Text(b.as_str())),
+};
+
 /// The `gb_s` column.
 pub const GB_S: Column<SampleRow> = Column {
     name: "gb_s",
@@ -406,7 +487,7 @@ pub const COST_USD: Column<SampleRow> = Column {
 };
 
 /// Every column of `timeseries.csv`, in order.
-pub const TIMESERIES: [&Column<SampleRow>; 36] = [
+pub const TIMESERIES: [&Column<SampleRow>; 43] = [
     &TIME_S,
     &PRODUCED_RECORDS_PER_S,
     &COMMITTED_RECORDS_PER_S,
@@ -437,6 +518,13 @@ pub const TIMESERIES: [&Column<SampleRow>; 36] = [
     &RECORDS_FILTERED,
     &LATENCY_P50_S,
     &LATENCY_P99_S,
+    &POLLER_READ_BYTES_PER_S,
+    &POLLER_BANDWIDTH_SHARE,
+    &BUSIEST_POLLER_BANDWIDTH_SHARE,
+    &PROCESSOR_BUSY_SHARE,
+    &BUSIEST_PROCESSOR_BUSY_SHARE,
+    &BUSIEST_PROCESSOR_PARTITIONS,
+    &BOTTLENECK,
     &GB_S,
     &COST_REQUESTS_USD,
     &COST_DURATION_USD,

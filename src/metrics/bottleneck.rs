@@ -1,0 +1,251 @@
+//! Why a run is slow: which constraint binds at each sample, and a verdict over the run
+//! and over each named event, with the numbers behind it.
+//!
+//! The rule, per row of `timeseries.csv` (interval `(t - width, t]`), first match wins:
+//! 1. `concurrency_limit`: an invoke was throttled during the interval (`throttles > 0`).
+//! 2. `scaler`: the lag is above 0 and the scaler is still adding pollers: `t` lies in
+//!    a *scale-out phase*, from a `scale_out` decision to the time the last of a chain
+//!    of scale-outs takes effect (a scale-out decided at the first evaluation that is
+//!    not waiting on a pending change extends the chain; any other decision ends it).
+//!    Scale-outs only happen below `max_pollers`.
+//! 3. `poller_bandwidth`: the busiest poller read at least [`BANDWIDTH_BOUND_SHARE`] of
+//!    its `max_bytes_per_s` over the interval.
+//! 4. The busiest processor had a batch in flight at least [`PROCESSOR_BOUND_SHARE`] of
+//!    the interval: `processors` when it holds more than one partition (more pollers, or
+//!    another assignment, would split them), `function_duration` when it holds one (one
+//!    batch per partition at a time: only a faster function goes faster).
+//! 5. Otherwise nothing binds (an empty cell).
+//!
+//! The verdict over a span of rows is the constraint that bound for the most seconds
+//! (ties go to the earlier one in the order above), `none` when none bound.
+
+use serde::{Serialize, Serializer};
+
+use crate::engine::time::SimTime;
+use crate::metrics::{SampleRow, ScalingRecord};
+use crate::model::scaler::Action;
+
+/// Share of its bandwidth the busiest poller must read over an interval for the
+/// interval to count as bandwidth-bound.
+pub const BANDWIDTH_BOUND_SHARE: f64 = 0.9;
+/// Share of an interval the busiest processor must be busy for the interval to count
+/// as processor- or function-bound.
+pub const PROCESSOR_BOUND_SHARE: f64 = 0.9;
+
+/// The constraint that binds at a sample.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Bottleneck {
+    /// The scaler is still adding pollers.
+    Scaler,
+    /// The busiest poller reads at its bandwidth limit.
+    PollerBandwidth,
+    /// The busiest processor is always busy and holds several partitions.
+    Processors,
+    /// The busiest processor is always busy with a single partition.
+    FunctionDuration,
+    /// Invokes are throttled.
+    ConcurrencyLimit,
+}
+
+impl Bottleneck {
+    /// Every constraint, in the order of the rule (after the throttles, which come
+    /// first in the rule but last here, as in the list).
+    pub const ALL: [Bottleneck; 5] = [
+        Bottleneck::Scaler,
+        Bottleneck::PollerBandwidth,
+        Bottleneck::Processors,
+        Bottleneck::FunctionDuration,
+        Bottleneck::ConcurrencyLimit,
+    ];
+
+    /// The name in `timeseries.csv` and `summary.json`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Bottleneck::Scaler => "scaler",
+            Bottleneck::PollerBandwidth => "poller_bandwidth",
+            Bottleneck::Processors => "processors",
+            Bottleneck::FunctionDuration => "function_duration",
+            Bottleneck::ConcurrencyLimit => "concurrency_limit",
+        }
+    }
+
+    /// The constraint named `name`.
+    pub fn from_name(name: &str) -> Option<Bottleneck> {
+        Bottleneck::ALL.into_iter().find(|b| b.as_str() == name)
+    }
+
+    /// Rank of the constraint in the rule (lower wins a tie of seconds).
+    fn rank(self) -> u8 {
+        match self {
+            Bottleneck::ConcurrencyLimit => 0,
+            Bottleneck::Scaler => 1,
+            Bottleneck::PollerBandwidth => 2,
+            Bottleneck::Processors => 3,
+            Bottleneck::FunctionDuration => 4,
+        }
+    }
+}
+
+/// The spans during which the scaler is adding pollers: each from a scale-out decision
+/// to the effect of the last scale-out chained to it.
+pub fn scale_out_phases(scaling: &[ScalingRecord]) -> Vec<(SimTime, SimTime)> {
+    let mut phases = Vec::new();
+    let mut open: Option<(SimTime, SimTime)> = None;
+    for record in scaling {
+        let effect = record.effective_at.unwrap_or(record.time);
+        open = match (open, record.action) {
+            (Some((start, _)), Action::ScaleOut) => Some((start, effect)),
+            (None, Action::ScaleOut) => Some((record.time, effect)),
+            // Waiting on the pending scale-out: the phase goes on.
+            (Some((start, end)), _) if record.time < end => Some((start, end)),
+            (Some(phase), _) => {
+                phases.push(phase);
+                None
+            }
+            (None, _) => None,
+        };
+    }
+    phases.extend(open);
+    phases
+}
+
+/// The constraint binding in `row`, given whether its time lies in a scale-out phase.
+fn class_of(row: &SampleRow, scaling_out: bool) -> Option<Bottleneck> {
+    let load = &row.load;
+    if row.throttles > 0 {
+        Some(Bottleneck::ConcurrencyLimit)
+    } else if scaling_out && row.lag > 0 {
+        Some(Bottleneck::Scaler)
+    } else if load
+        .busiest_poller_bandwidth_share
+        .is_some_and(|s| s >= BANDWIDTH_BOUND_SHARE)
+    {
+        Some(Bottleneck::PollerBandwidth)
+    } else if load
+        .busiest_processor_busy_share
+        .is_some_and(|s| s >= PROCESSOR_BOUND_SHARE)
+    {
+        match load.busiest_processor_partitions {
+            Some(n) if n > 1 => Some(Bottleneck::Processors),
+            _ => Some(Bottleneck::FunctionDuration),
+        }
+    } else {
+        None
+    }
+}
+
+/// Sets the binding constraint of every row, with the scaler's decisions of the run.
+pub fn classify(rows: &mut [SampleRow], scaling: &[ScalingRecord]) {
+    let phases = scale_out_phases(scaling);
+    let mut next = 0;
+    for row in rows {
+        while phases.get(next).is_some_and(|&(_, end)| end <= row.time) {
+            next += 1;
+        }
+        let scaling_out = phases
+            .get(next)
+            .is_some_and(|&(start, end)| start <= row.time && row.time < end);
+        row.bottleneck = class_of(row, scaling_out);
+    }
+}
+
+/// Seconds each constraint bound, in the order of [`Bottleneck::ALL`].
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct BoundSeconds(pub [f64; 5]);
+
+impl Serialize for BoundSeconds {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(Some(5))?;
+        for (b, s) in Bottleneck::ALL.iter().zip(self.0) {
+            map.serialize_entry(b.as_str(), &s)?;
+        }
+        map.end()
+    }
+}
+
+/// The verdict over a span of rows and the numbers behind it (`bottleneck` in
+/// `summary.json`, for the run and for each named event).
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct BottleneckReport {
+    /// The constraint that bound for the most seconds; `none` when none bound.
+    #[serde(serialize_with = "verdict_name")]
+    pub verdict: Option<Bottleneck>,
+    /// Seconds each constraint bound.
+    pub bound_s: BoundSeconds,
+    /// Largest share of its bandwidth the busiest poller read in one interval.
+    pub peak_busiest_poller_bandwidth_share: Option<f64>,
+    /// Bytes all pollers read per second, averaged over the span.
+    pub mean_poller_read_bytes_per_s: Option<f64>,
+    /// Largest busy share of the busiest processor in one interval.
+    pub peak_busiest_processor_busy_share: Option<f64>,
+    /// Partitions held by the busiest processor of that interval.
+    pub busiest_processor_partitions: Option<u32>,
+    /// Busy share over all processors, averaged over the span (low against a busy
+    /// busiest processor: assignment skew).
+    pub mean_processor_busy_share: Option<f64>,
+    /// Mean invocation duration over the span (time-averaged concurrency over
+    /// invocations per second), seconds.
+    pub mean_invocation_s: Option<f64>,
+    /// Invokes throttled over the span.
+    pub throttles: u64,
+    /// Fewest and most pollers at a sample of the span.
+    pub pollers_min: u32,
+    /// See `pollers_min`.
+    pub pollers_max: u32,
+}
+
+fn verdict_name<S: Serializer>(v: &Option<Bottleneck>, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(v.map_or("none", Bottleneck::as_str))
+}
+
+/// The verdict over `rows` (classified by [`classify`]), the first of which starts at
+/// `start`.
+pub fn report(rows: &[SampleRow], start: SimTime) -> BottleneckReport {
+    let mut r = BottleneckReport {
+        pollers_min: rows.iter().map(|x| x.pollers).min().unwrap_or(0),
+        pollers_max: rows.iter().map(|x| x.pollers).max().unwrap_or(0),
+        ..BottleneckReport::default()
+    };
+    let mut previous = start;
+    let (mut span, mut read, mut busy, mut busy_span) = (0.0, 0.0, 0.0, 0.0);
+    let (mut concurrency, mut invocations) = (0.0, 0.0);
+    for row in rows {
+        let width = row.time.saturating_since(previous).as_secs_f64();
+        previous = row.time;
+        let load = &row.load;
+        if let Some(b) = row.bottleneck {
+            r.bound_s.0[Bottleneck::ALL.iter().position(|&x| x == b).expect("listed")] += width;
+        }
+        if let Some(s) = load.busiest_poller_bandwidth_share {
+            span += width;
+            read += load.poller_read_bytes_per_s * width;
+            if r.peak_busiest_poller_bandwidth_share.is_none_or(|p| s > p) {
+                r.peak_busiest_poller_bandwidth_share = Some(s);
+            }
+        }
+        if let Some(s) = load.busiest_processor_busy_share
+            && r.peak_busiest_processor_busy_share.is_none_or(|p| s > p)
+        {
+            r.peak_busiest_processor_busy_share = Some(s);
+            r.busiest_processor_partitions = load.busiest_processor_partitions;
+        }
+        if let Some(s) = load.processor_busy_share {
+            busy += s * width;
+            busy_span += width;
+        }
+        concurrency += row.concurrency_mean * width;
+        invocations += row.invocations_per_s * width;
+        r.throttles += row.throttles;
+    }
+    r.mean_poller_read_bytes_per_s = (span > 0.0).then(|| read / span);
+    r.mean_processor_busy_share = (busy_span > 0.0).then(|| busy / busy_span);
+    r.mean_invocation_s = (invocations > 0.0).then(|| concurrency / invocations);
+    r.verdict = Bottleneck::ALL
+        .into_iter()
+        .zip(r.bound_s.0)
+        .filter(|&(_, s)| s > 0.0)
+        .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.rank().cmp(&a.0.rank())))
+        .map(|(b, _)| b);
+    r
+}
