@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use proptest::prelude::*;
 
 use super::*;
+use crate::scenario::scaler::phase::EvaluationPhase;
 
 fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/scenario")
@@ -86,15 +87,18 @@ fn minimal_scenario_gets_every_default() {
                 initial_pollers: 1,
                 max_pollers: 4,
                 evaluation_interval: SimDuration::from_secs(60),
+                evaluation_phase: EvaluationPhase::Random,
                 actuation_delay: DelayDistribution::Fixed(SimDuration::from_secs(180)),
                 scale_out: ScaleOut {
                     step: ScaleStep::Double,
                     min_lag: 400,
+                    only_if_useful: false,
                 },
                 scale_in: ScaleIn {
                     cooldown: SimDuration::from_secs(600),
                     after_evaluations: 3,
                     max_lag: 400,
+                    min_interval: SimDuration::from_secs(300),
                 },
                 on_throttle: Default::default(),
             }),

@@ -27,11 +27,12 @@ impl Scaling {
         let scaler = scaler::build(
             &scenario.esm.scaler,
             scenario.topic.partitions,
+            scenario.esm.poller.max_concurrent_invokes,
             scenario.seed,
         );
         Scaling {
             next_evaluation: scaler
-                .next_evaluation(SimTime::ZERO + scenario.esm.startup_delay)
+                .first_evaluation(SimTime::ZERO + scenario.esm.startup_delay)
                 .unwrap_or(SimTime::MAX),
             scaler,
             pending_change: false,

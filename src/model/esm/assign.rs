@@ -37,6 +37,18 @@ fn range_blocks(items: u32, groups: u32) -> impl Iterator<Item = std::ops::Range
     })
 }
 
+/// What an assignment of `partitions` partitions over `pollers` pollers (range
+/// assignor) gives: `(processors, most partitions on one poller)`. More processors
+/// mean more batches in flight at once; fewer partitions on the most loaded poller
+/// mean more of its bandwidth per partition.
+pub fn shape(partitions: u32, pollers: u32, per_poller: ConcurrentInvokes) -> (u32, u32) {
+    let pollers = pollers.clamp(1, partitions.max(1));
+    let (base, extra) = (partitions / pollers, partitions % pollers);
+    let processors =
+        extra * per_poller.processors(base + 1) + (pollers - extra) * per_poller.processors(base);
+    (processors, base + u32::from(extra > 0))
+}
+
 /// The processors of `pollers` pollers over `partitions` partitions (range assignor),
 /// each poller with as many processors as `per_poller` allows.
 pub fn assign(

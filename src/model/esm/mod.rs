@@ -17,7 +17,7 @@ mod utilisation;
 #[cfg(test)]
 mod tests;
 
-pub use assign::{Processor, assign};
+pub use assign::{Processor, assign, shape};
 pub use bandwidth::Bandwidth;
 pub use batch::{Batch, BatchLimits, BatchPart, build_batch};
 pub use dispatcher::{Dispatch, Dispatcher, Rebalance, Settled};

@@ -6,38 +6,90 @@ use rand_chacha::ChaCha8Rng;
 
 use crate::engine::rng::{Purpose, stream};
 use crate::engine::time::{SimDuration, SimTime};
+use crate::model::esm::shape;
 use crate::model::scaler::{Action, Decision, Observation, Scaler, hold};
-use crate::scenario::{AwsScaler, DelayDistribution, ScaleStep};
+use crate::scenario::scaler::phase::EvaluationPhase;
+use crate::scenario::{AwsScaler, ConcurrentInvokes, DelayDistribution, ScaleStep};
+
+/// Entity of the scaler's stream that draws the evaluation phase (entity 0 draws the
+/// actuation delays, so pinning the phase leaves those draws as they were).
+const PHASE_ENTITY: u64 = 1;
 
 /// The AWS-like on-demand scaler.
 ///
 /// When the function was throttled since the previous evaluation, shrink to
 /// `on_throttle.factor` of the pollers (rounded down, at least one fewer, at least 1),
 /// whatever the lag. Otherwise scale out when the total lag is at least
-/// `scale_out.min_lag` and did not fall since the previous evaluation; scale in by one poller when the lag stayed under
-/// `scale_in.max_lag` for `after_evaluations` evaluations in a row and no scale-out took
-/// effect within the cooldown. One change at a time.
+/// `scale_out.min_lag` and did not fall since the previous evaluation (with
+/// `only_if_useful`, only by pollers that change the assignment's processors or its
+/// most loaded poller); scale in by one poller when the lag stayed under
+/// `scale_in.max_lag` for `after_evaluations` evaluations in a row, no scale-out took
+/// effect within the cooldown and no scale-in was decided within `min_interval`. One
+/// change at a time. The first evaluation falls `evaluation_phase` after polling starts
+/// (one interval with phase 0), the next ones every interval.
 pub struct AwsLikeScaler {
     config: AwsScaler,
+    partitions: u32,
+    per_poller: ConcurrentInvokes,
     max_pollers: u32,
     rng: ChaCha8Rng,
+    /// Offset of the evaluations within their interval.
+    phase: SimDuration,
     previous_lag: u64,
     quiet_evaluations: u32,
     last_scale_out_effect: Option<SimTime>,
+    last_scale_in: Option<SimTime>,
 }
 
 impl AwsLikeScaler {
-    /// A scaler with the given settings for a topic of `partitions` partitions.
-    pub fn new(config: AwsScaler, partitions: u32, seed: u64) -> Self {
+    /// A scaler with the given settings for a topic of `partitions` partitions whose
+    /// pollers run `per_poller` processors at most.
+    pub fn new(
+        config: AwsScaler,
+        partitions: u32,
+        per_poller: ConcurrentInvokes,
+        seed: u64,
+    ) -> Self {
         let max_pollers = config.max_pollers.min(partitions).max(1);
+        let phase = match config.evaluation_phase {
+            EvaluationPhase::Offset(d) => d,
+            EvaluationPhase::Random => SimDuration(
+                stream(seed, Purpose::Scaler, PHASE_ENTITY)
+                    .random_range(0..config.evaluation_interval.0.max(1)),
+            ),
+        };
         AwsLikeScaler {
             config,
+            partitions,
+            per_poller,
             max_pollers,
             rng: stream(seed, Purpose::Scaler, 0),
+            phase,
             previous_lag: 0,
             quiet_evaluations: 0,
             last_scale_out_effect: None,
+            last_scale_in: None,
         }
+    }
+
+    /// The offset of the evaluations within their interval.
+    pub fn phase(&self) -> SimDuration {
+        self.phase
+    }
+
+    /// With `only_if_useful`, the fewest pollers above `current` and at most `wanted`
+    /// that give the assignment of `wanted` pollers, or `None` when that assignment
+    /// adds neither processors nor bandwidth per partition; otherwise `wanted`.
+    fn useful_target(&self, current: u32, wanted: u32) -> Option<u32> {
+        if !self.config.scale_out.only_if_useful {
+            return Some(wanted);
+        }
+        let of = |n| shape(self.partitions, n, self.per_poller);
+        let goal = of(wanted);
+        if goal == of(current) {
+            return None;
+        }
+        (current + 1..=wanted).find(|&n| of(n) == goal)
     }
 
     fn delay(&mut self) -> SimDuration {
@@ -75,6 +127,14 @@ impl Scaler for AwsLikeScaler {
         self.config.initial_pollers.min(self.max_pollers)
     }
 
+    fn first_evaluation(&self, start: SimTime) -> Option<SimTime> {
+        Some(if self.phase > SimDuration::ZERO {
+            start + self.phase
+        } else {
+            start + self.config.evaluation_interval
+        })
+    }
+
     fn next_evaluation(&self, after: SimTime) -> Option<SimTime> {
         Some(after + self.config.evaluation_interval)
     }
@@ -93,6 +153,7 @@ impl Scaler for AwsLikeScaler {
         if obs.throttles > 0 && obs.pollers > 1 {
             let kept = (f64::from(obs.pollers) * self.config.on_throttle.factor).floor() as u32;
             self.quiet_evaluations = 0;
+            self.last_scale_in = Some(obs.now);
             return Decision {
                 action: Action::ScaleIn,
                 target: kept.clamp(1, obs.pollers - 1),
@@ -113,12 +174,22 @@ impl Scaler for AwsLikeScaler {
                     ),
                 );
             }
+            let wanted = self.scale_out_target(obs.pollers);
+            let Some(target) = self.useful_target(obs.pollers, wanted) else {
+                return hold(
+                    obs.pollers,
+                    format!(
+                        "lag {} >= {min_lag} but {wanted} pollers would add neither processors nor bandwidth",
+                        obs.total_lag
+                    ),
+                );
+            };
             let delay = self.delay();
             self.last_scale_out_effect = Some(obs.now + delay);
             self.quiet_evaluations = 0;
             return Decision {
                 action: Action::ScaleOut,
-                target: self.scale_out_target(obs.pollers),
+                target,
                 delay,
                 reason: format!(
                     "lag {} >= min_lag {min_lag} and not falling (was {previous})",
@@ -130,8 +201,12 @@ impl Scaler for AwsLikeScaler {
         let cooled = self
             .last_scale_out_effect
             .is_none_or(|t| obs.now >= t + self.config.scale_in.cooldown);
-        if obs.pollers > 1 && self.quiet_evaluations >= after && cooled {
+        let spaced = self
+            .last_scale_in
+            .is_none_or(|t| obs.now >= t + self.config.scale_in.min_interval);
+        if obs.pollers > 1 && self.quiet_evaluations >= after && cooled && spaced {
             self.quiet_evaluations = 0;
+            self.last_scale_in = Some(obs.now);
             return Decision {
                 action: Action::ScaleIn,
                 target: obs.pollers - 1,
@@ -149,6 +224,11 @@ impl Scaler for AwsLikeScaler {
             )
         } else if obs.pollers > 1 && !cooled {
             "quiet, in scale-in cooldown".to_string()
+        } else if obs.pollers > 1 && self.quiet_evaluations >= after {
+            format!(
+                "quiet, under {} since the previous scale-in",
+                self.config.scale_in.min_interval
+            )
         } else if obs.pollers > 1 {
             format!(
                 "quiet for {} of {after} evaluations",
@@ -166,20 +246,26 @@ mod tests {
     use super::*;
     use crate::scenario::{OnThrottle, ScaleIn, ScaleOut};
 
+    /// Five processors per poller, the default.
+    const FIVE: ConcurrentInvokes = ConcurrentInvokes::AtMost(5);
+
     fn config() -> AwsScaler {
         AwsScaler {
             initial_pollers: 1,
             max_pollers: 100,
             evaluation_interval: SimDuration::from_secs(60),
+            evaluation_phase: EvaluationPhase::Offset(SimDuration::ZERO),
             actuation_delay: DelayDistribution::Fixed(SimDuration::from_secs(180)),
             scale_out: ScaleOut {
                 step: ScaleStep::Double,
                 min_lag: 1000,
+                only_if_useful: false,
             },
             scale_in: ScaleIn {
                 cooldown: SimDuration::from_secs(600),
                 after_evaluations: 3,
                 max_lag: 1000,
+                min_interval: SimDuration::ZERO,
             },
             on_throttle: OnThrottle { factor: 0.5 },
         }
@@ -198,7 +284,7 @@ mod tests {
 
     #[test]
     fn scales_out_on_high_rising_lag_and_caps_at_partitions() {
-        let mut s = AwsLikeScaler::new(config(), 6, 1);
+        let mut s = AwsLikeScaler::new(config(), 6, FIVE, 1);
         let d = s.evaluate(&obs(1, 5000, 4));
         assert_eq!(
             (d.action, d.target, d.delay),
@@ -212,7 +298,7 @@ mod tests {
 
     #[test]
     fn scales_in_one_at_a_time_after_quiet_evaluations_and_cooldown() {
-        let mut s = AwsLikeScaler::new(config(), 100, 1);
+        let mut s = AwsLikeScaler::new(config(), 100, FIVE, 1);
         assert_eq!(s.evaluate(&obs(1, 5000, 1)).action, Action::ScaleOut); // effect at minute 4
         let actions: Vec<Action> = (2..=14)
             .map(|m| s.evaluate(&obs(m, 10, 2)).action)
@@ -232,7 +318,7 @@ mod tests {
         let mut c = config();
         c.scale_out.step = step.clone();
         c.max_pollers = max_pollers;
-        AwsLikeScaler::new(c, partitions, 1)
+        AwsLikeScaler::new(c, partitions, FIVE, 1)
     }
 
     /// The decision of a fresh scaler at high, rising lag (a scale-out unless capped).
@@ -344,12 +430,12 @@ mod tests {
         // initial_pollers is capped too.
         let mut c = config();
         c.initial_pollers = 50;
-        assert_eq!(AwsLikeScaler::new(c, 6, 1).initial_pollers(), 6);
+        assert_eq!(AwsLikeScaler::new(c, 6, FIVE, 1).initial_pollers(), 6);
     }
 
     #[test]
     fn holds_while_a_change_is_pending() {
-        let mut s = AwsLikeScaler::new(config(), 100, 1);
+        let mut s = AwsLikeScaler::new(config(), 100, FIVE, 1);
         let d = s.evaluate(&obs(1, 5000, 1));
         assert_eq!((d.action, d.target), (Action::ScaleOut, 2)); // effect at minute 4
         // High and rising lag, but the scale-out to 2 has not taken effect: hold at 1.
@@ -395,7 +481,7 @@ mod tests {
         let (lo, hi) = (SimDuration::from_secs(30), SimDuration::from_secs(180));
         let mut c = config();
         c.actuation_delay = DelayDistribution::Uniform(lo, hi);
-        let mut s = AwsLikeScaler::new(c, 1000, 9);
+        let mut s = AwsLikeScaler::new(c, 1000, FIVE, 9);
         const N: u64 = 10_000;
         let delays: Vec<u64> = (1..=N)
             .map(|m| {
@@ -441,7 +527,7 @@ mod tests {
             throttles,
             ..obs(minute, lag, pollers)
         };
-        let mut s = AwsLikeScaler::new(config(), 100, 1);
+        let mut s = AwsLikeScaler::new(config(), 100, FIVE, 1);
         // High and rising lag, but 7 throttles: keep half of 9 pollers, rounded down.
         let d = s.evaluate(&throttled(1, 5000, 9, 7));
         assert_eq!(
@@ -460,7 +546,7 @@ mod tests {
         // With factor 0 the scaler goes straight to one poller.
         let mut c = config();
         c.on_throttle = OnThrottle { factor: 0.0 };
-        let mut s = AwsLikeScaler::new(c, 100, 1);
+        let mut s = AwsLikeScaler::new(c, 100, FIVE, 1);
         assert_eq!(s.evaluate(&throttled(1, 0, 50, 1)).target, 1);
     }
 }

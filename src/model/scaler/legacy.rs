@@ -4,12 +4,17 @@
 //! `crate::scenario::scaler::legacy`. This module builds it and tests what tells it apart.
 
 use crate::model::scaler::AwsLikeScaler;
-use crate::scenario::AwsScaler;
+use crate::scenario::{AwsScaler, ConcurrentInvokes};
 
 /// The legacy scaler with the given (resolved) settings for a topic of `partitions`
 /// partitions.
-pub fn build(config: &AwsScaler, partitions: u32, seed: u64) -> AwsLikeScaler {
-    AwsLikeScaler::new(config.clone(), partitions, seed)
+pub fn build(
+    config: &AwsScaler,
+    partitions: u32,
+    per_poller: ConcurrentInvokes,
+    seed: u64,
+) -> AwsLikeScaler {
+    AwsLikeScaler::new(config.clone(), partitions, per_poller, seed)
 }
 
 #[cfg(test)]
@@ -45,7 +50,7 @@ mod tests {
         // max_pollers defaults to the 12 partitions; half of it is 6.
         assert_eq!((c.max_pollers, c.initial_pollers), (12, 6));
         assert_eq!(c.evaluation_interval, SimDuration::from_secs(900));
-        let s = build(&c, 12, 1);
+        let s = build(&c, 12, ConcurrentInvokes::AtMost(5), 1);
         assert_eq!(s.initial_pollers(), 6);
         assert_eq!(
             s.next_evaluation(SimTime::ZERO),
@@ -84,7 +89,12 @@ mod tests {
         );
         // From 6 pollers, one evaluation at 15 min with a high, rising lag doubles to 12
         // after the 180 s actuation delay.
-        let mut s = build(&legacy("{policy: legacy}"), 12, 1);
+        let mut s = build(
+            &legacy("{policy: legacy}"),
+            12,
+            ConcurrentInvokes::AtMost(5),
+            1,
+        );
         let d = s.evaluate(&Observation {
             now: SimTime(900_000_000_000),
             total_lag: 5000,

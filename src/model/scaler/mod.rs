@@ -14,6 +14,7 @@ mod legacy;
 mod provisioned;
 
 use crate::engine::time::{SimDuration, SimTime};
+use crate::scenario::ConcurrentInvokes;
 use crate::scenario::Scaler as ScalerConfig;
 
 pub use aws::AwsLikeScaler;
@@ -76,6 +77,11 @@ pub struct Decision {
 pub trait Scaler {
     /// Pollers at t = 0.
     fn initial_pollers(&self) -> u32;
+    /// The first evaluation once the mapping polls from `start` (by default one
+    /// interval later, as [`Scaler::next_evaluation`] says).
+    fn first_evaluation(&self, start: SimTime) -> Option<SimTime> {
+        self.next_evaluation(start)
+    }
     /// The first evaluation after `after` (the start of the run, or the evaluation just
     /// made), or `None` when the policy never evaluates again.
     fn next_evaluation(&self, after: SimTime) -> Option<SimTime>;
@@ -83,13 +89,24 @@ pub trait Scaler {
     fn evaluate(&mut self, observation: &Observation) -> Decision;
 }
 
-/// Builds the scaler configured in the scenario, capped at `partitions` pollers.
-pub fn build(config: &ScalerConfig, partitions: u32, seed: u64) -> Box<dyn Scaler> {
+/// Builds the scaler configured in the scenario, capped at `partitions` pollers whose
+/// pollers run `per_poller` processors at most.
+pub fn build(
+    config: &ScalerConfig,
+    partitions: u32,
+    per_poller: ConcurrentInvokes,
+    seed: u64,
+) -> Box<dyn Scaler> {
     match config {
         ScalerConfig::Fixed { pollers } => Box::new(FixedScaler::new((*pollers).min(partitions))),
-        ScalerConfig::Aws(aws) => Box::new(AwsLikeScaler::new(aws.clone(), partitions, seed)),
+        ScalerConfig::Aws(aws) => Box::new(AwsLikeScaler::new(
+            aws.clone(),
+            partitions,
+            per_poller,
+            seed,
+        )),
         ScalerConfig::Keda(keda) => Box::new(KedaHpaScaler::new(keda.clone(), partitions)),
-        ScalerConfig::Legacy(old) => Box::new(legacy::build(old, partitions, seed)),
+        ScalerConfig::Legacy(old) => Box::new(legacy::build(old, partitions, per_poller, seed)),
         ScalerConfig::Provisioned(p) => Box::new(ProvisionedScaler::new(p.clone())),
     }
 }

@@ -7,6 +7,7 @@
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+use super::phase::{self, EvaluationPhase, RawPhase};
 use super::{Scaler, ScalerInputs, ScalerPolicy};
 use crate::engine::time::SimDuration;
 use crate::scenario::locate::FieldPath;
@@ -43,6 +44,12 @@ pub const DEFAULT_AFTER_EVALUATIONS: i64 = 3;
 /// previous evaluation, when the scenario gives none; an assumption: AWS says it reduces
 /// the pollers and publishes neither how many nor how fast.
 pub const DEFAULT_THROTTLE_FACTOR: f64 = 0.5;
+/// Least time between two scale-ins when the scenario gives none; an assumption: AWS
+/// only says it keeps pollers longer, especially after bursts. Five evaluations of the
+/// default interval: going from 4 pollers to 1 takes at least 10 minutes after the
+/// first removal, the order of the scale-out cooldown, instead of one removal per
+/// actuation delay.
+pub const DEFAULT_SCALE_IN_MIN_INTERVAL: SimDuration = SimDuration::from_secs(300);
 /// Most quiet evaluations a scenario may ask for.
 pub const MAX_AFTER_EVALUATIONS: i64 = 10_000;
 
@@ -66,6 +73,14 @@ pub(crate) fn assumptions() -> Vec<String> {
             "esm.scaler.scale_in: cooldown {} min, {DEFAULT_AFTER_EVALUATIONS} quiet evaluations, one poller at a time are not published",
             minutes(DEFAULT_COOLDOWN)
         ),
+        format!(
+            "esm.scaler.evaluation_phase: AWS does not say when the scaler's minute starts; by default the first evaluation falls at a random point of the first interval after polling starts (drawn from the scaler's stream; `0s` evaluates at whole intervals from the start)"
+        ),
+        format!(
+            "esm.scaler.scale_in.min_interval: at least {} min between two scale-ins (AWS only says pollers are kept longer, especially after bursts)",
+            minutes(DEFAULT_SCALE_IN_MIN_INTERVAL)
+        ),
+        "esm.scaler.scale_out.only_if_useful: off by default, as far as is known AWS scales on lag alone; on, the scaler adds only pollers that add processors or bandwidth per partition".to_string(),
         format!(
             "esm.scaler.on_throttle: after throttles since the previous evaluation the scaler keeps {DEFAULT_THROTTLE_FACTOR} of its pollers (rounded down, at least one fewer, at least 1) after the actuation delay; AWS only says it reduces pollers"
         ),
@@ -91,6 +106,8 @@ pub struct AwsScaler {
     pub max_pollers: u32,
     /// Time between evaluations (AWS: 60 s).
     pub evaluation_interval: SimDuration,
+    /// Where evaluations fall within their interval (default random, assumed).
+    pub evaluation_phase: EvaluationPhase,
     /// Time from a decision to its effect (AWS: within 180 s; default 180 s, assumed).
     pub actuation_delay: DelayDistribution,
     /// When and how to add pollers.
@@ -142,6 +159,8 @@ pub struct ScaleOut {
     pub step: ScaleStep,
     /// Total lag at or above which the scaler adds pollers (default batch_size × partitions).
     pub min_lag: u64,
+    /// Add only pollers that add processors or bandwidth per partition (default off).
+    pub only_if_useful: bool,
 }
 
 /// How many pollers one scale-out adds.
@@ -167,6 +186,8 @@ pub struct ScaleIn {
     pub after_evaluations: u32,
     /// Total lag under which an evaluation counts as quiet (default: scale_out.min_lag).
     pub max_lag: u64,
+    /// Least time between two scale-in decisions (assumed 5 min).
+    pub min_interval: SimDuration,
 }
 
 /// `esm.scaler` with `policy: aws`.
@@ -182,6 +203,9 @@ pub struct RawAwsScaler {
     /// Time between evaluations.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub evaluation_interval: Option<DurationValue>,
+    /// Offset of the evaluations within their interval, or `random`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub evaluation_phase: Option<RawPhase>,
     /// Decision-to-effect delay.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub actuation_delay: Option<RawDelay>,
@@ -232,6 +256,9 @@ pub struct RawScaleOut {
     /// Lag threshold.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub min_lag: Option<i64>,
+    /// Add only pollers that add processors or bandwidth per partition.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub only_if_useful: Option<bool>,
 }
 
 /// `scale_out.step`: `double`, `{add: n}`, `{multiply: f}`, `to_max`.
@@ -261,6 +288,9 @@ pub struct RawScaleIn {
     /// Quiet lag threshold.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub max_lag: Option<i64>,
+    /// Least time between two scale-ins.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub min_interval: Option<DurationValue>,
 }
 
 impl ScalerPolicy for RawAwsScaler {
@@ -327,6 +357,12 @@ impl RawAwsScaler {
             MIN_EVALUATION_INTERVAL,
             MAX_EVALUATION_INTERVAL,
         )?;
+        let evaluation_phase = phase::resolve(
+            self.evaluation_phase.as_ref(),
+            &at.key("evaluation_phase"),
+            cx,
+            evaluation_interval,
+        )?;
         let actuation_delay = resolve_delay(
             self.actuation_delay.as_ref(),
             &at.key("actuation_delay"),
@@ -358,6 +394,7 @@ impl RawAwsScaler {
             initial_pollers: initial_pollers as u32,
             max_pollers,
             evaluation_interval,
+            evaluation_phase,
             actuation_delay,
             scale_out,
             scale_in,
@@ -426,7 +463,11 @@ fn resolve_scale_out(
         0,
         i64::MAX,
     )? as u64;
-    Ok(ScaleOut { step, min_lag })
+    Ok(ScaleOut {
+        step,
+        min_lag,
+        only_if_useful: so.only_if_useful.unwrap_or(false),
+    })
 }
 
 fn resolve_scale_in(
@@ -459,6 +500,13 @@ fn resolve_scale_in(
             0,
             i64::MAX,
         )? as u64,
+        min_interval: cx.duration(
+            &p_in.key("min_interval"),
+            si.min_interval.as_ref(),
+            DEFAULT_SCALE_IN_MIN_INTERVAL,
+            SimDuration::ZERO,
+            MAX_RUN,
+        )?,
     })
 }
 
@@ -469,6 +517,7 @@ pub(crate) fn to_raw(a: &AwsScaler) -> RawAwsScaler {
         initial_pollers: Some(i64::from(a.initial_pollers)),
         max_pollers: Some(i64::from(a.max_pollers)),
         evaluation_interval: Some(dur(a.evaluation_interval)),
+        evaluation_phase: Some(phase::to_raw(a.evaluation_phase)),
         actuation_delay: Some(match a.actuation_delay {
             DelayDistribution::Fixed(d) => ScalarOr::Scalar(dur(d)),
             DelayDistribution::Uniform(lo, hi) => {
@@ -483,11 +532,13 @@ pub(crate) fn to_raw(a: &AwsScaler) -> RawAwsScaler {
                 ScaleStep::ToMax => RawScaleStep::ToMax,
             }),
             min_lag: Some(a.scale_out.min_lag.min(i64::MAX as u64) as i64),
+            only_if_useful: Some(a.scale_out.only_if_useful),
         }),
         scale_in: Some(RawScaleIn {
             cooldown: Some(dur(a.scale_in.cooldown)),
             after_evaluations: Some(i64::from(a.scale_in.after_evaluations)),
             max_lag: Some(a.scale_in.max_lag.min(i64::MAX as u64) as i64),
+            min_interval: Some(dur(a.scale_in.min_interval)),
         }),
         // Written out only when set, so `explain` of older scenarios is unchanged.
         on_throttle: (!a.on_throttle.is_default()).then_some(RawOnThrottle {

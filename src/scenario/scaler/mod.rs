@@ -17,6 +17,7 @@ pub mod aws;
 pub mod fixed;
 pub mod keda;
 pub mod legacy;
+pub mod phase;
 
 use std::fmt;
 
