@@ -249,3 +249,127 @@ pub fn report(rows: &[SampleRow], start: SimTime) -> BottleneckReport {
         .map(|(b, _)| b);
     r
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::from_yaml_str;
+    use crate::sim::{RunResult, Simulation};
+
+    /// A 2-minute run on deterministic traffic with a fixed poller count.
+    fn run(partitions: u32, rate: f64, esm: &str, function: &str) -> RunResult {
+        let yaml = format!(
+            "name: bottleneck
+duration: 2m
+topic: {{partitions: {partitions}}}
+producer: {{arrivals: deterministic, resolution: 10ms, record_size: 1KiB, rate: [{{constant: {rate}}}]}}
+esm: {esm}
+function: {function}
+"
+        );
+        let scenario = from_yaml_str(&yaml, std::path::Path::new("."), &[]).expect("valid");
+        Simulation::new(&scenario).run(&mut |_| {})
+    }
+
+    #[test]
+    fn a_poller_reading_twice_its_bandwidth_is_bandwidth_bound() {
+        // 200 KiB/s arrive, one poller reads 100 KiB/s, the function takes 1 ms.
+        let r = run(
+            1,
+            200.0,
+            "{batch_size: 100, poller: {max_bytes_per_s: 100KiB}, scaler: {policy: fixed, pollers: 1}}",
+            "{duration: {per_batch: 1ms}}",
+        );
+        let b = &r.summary.bottleneck;
+        assert_eq!(b.verdict, Some(Bottleneck::PollerBandwidth), "{b:?}");
+        let peak = b.peak_busiest_poller_bandwidth_share.expect("pollers");
+        assert!((0.99..=2.0).contains(&peak), "{peak}");
+        // Every row from the second on reads its full bandwidth (the first row has the
+        // one-second burst on top).
+        assert!(b.bound_s.0[1] >= 118.0, "{b:?}");
+        assert!(b.peak_busiest_processor_busy_share.expect("processors") < 0.1);
+    }
+
+    #[test]
+    fn one_processor_with_two_hot_partitions_is_processor_bound() {
+        // 3 partitions on one poller with 2 processors: the range split gives one of
+        // them partitions 0 and 1. Each partition gets 100 records/s and a record takes
+        // 6 ms, so that processor needs 1.2 s per second, the other 0.6 s.
+        let r = run(
+            3,
+            300.0,
+            "{batch_size: 10, batching_window: 0s, poller: {max_concurrent_invokes: 2}, scaler: {policy: fixed, pollers: 1}}",
+            "{duration: {per_record: 6ms}}",
+        );
+        let b = &r.summary.bottleneck;
+        assert_eq!(b.verdict, Some(Bottleneck::Processors), "{b:?}");
+        assert_eq!(b.busiest_processor_partitions, Some(2));
+        assert_eq!(b.peak_busiest_processor_busy_share, Some(1.0));
+        // One processor always busy, the other 60 % of the time (0.8 on average).
+        let mean = b.mean_processor_busy_share.expect("processors");
+        assert!((mean - 0.8).abs() < 0.03, "{mean}");
+        let last = r.rows.last().expect("rows");
+        assert_eq!(last.bottleneck, Some(Bottleneck::Processors));
+    }
+
+    #[test]
+    fn one_partition_slower_than_its_arrivals_is_function_bound() {
+        // 100 records/s into one partition, 12 ms per record: 1.2 s of work per second.
+        let r = run(
+            1,
+            100.0,
+            "{batch_size: 10, batching_window: 0s, scaler: {policy: fixed, pollers: 1}}",
+            "{duration: {per_record: 12ms}}",
+        );
+        let b = &r.summary.bottleneck;
+        assert_eq!(b.verdict, Some(Bottleneck::FunctionDuration), "{b:?}");
+        assert_eq!(b.busiest_processor_partitions, Some(1));
+        let mean = b.mean_invocation_s.expect("invocations");
+        assert!((mean - 0.12).abs() < 0.005, "{mean}");
+    }
+
+    #[test]
+    fn a_consumer_that_keeps_up_has_no_bottleneck() {
+        let r = run(
+            1,
+            10.0,
+            "{batch_size: 5, scaler: {policy: fixed, pollers: 1}}",
+            "{duration: {per_batch: 100ms}}",
+        );
+        assert_eq!(r.summary.bottleneck.verdict, None);
+        assert!(r.rows.iter().all(|row| row.bottleneck.is_none()));
+    }
+
+    /// A decision at `minute` with `action`, taking effect 3 minutes later unless held.
+    fn decision(minute: u64, action: Action) -> ScalingRecord {
+        let at = SimTime(minute * 60_000_000_000);
+        ScalingRecord {
+            time: at,
+            total_lag: 0,
+            previous_lag: 0,
+            max_partition_lag: 0,
+            pollers: 1,
+            target: 1,
+            action,
+            reason: String::new(),
+            effective_at: (action != Action::Hold)
+                .then(|| at + crate::engine::time::SimDuration::from_secs(180)),
+        }
+    }
+
+    #[test]
+    fn chained_scale_outs_make_one_phase_until_the_last_takes_effect() {
+        let m = |minute: u64| SimTime(minute * 60_000_000_000);
+        let records = [
+            decision(1, Action::ScaleOut),
+            decision(2, Action::Hold), // pending: the phase goes on
+            decision(4, Action::ScaleOut),
+            decision(7, Action::Hold), // after the effect at 7: the phase ends at 7
+            decision(9, Action::ScaleOut),
+        ];
+        assert_eq!(
+            scale_out_phases(&records),
+            vec![(m(1), m(7)), (m(9), m(12))]
+        );
+    }
+}

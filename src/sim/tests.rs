@@ -123,7 +123,7 @@ esm:
   batching_window: 1s
   rebalance_pause: 2s
   scaler: {policy: aws, initial_pollers: 1, max_pollers: 2, evaluation_interval: 1s,
-           actuation_delay: 1s, scale_out: {min_lag: 1}}
+           evaluation_phase: 0s, actuation_delay: 1s, scale_out: {min_lag: 1}}
 function: {memory: 1024, timeout: 10s, duration: {per_batch: 1500ms}}
 ";
     let scenario = from_yaml_str(yaml, std::path::Path::new("."), &[]).expect("valid");
@@ -323,4 +323,71 @@ fn the_provisioned_autoscaler_sizes_on_the_lag_at_every_evaluation() {
         result.summary.scaling_changes >= 2,
         "out for the spike and back in"
     );
+}
+
+#[test]
+fn bottleneck_columns_on_a_micro_scenario() {
+    // 10 records/s of 100 B, batches of 5 at 0.5, 1.0, 1.5, ... s, 100 ms each, one
+    // poller of 10,000 B/s.
+    let yaml = "name: micro
+duration: 2s
+topic: {partitions: 1}
+producer: {arrivals: deterministic, resolution: 10ms, record_size: 100, rate: [{constant: 10}]}
+esm: {batch_size: 5, batching_window: 1s, poller: {max_bytes_per_s: 10000}, scaler: {policy: fixed, pollers: 1}}
+function: {memory: 1024, duration: {per_batch: 100ms}}
+";
+    let scenario = from_yaml_str(yaml, std::path::Path::new("."), &[]).expect("valid");
+    let result = run(&scenario);
+    let got: Vec<_> = result.rows.iter().map(|r| r.load).collect();
+    let row = |busy: f64| crate::model::esm::Load {
+        // Two batches of 500 B per interval: 1,000 B/s, a tenth of the bandwidth.
+        poller_read_bytes_per_s: 1000.0,
+        poller_bandwidth_share: Some(0.1),
+        busiest_poller_bandwidth_share: Some(0.1),
+        processor_busy_share: Some(busy),
+        busiest_processor_busy_share: Some(busy),
+        busiest_processor_partitions: Some(1),
+    };
+    // (0, 1]: busy 0.5 -> 0.6 and from 1.0 (nothing yet); (1, 2]: 1.0 -> 1.1, 1.5 -> 1.6.
+    assert_eq!(got, vec![row(0.1), row(0.2)]);
+    assert!(result.rows.iter().all(|r| r.bottleneck.is_none()));
+}
+
+/// A 10-minute run of 12 partitions whose lag keeps the on-demand scaler busy, with
+/// `scaler` as the extra scaler settings, and the times of its evaluations.
+fn evaluation_times(scaler: &str, seed: u64) -> Vec<SimTime> {
+    let yaml = format!(
+        "name: phase
+duration: 10m
+seed: {seed}
+topic: {{partitions: 12}}
+producer: {{rate: [{{constant: 2000}}]}}
+esm: {{scaler: {{max_pollers: 12{scaler}}}}}
+function: {{duration: {{per_record: 5ms}}}}
+"
+    );
+    let scenario = from_yaml_str(&yaml, std::path::Path::new("."), &[]).expect("valid");
+    run(&scenario).scaling.iter().map(|r| r.time).collect()
+}
+
+#[test]
+fn evaluation_phase_zero_evaluates_at_whole_minutes_and_random_phases_differ_by_seed() {
+    let minutes: Vec<SimTime> = (1..=10).map(|m| SimTime(m * 60_000_000_000)).collect();
+    assert_eq!(evaluation_times(", evaluation_phase: 0s", 1), minutes);
+    assert_eq!(evaluation_times(", evaluation_phase: 0s", 2), minutes);
+    // 20 s: at 0:20, 1:20, ..., 9:20.
+    let offset: Vec<SimTime> = (0..10)
+        .map(|m| SimTime(m * 60_000_000_000 + 20_000_000_000))
+        .collect();
+    assert_eq!(evaluation_times(", evaluation_phase: 20s", 1), offset);
+    // Random (the default): every minute from a phase under a minute, the same phase
+    // for the same seed, another for another seed.
+    let one = evaluation_times("", 1);
+    let two = evaluation_times("", 2);
+    assert_eq!(one, evaluation_times("", 1));
+    assert_ne!(one[0], two[0]);
+    for times in [&one, &two] {
+        assert!(times[0] < minutes[0], "{times:?}");
+        assert!(times.windows(2).all(|w| w[1] - w[0] == SimDuration::from_secs(60)));
+    }
 }

@@ -549,4 +549,70 @@ mod tests {
         let mut s = AwsLikeScaler::new(c, 100, FIVE, 1);
         assert_eq!(s.evaluate(&throttled(1, 0, 50, 1)).target, 1);
     }
+
+    #[test]
+    fn scale_ins_are_spaced_by_min_interval() {
+        let mut c = config();
+        c.scale_in.min_interval = SimDuration::from_secs(300);
+        c.scale_in.after_evaluations = 1;
+        let mut s = AwsLikeScaler::new(c, 100, FIVE, 1);
+        // Quiet from minute 1 on: a scale-in at 1, then none before minute 6.
+        let ins: Vec<u64> = (1..=12)
+            .filter(|&m| s.evaluate(&obs(m, 10, 4)).action == Action::ScaleIn)
+            .collect();
+        assert_eq!(ins, vec![1, 6, 11]);
+        let held = s.evaluate(&obs(13, 10, 4));
+        assert_eq!(held.reason, "quiet, under 5m since the previous scale-in");
+    }
+
+    #[test]
+    fn only_if_useful_adds_just_the_pollers_that_change_the_assignment() {
+        let mut c = config();
+        c.scale_out.only_if_useful = true;
+        let scaler = |c: &AwsScaler, per_poller| AwsLikeScaler::new(c.clone(), 18, per_poller, 1);
+        // 18 partitions, 5 processors per poller. 4 pollers hold 5, 5, 4, 4 (18
+        // processors... at most 5 each: 5 + 5 + 4 + 4 = 18); doubling to 8 gives at
+        // most 3 partitions a poller, which 6 pollers already give.
+        let d = scaler(&c, FIVE).evaluate(&obs(1, 5000, 4));
+        assert_eq!((d.action, d.target), (Action::ScaleOut, 6));
+        // One processor per partition: 12 -> 24 (capped at 18) leaves at most 2
+        // partitions on a poller until 18 pollers, which give 1 each.
+        let unlimited = ConcurrentInvokes::Unlimited;
+        let d = scaler(&c, unlimited).evaluate(&obs(1, 5000, 12));
+        assert_eq!((d.action, d.target), (Action::ScaleOut, 18));
+        // Adding one poller to 12 adds nothing: hold.
+        c.scale_out.step = ScaleStep::Add(1);
+        let d = scaler(&c, unlimited).evaluate(&obs(1, 5000, 12));
+        assert_eq!(
+            (d.action, d.reason.as_str()),
+            (
+                Action::Hold,
+                "lag 5000 >= 1000 but 13 pollers would add neither processors nor bandwidth"
+            )
+        );
+        // Off (the default), the step is taken as it is.
+        c.scale_out.only_if_useful = false;
+        let d = scaler(&c, unlimited).evaluate(&obs(1, 5000, 12));
+        assert_eq!((d.action, d.target), (Action::ScaleOut, 13));
+    }
+
+    #[test]
+    fn the_phase_places_the_first_evaluation() {
+        let start = SimTime(30_000_000_000);
+        // Phase 0: one interval after the start, as before the setting existed.
+        let s = AwsLikeScaler::new(config(), 100, FIVE, 1);
+        assert_eq!(s.first_evaluation(start), Some(SimTime(90_000_000_000)));
+        // Random: within the first interval, per seed, from the scaler's stream.
+        let mut c = config();
+        c.evaluation_phase = EvaluationPhase::Random;
+        let phases: Vec<SimDuration> = (1..=3)
+            .map(|seed| AwsLikeScaler::new(c.clone(), 100, FIVE, seed).phase())
+            .collect();
+        assert!(phases.iter().all(|p| *p < c.evaluation_interval));
+        assert_ne!(phases[0], phases[1]);
+        assert_ne!(phases[1], phases[2]);
+        assert_eq!(AwsLikeScaler::new(c.clone(), 100, FIVE, 2).phase(), phases[1]);
+        let s = AwsLikeScaler::new(c, 100, FIVE, 1);
+        assert_eq!(s.first_evaluation(start), Some(start + phases[0]));
+    }
 }
