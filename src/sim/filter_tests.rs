@@ -324,11 +324,12 @@ fn latest_without_a_delay_skips_only_the_backlog() {
 
 #[test]
 fn the_scaler_first_evaluates_one_interval_after_polling_starts() {
+    // With evaluation_phase 0s; a phase p > 0 puts it at the start + p.
     let yaml = "name: late
 duration: 70s
 topic: {partitions: 1}
 producer: {rate: [{constant: 10}]}
-esm: {startup_delay: 5s, scaler: {policy: aws}}
+esm: {startup_delay: 5s, scaler: {policy: aws, evaluation_phase: 0s}}
 function: {memory: 1024, duration: {per_batch: 100ms}}
 ";
     let s = from_yaml_str(yaml, std::path::Path::new("."), &[]).unwrap();
