@@ -9,6 +9,7 @@ use std::path::Path;
 use serde_json::Value;
 
 use super::error::ChartError;
+use crate::metrics::bottleneck::Bottleneck;
 use crate::metrics::{SampleRow, Summary};
 use crate::model::scaler::Action;
 use crate::output::columns::scaling::ACTIONS_ALLOWED;
@@ -50,6 +51,9 @@ pub struct TimeSeries {
     /// partitions (instant), each empty when the file has no such column (runs written
     /// before they existed still plot).
     pub failures: Failures,
+    /// The constraint that bound in each interval (`None`: none did); empty when the
+    /// file has no `bottleneck` column (runs written before it existed still plot).
+    pub bottleneck: Vec<Option<Bottleneck>>,
     /// Cumulative request cost, USD.
     pub cost_requests_usd: Vec<f64>,
     /// Cumulative duration (GB-s) cost, USD.
@@ -315,6 +319,9 @@ fn parse_timeseries(bytes: &[u8]) -> Result<TimeSeries, ChartError> {
         .position(|h| h.trim() == timeseries::COLD_STARTS.name);
     let failure_idx =
         Failures::COLUMNS.map(|(name, _)| headers.iter().position(|h| h.trim() == name));
+    let bottleneck_idx = headers
+        .iter()
+        .position(|h| h.trim() == timeseries::BOTTLENECK.name);
     let mut ts = TimeSeries::default();
     let mut record = csv::StringRecord::new();
     while rdr
@@ -357,6 +364,11 @@ fn parse_timeseries(bytes: &[u8]) -> Result<TimeSeries, ChartError> {
                 let value = number(file, &record, *index, name)?;
                 slot(&mut ts.failures).push(value);
             }
+        }
+        if let Some(index) = bottleneck_idx {
+            let text = record.get(index).unwrap_or("").trim();
+            // An unknown label (a newer file) is drawn as none.
+            ts.bottleneck.push(Bottleneck::from_name(text));
         }
     }
     if ts.is_empty() {

@@ -57,7 +57,7 @@ fn a_neighbour_throttles_the_consumer_and_the_scaler_sheds_pollers() {
     ));
     assert_eq!(reserved.summary.throttles, 0);
     // During the neighbour's hour (after the first scale-outs are done) the lag stays
-    // low with the reservation and builds up without it.
+    // a fraction of what builds up without the reservation.
     let hour_max = |rows: &[esmsim::metrics::SampleRow]| {
         rows.iter()
             .filter(|row| (1200.0..=4200.0).contains(&row.time.as_secs_f64()))
@@ -67,7 +67,7 @@ fn a_neighbour_throttles_the_consumer_and_the_scaler_sheds_pollers() {
     };
     let (starved, protected) = (hour_max(&r.rows), hour_max(&reserved.rows));
     assert!(starved > 100_000, "{starved}");
-    assert!(protected < 10_000, "{protected}");
+    assert!(protected * 5 < starved, "{protected} against {starved}");
 }
 
 #[test]

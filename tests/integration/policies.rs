@@ -17,6 +17,12 @@ fn spike(scaler: &str) -> String {
     )
 }
 
+/// The `aws` and `legacy` policies evaluating at whole intervals from the start
+/// (`evaluation_phase: 0s`), so that decision times are the hand-computed ones.
+const AWS_PINNED: &str = "{policy: aws, evaluation_phase: 0s}";
+/// See [`AWS_PINNED`].
+const LEGACY_PINNED: &str = "{policy: legacy, evaluation_phase: 0s}";
+
 fn run(scaler: &str) -> RunResult {
     run_checked(&scenario(&spike(scaler)))
 }
@@ -104,7 +110,7 @@ fn every_keda_decision_follows_the_formula() {
 
 #[test]
 fn legacy_starts_at_half_the_partitions_and_decides_every_15_minutes() {
-    let legacy = run("{policy: legacy}");
+    let legacy = run(LEGACY_PINNED);
     let times: Vec<f64> = legacy
         .scaling
         .iter()
@@ -120,15 +126,15 @@ fn legacy_starts_at_half_the_partitions_and_decides_every_15_minutes() {
     );
     assert_eq!(first_effect_at(&legacy.scaling, 6), Some(1080.0));
     // aws starts with 1 and decides every minute.
-    let aws = run("{policy: aws}");
+    let aws = run(AWS_PINNED);
     assert_eq!(aws.scaling.len(), 30);
     assert_eq!(aws.scaling[0].pollers, 1);
 }
 
 #[test]
 fn on_the_spike_keda_reaches_all_pollers_first_and_aws_ages_records_most() {
-    let aws = run("{policy: aws}");
-    let legacy = run("{policy: legacy}");
+    let aws = run(AWS_PINNED);
+    let legacy = run(LEGACY_PINNED);
     let keda = run("{policy: keda}");
     let full: Vec<Option<f64>> = [&aws, &legacy, &keda]
         .iter()

@@ -74,6 +74,13 @@ struct Markers {
     color: RGBColor,
 }
 
+/// Spans of time shaded under a label, e.g. where a bottleneck binds, in seconds.
+struct Band {
+    label: &'static str,
+    spans: Vec<(f64, f64)>,
+    color: RGBColor,
+}
+
 /// A horizontal reference line, e.g. an SLO.
 struct HLine {
     label: String,
@@ -100,6 +107,8 @@ struct Panel<'a> {
     series: Vec<Series<'a>>,
     markers: Vec<Markers>,
     hlines: Vec<HLine>,
+    /// Shaded spans, drawn under the series.
+    bands: Vec<Band>,
 }
 
 impl Panel<'_> {

@@ -3,7 +3,10 @@
 
 use std::borrow::Cow;
 
-use super::{Dash, Frame, HLine, Kind, Markers, Panel, Series, Shape, Stroke, YFormat, stroke};
+use super::{
+    Band, Dash, Frame, HLine, Kind, Markers, Panel, Series, Shape, Stroke, YFormat, stroke,
+};
+use crate::metrics::bottleneck::Bottleneck;
 use crate::charts::format;
 use crate::charts::palette::{BLUE, GREEN, INK, ORANGE, PURPLE, VERMILLION};
 use crate::model::scaler::Action;
@@ -46,6 +49,7 @@ pub(super) fn throughput<'a>(frame: &Frame<'a>) -> Panel<'a> {
             ),
         ],
         markers: vec![],
+        bands: Vec::new(),
         hlines: vec![],
     }
 }
@@ -71,6 +75,7 @@ pub(super) fn lag<'a>(frame: &Frame<'a>) -> Panel<'a> {
             ),
         ],
         markers: vec![],
+        bands: bottleneck_bands(frame),
         hlines: vec![],
     }
 }
@@ -91,6 +96,7 @@ pub(super) fn age<'a>(frame: &Frame<'a>) -> Panel<'a> {
             stroke(GREEN, 2, Dash::Solid),
         )],
         markers: vec![],
+        bands: Vec::new(),
         hlines: slo
             .map(|y| HLine {
                 label: format!("SLO max age {}", format::duration(y)),
@@ -148,6 +154,7 @@ pub(super) fn scaling<'a>(frame: &Frame<'a>) -> Panel<'a> {
             ),
         ],
         markers: vec![out, scale_in, effective],
+        bands: Vec::new(),
         hlines: vec![],
     }
 }
@@ -174,6 +181,7 @@ pub(super) fn failures<'a>(frame: &Frame<'a>) -> Panel<'a> {
         .filter(|s| !s.ys.is_empty())
         .collect(),
         markers: vec![],
+        bands: Vec::new(),
         hlines: vec![],
     }
 }
@@ -206,6 +214,7 @@ pub(super) fn latency<'a>(frame: &Frame<'a>) -> Panel<'a> {
             series("p50", &s.latency_p50_s, stroke(BLUE, 2, Dash::Solid)),
             series("p99", &s.latency_p99_s, stroke(VERMILLION, 2, Dash::Dashed)),
         ],
+        bands: Vec::new(),
         markers: Some(cold)
             .filter(|m| !m.points.is_empty())
             .into_iter()
@@ -267,6 +276,7 @@ pub(super) fn cost<'a>(frame: &Frame<'a>) -> Panel<'a> {
         y_format: YFormat::Usd,
         series: layers,
         markers: vec![],
+        bands: Vec::new(),
         hlines: vec![],
     }
 }
@@ -274,3 +284,43 @@ pub(super) fn cost<'a>(frame: &Frame<'a>) -> Panel<'a> {
 /// Total cost above the stacked requests and duration from which the cost panel draws the
 /// EPU band: well above the CSV's rounding, well below one EPU-minute.
 const EPU_BAND_MIN_USD: f64 = 1e-6;
+
+/// The label and colour of the band of each bottleneck.
+fn bottleneck_style(b: Bottleneck) -> (&'static str, plotters::style::RGBColor) {
+    match b {
+        Bottleneck::Scaler => ("bound: scaler", ORANGE),
+        Bottleneck::PollerBandwidth => ("bound: poller bandwidth", BLUE),
+        Bottleneck::Processors => ("bound: processors", PURPLE),
+        Bottleneck::FunctionDuration => ("bound: function duration", GREEN),
+        Bottleneck::ConcurrencyLimit => ("bound: concurrency limit", VERMILLION),
+    }
+}
+
+/// One shaded band per bottleneck that binds in the run, over the intervals where it
+/// does (the `bottleneck` column; none for files without it).
+fn bottleneck_bands(frame: &Frame<'_>) -> Vec<Band> {
+    let s = &frame.input.series;
+    Bottleneck::ALL
+        .into_iter()
+        .filter_map(|b| {
+            let mut spans: Vec<(f64, f64)> = Vec::new();
+            for (i, row) in s.bottleneck.iter().enumerate() {
+                if *row != Some(b) {
+                    continue;
+                }
+                let end = s.time_s[i];
+                let start = if i == 0 { 0.0 } else { s.time_s[i - 1] };
+                match spans.last_mut() {
+                    Some(last) if last.1 == start => last.1 = end,
+                    _ => spans.push((start, end)),
+                }
+            }
+            let (label, color) = bottleneck_style(b);
+            (!spans.is_empty()).then_some(Band {
+                label,
+                spans,
+                color,
+            })
+        })
+        .collect()
+}

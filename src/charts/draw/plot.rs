@@ -99,6 +99,7 @@ pub(super) fn draw_panel<DB: DrawingBackend>(
         mesh.x_desc(x_desc.as_str());
     }
     mesh.draw()?;
+    draw_bands(&mut chart, frame, panel, (y0, y1))?;
 
     let mut height_left = 0.0_f64;
     let mut height_right = 0.0_f64;
@@ -229,6 +230,33 @@ fn draw_hlines<'c, DB: DrawingBackend + 'c>(
 }
 
 /// Draws the marker sets (scaling decisions) inside the window, with legend entries.
+/// Shades each band's spans over the panel's height, one legend entry per band.
+fn draw_bands<'c, DB: DrawingBackend + 'c>(
+    chart: &mut Chart<'c, DB>,
+    frame: &Frame<'_>,
+    panel: &Panel<'_>,
+    (y0, y1): (f64, f64),
+) -> DrawResult<DB> {
+    let unit = frame.unit.seconds;
+    for band in &panel.bands {
+        let fill = band.color.mix(0.18).filled();
+        let rects = band
+            .spans
+            .iter()
+            .filter(|(a, b)| *b >= frame.x0_s && *a <= frame.x1_s)
+            .map(|&(a, b)| {
+                let (a, b) = (a.max(frame.x0_s) / unit, b.min(frame.x1_s) / unit);
+                Rectangle::new([(a, y0), (b, y1)], fill)
+            });
+        let r = frame.px(6.0);
+        chart
+            .draw_series(rects)?
+            .label(band.label)
+            .legend(move |(x, y)| Rectangle::new([(x - r, y - r), (x + r, y + r)], fill));
+    }
+    Ok(())
+}
+
 fn draw_markers<'c, DB: DrawingBackend + 'c>(
     chart: &mut Chart<'c, DB>,
     frame: &Frame<'_>,
