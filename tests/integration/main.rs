@@ -2,6 +2,7 @@
 
 mod cli;
 mod common;
+mod docs;
 mod golden;
 mod invariants;
 mod limits;
