@@ -49,7 +49,7 @@ fn prose(text: &str) -> String {
 }
 
 /// The fenced blocks of one language, in page order.
-fn blocks<'a>(text: &'a str, lang: &str) -> Vec<String> {
+fn blocks(text: &str, lang: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut current: Option<String> = None;
     for line in text.lines() {
