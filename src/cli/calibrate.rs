@@ -9,6 +9,7 @@ use std::time::Instant;
 use anyhow::Context;
 use clap::Args;
 
+use crate::calibrate::chart::{self, FitPanel};
 use crate::calibrate::fit::{self, DEFAULT_POINTS, Problem, Target, Weights};
 use crate::calibrate::observed::{self, Metric};
 use crate::executor::{Detail, Executor, simulate};
@@ -55,6 +56,9 @@ pub struct CalibrateArgs {
     /// Do not print progress or the result line.
     #[arg(long, short)]
     pub quiet: bool,
+    /// Skip `fit.png` and `fit.svg`.
+    #[arg(long)]
+    pub no_charts: bool,
 }
 
 /// Runs `esmsim calibrate`.
@@ -157,8 +161,10 @@ pub fn command(args: &CalibrateArgs) -> anyhow::Result<()> {
         "wall_time_s": wall,
     });
     let mut csv = String::from("time,t_s,metric,observed,simulated\n");
+    let mut panels = Vec::new();
     let interval = calibrated.sample_interval.as_secs_f64();
     for s in &observed.series {
+        let mut points = Vec::new();
         for &(t, obs) in &s.points {
             let from = (t - start) as f64;
             let sim = (s.metric != Metric::Duration)
@@ -171,13 +177,20 @@ pub fn command(args: &CalibrateArgs) -> anyhow::Result<()> {
                         interval,
                     )
                 })
-                .flatten()
-                .map_or_else(String::new, |v| v.to_string());
+                .flatten();
+            points.push((from, obs, sim));
             csv.push_str(&format!(
-                "{},{from},{},{obs},{sim}\n",
+                "{},{from},{},{obs},{}\n",
                 observed::format_timestamp(t),
-                s.metric.name()
+                s.metric.name(),
+                sim.map_or_else(String::new, |v| v.to_string())
             ));
+        }
+        if s.metric != Metric::Duration {
+            panels.push(FitPanel {
+                title: format!("{} ({})", s.metric.name(), s.metric.statistic()),
+                points,
+            });
         }
     }
     let out_dir = args
@@ -198,6 +211,13 @@ pub fn command(args: &CalibrateArgs) -> anyhow::Result<()> {
             bytes: csv.into_bytes(),
         },
     ];
+    let outputs = if args.no_charts {
+        outputs
+    } else {
+        let charts = chart::render(&scenario.name, &panels)
+            .map_err(|m| anyhow::anyhow!("drawing fit.png: {m}"))?;
+        outputs.into_iter().chain(charts).collect()
+    };
     crate::output::write::write_all(&out_dir, &outputs)
         .with_context(|| format!("writing the calibration of '{}'", scenario.name))?;
     if !args.quiet {
