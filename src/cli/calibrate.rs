@@ -24,8 +24,10 @@ pub struct CalibrateArgs {
     /// The JSON `aws cloudwatch get-metric-data` printed (repeatable).
     #[arg(long, required = true, value_name = "FILE")]
     pub observed: Vec<PathBuf>,
-    /// A field to fit: `PATH=lo..hi` (e.g. `esm.scaler.actuation_delay=30s..180s`) or
-    /// `PATH=a|b|c` (e.g. `esm.scaler.scale_out.step=double|{add: 2}`) (repeatable).
+    /// A field to fit: `PATH=lo..hi` (e.g. `esm.scaler.actuation_delay=30s..180s`),
+    /// `PATH=a|b|c` (e.g. `esm.scaler.scale_out.step=double|{add: 2}`), or a bare `PATH`
+    /// of the scaler for its default range; repeatable, and bare paths may be
+    /// comma-separated (`--fit esm.scaler.actuation_delay,esm.scaler.scale_out.step`).
     #[arg(long, required = true, value_name = "SPEC")]
     pub fit: Vec<String>,
     /// Override a field before fitting (repeatable).
@@ -88,6 +90,14 @@ pub fn command(args: &CalibrateArgs) -> anyhow::Result<()> {
     let params = args
         .fit
         .iter()
+        .flat_map(|s| {
+            // Only bare paths are comma-separated: a value may hold commas.
+            if s.contains('=') {
+                vec![s.as_str()]
+            } else {
+                s.split(',').map(str::trim).collect()
+            }
+        })
         .map(|s| fit::parse_param(s, args.points))
         .collect::<Result<Vec<_>, _>>()?;
     let seeds: Vec<u64> = (0..args.seeds.max(1)).map(|i| scenario.seed + i).collect();
