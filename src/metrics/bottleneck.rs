@@ -215,7 +215,10 @@ pub fn report(rows: &[SampleRow], start: SimTime) -> BottleneckReport {
         previous = row.time;
         let load = &row.load;
         if let Some(b) = row.bottleneck {
-            r.bound_s.0[Bottleneck::ALL.iter().position(|&x| x == b).expect("listed")] += width;
+            r.bound_s.0[Bottleneck::ALL
+                .iter()
+                .position(|&x| x == b)
+                .expect("listed")] += width;
         }
         if let Some(s) = load.busiest_poller_bandwidth_share {
             span += width;

@@ -11,8 +11,8 @@ pub mod latency;
 pub mod summary;
 
 use crate::engine::time::SimTime;
-use crate::metrics::latency::{LatencyStats, RunGroups};
 use crate::metrics::bottleneck::Bottleneck;
+use crate::metrics::latency::{LatencyStats, RunGroups};
 use crate::model::cost::{Billing, CostBreakdown};
 use crate::model::esm::Load;
 use crate::model::function::Outcome;

@@ -388,6 +388,10 @@ fn evaluation_phase_zero_evaluates_at_whole_minutes_and_random_phases_differ_by_
     assert_ne!(one[0], two[0]);
     for times in [&one, &two] {
         assert!(times[0] < minutes[0], "{times:?}");
-        assert!(times.windows(2).all(|w| w[1] - w[0] == SimDuration::from_secs(60)));
+        assert!(
+            times
+                .windows(2)
+                .all(|w| w[1] - w[0] == SimDuration::from_secs(60))
+        );
     }
 }

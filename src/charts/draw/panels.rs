@@ -6,9 +6,9 @@ use std::borrow::Cow;
 use super::{
     Band, Dash, Frame, HLine, Kind, Markers, Panel, Series, Shape, Stroke, YFormat, stroke,
 };
-use crate::metrics::bottleneck::Bottleneck;
 use crate::charts::format;
 use crate::charts::palette::{BLUE, GREEN, INK, ORANGE, PURPLE, VERMILLION};
+use crate::metrics::bottleneck::Bottleneck;
 use crate::model::scaler::Action;
 use crate::output::columns::timeseries;
 

@@ -13,9 +13,9 @@ mod bandwidth;
 mod batch;
 mod dispatcher;
 mod fill;
-mod utilisation;
 #[cfg(test)]
 mod tests;
+mod utilisation;
 
 pub use assign::{Processor, assign, shape};
 pub use bandwidth::Bandwidth;

@@ -122,7 +122,8 @@ impl Utilisation {
         }
         self.pollers = pollers;
         self.poller_bytes.clear();
-        self.poller_bytes.resize(pollers as usize, (self.interval, 0));
+        self.poller_bytes
+            .resize(pollers as usize, (self.interval, 0));
         self.processors.clear();
         self.processors
             .extend(processors.iter().map(|p| ProcessorLoad {

@@ -611,7 +611,10 @@ mod tests {
         assert!(phases.iter().all(|p| *p < c.evaluation_interval));
         assert_ne!(phases[0], phases[1]);
         assert_ne!(phases[1], phases[2]);
-        assert_eq!(AwsLikeScaler::new(c.clone(), 100, FIVE, 2).phase(), phases[1]);
+        assert_eq!(
+            AwsLikeScaler::new(c.clone(), 100, FIVE, 2).phase(),
+            phases[1]
+        );
         let s = AwsLikeScaler::new(c, 100, FIVE, 1);
         assert_eq!(s.first_evaluation(start), Some(start + phases[0]));
     }

@@ -417,7 +417,10 @@ pub const BOTTLENECK: Column<SampleRow> = Column {
     optional: true,
     decimals: None,
     doc: "The constraint that bound during the interval: `concurrency_limit`, `scaler`, `poller_bandwidth`, `processors` or `function_duration` (rule in docs/outputs.md); empty when none did.",
-    value: |r| r.bottleneck.map_or(Value::Missing, |b| Value::Text(b.as_str())),
+    value: |r| {
+        r.bottleneck
+            .map_or(Value::Missing, |b| Value::Text(b.as_str()))
+    },
 };
 
 /// The `gb_s` column.

@@ -126,7 +126,9 @@ pub(crate) fn resolve(
         Some(RawPhase::Offset(d)) => Err(cx.invalid(
             path,
             format!("`{d}`"),
-            format!("a duration from `0` to under the evaluation interval (`{interval}`), or `{RANDOM}`"),
+            format!(
+                "a duration from `0` to under the evaluation interval (`{interval}`), or `{RANDOM}`"
+            ),
         )),
     }
 }
