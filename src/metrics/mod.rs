@@ -7,6 +7,7 @@
 
 pub mod events;
 pub mod latency;
+pub mod slo;
 pub mod summary;
 
 use crate::engine::time::SimTime;

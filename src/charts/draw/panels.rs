@@ -7,6 +7,7 @@ use super::{Dash, Frame, HLine, Kind, Markers, Panel, Series, Shape, Stroke, YFo
 use crate::charts::format;
 use crate::charts::palette::{BLUE, GREEN, INK, ORANGE, PURPLE, VERMILLION};
 use crate::model::scaler::Action;
+use plotters::style::RGBColor;
 use crate::output::columns::timeseries;
 
 fn series<'a>(label: &str, ys: &'a [f64], stroke: Stroke) -> Series<'a> {
@@ -71,15 +72,17 @@ pub(super) fn lag<'a>(frame: &Frame<'a>) -> Panel<'a> {
             ),
         ],
         markers: vec![],
-        hlines: vec![],
+        hlines: limit_lines(frame, "max_lag", |v| format!("{} records", format::count(v))),
     }
 }
 
 /// Age of the oldest uncommitted record, with the SLO line.
 pub(super) fn age<'a>(frame: &Frame<'a>) -> Panel<'a> {
     let s = &frame.input.series;
-    let slo = frame.input.slo_max_age_s;
-    let max = visible_max(frame, &s.oldest_record_age_s).max(slo.unwrap_or(0.0));
+    let limits = limit_lines(frame, "max_age", format::duration);
+    let max = limits
+        .iter()
+        .fold(visible_max(frame, &s.oldest_record_age_s), |m, l| m.max(l.y));
     let unit = format::duration_unit(max);
     Panel {
         caption: "Age of the oldest uncommitted record".into(),
@@ -91,15 +94,30 @@ pub(super) fn age<'a>(frame: &Frame<'a>) -> Panel<'a> {
             stroke(GREEN, 2, Dash::Solid),
         )],
         markers: vec![],
-        hlines: slo
-            .map(|y| HLine {
-                label: format!("SLO max age {}", format::duration(y)),
-                y,
-                stroke: stroke(VERMILLION, 2, Dash::Dashed),
-            })
-            .into_iter()
-            .collect(),
+        hlines: limits,
     }
+}
+
+/// The limit lines of the objectives of `kind`, each labelled with its name, limit and
+/// window, shaded over its window when it has one.
+fn limit_lines(frame: &Frame<'_>, kind: &str, show: fn(f64) -> String) -> Vec<HLine> {
+    const COLORS: [RGBColor; 3] = [VERMILLION, PURPLE, INK];
+    frame
+        .input
+        .objectives
+        .iter()
+        .filter(|o| o.kind == kind)
+        .enumerate()
+        .map(|(i, o)| HLine {
+            label: match &o.during {
+                Some(w) => format!("SLO {} {} ({w})", o.name, show(o.limit)),
+                None => format!("SLO {} {}", o.name, show(o.limit)),
+            },
+            y: o.limit,
+            stroke: stroke(COLORS[i % COLORS.len()], 2, Dash::Dashed),
+            spans: o.spans.clone(),
+        })
+        .collect()
 }
 
 /// Pollers, processors and mean concurrency, with the scaler's decisions marked.

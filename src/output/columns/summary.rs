@@ -203,7 +203,7 @@ pub const TIME_OVER_SLO_S: Column<Summary> = Column {
     kind: Kind::Interval,
     optional: true,
     decimals: None,
-    doc: "Time during which the oldest record was older than `slo.max_age`.",
+    doc: "Time during which at least one `max_age` or `max_lag` objective was over its limit (within its window).",
     value: |s| s.time_over_slo_s.into(),
 };
 
@@ -623,7 +623,7 @@ pub const SWEEP_METRICS: [&Column<Summary>; 27] = [
 /// `summary.json` is the fields of [`SUMMARY`], in order.
 impl Serialize for Summary {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(Some(SUMMARY.len() + 1))?;
+        let mut map = serializer.serialize_map(Some(SUMMARY.len() + 2))?;
         for column in SUMMARY {
             match column.of(self) {
                 Value::Int(v) => map.serialize_entry(column.name, &v)?,
@@ -633,6 +633,7 @@ impl Serialize for Summary {
             }
         }
         map.serialize_entry("events", &self.events)?;
+        map.serialize_entry("slo", &self.slo)?;
         map.end()
     }
 }
