@@ -517,7 +517,6 @@ fn parse_objectives(summary_json: &[u8], manifest_json: &[u8]) -> Option<Vec<Cha
         .map(SimTime::from_secs_f64);
     let windows = scenario
         .and_then(|s| s.get("slo"))
-        .and_then(|s| s.get("objectives"))
         .and_then(Value::as_array);
     let window_of = |i: usize| -> Option<DailyWindow> {
         let w = windows?.get(i)?.get("during")?;

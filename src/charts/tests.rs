@@ -256,7 +256,7 @@ fn overview_svg_structure_snapshot() {
         "produced",
         "committed",
         "max partition lag",
-        "SLO max age 1 min",
+        "SLO max_age 1 min",
         "scale-out decided",
         "change takes effect",
         "p99",

@@ -21,31 +21,29 @@ use super::units::DurationValue;
 use crate::engine::time::SimDuration;
 
 /// Service-level objectives, in the order written; each is reported in the summary.
-#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+/// Serialises as its raw list form (the manifest's scenario reads back as a scenario).
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Slo {
     /// The objectives (empty without `slo:`).
     pub objectives: Vec<Objective>,
 }
 
 /// One objective.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct Objective {
     /// The name it is reported under: `name` if given, else its kind (`max_age`,
     /// `max_lag`) or `drain-<event>`. Unique within the scenario.
     pub name: String,
     /// Whether `name` was written (so `explain` writes it back only then).
-    #[serde(skip)]
     pub named: bool,
     /// What is limited.
     pub target: Target,
     /// The daily window it applies in (always, when `None`).
-    #[serde(serialize_with = "serialize_window")]
     pub during: Option<DailyWindow>,
 }
 
 /// What an objective limits.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Clone, Debug, PartialEq)]
 pub enum Target {
     /// The age of the oldest uncommitted record stays at or under this.
     MaxAge(SimDuration),
@@ -76,6 +74,12 @@ impl Target {
             Target::MaxAge(d) | Target::Drain { within: d, .. } => d.as_secs_f64(),
             Target::MaxLag(n) => *n as f64,
         }
+    }
+}
+
+impl Serialize for Slo {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        to_raw(self).serialize(s)
     }
 }
 
@@ -114,13 +118,6 @@ fn window_text(w: &DailyWindow) -> RawWindow {
         to: w.to.to_string(),
         days,
     }
-}
-
-fn serialize_window<S: serde::Serializer>(
-    w: &Option<DailyWindow>,
-    s: S,
-) -> std::result::Result<S::Ok, S::Error> {
-    w.as_ref().map(window_text).serialize(s)
 }
 
 /// `slo:`: a list of objectives, or one objective written as a map.

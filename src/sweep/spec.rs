@@ -657,7 +657,7 @@ mod tests {
             ),
             ("grid: {topic.partitions: [{x: 1}]}", "quoted string"),
             ("grids: {}", "unknown field"),
-            ("slo: {max_age: soon}", "`slo.max_age` is soon"),
+            ("slo: {max_age: soon}", "`soon` is not a duration"),
         ];
         for (extra, expected) in cases {
             let err = spec(&format!("name: s\nbase: base.yaml\n{extra}\n")).unwrap_err();
