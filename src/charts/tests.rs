@@ -158,7 +158,10 @@ fn parses_by_header_name_tolerating_extra_columns_and_empty_cells() {
     let input = synthetic_input(600, 1.0);
     assert_eq!(input.scenario_name, "burst-test");
     assert_eq!(input.seed, Some(42));
-    assert_eq!(input.objectives.iter().map(|o| o.limit).collect::<Vec<_>>(), [60.0]);
+    assert_eq!(
+        input.objectives.iter().map(|o| o.limit).collect::<Vec<_>>(),
+        [60.0]
+    );
     assert_eq!(input.series.len(), 600);
     assert!(
         input.series.latency_p99_s.iter().any(|v| v.is_nan()),

@@ -3,12 +3,12 @@
 use crate::engine::time::{SimDuration, SimTime};
 use crate::metrics::events::{EventSummary, analyse};
 use crate::metrics::slo::{ObjectiveResult, evaluate};
-use crate::scenario::clock::Clock;
-use crate::scenario::slo::Slo;
 use crate::metrics::{RunTotals, SampleRow, ScalingRecord};
 use crate::model::log::Skip;
+use crate::scenario::clock::Clock;
 use crate::scenario::esm::provisioned::Mode;
 use crate::scenario::producer::events::NamedEvent;
+use crate::scenario::slo::Slo;
 
 /// End-of-run summary (`summary.json`, written field by field as listed in
 /// [`crate::output::columns::summary`]). Times are seconds since the start of the run;

@@ -259,17 +259,16 @@ fn objective(
     cx: &Context<'_>,
     sx: &SloContext<'_>,
 ) -> Result<Objective> {
-    const ONE_OF: &str = "exactly one of `max_age` (a duration), `max_lag` (records) or `drain: {event, within}`";
+    const ONE_OF: &str =
+        "exactly one of `max_age` (a duration), `max_lag` (records) or `drain: {event, within}`";
     let target = match (&raw.max_age, raw.max_lag, &raw.drain) {
-        (Some(d), None, None) => Target::MaxAge(cx.check_duration(
-            &path.key("max_age"),
-            d,
-            SimDuration(1),
-            MAX_RUN,
-        )?),
-        (None, Some(n), None) => {
-            Target::MaxLag(cx.int(&path.key("max_lag"), Some(n), 0, 0, i64::MAX)?.unsigned_abs())
+        (Some(d), None, None) => {
+            Target::MaxAge(cx.check_duration(&path.key("max_age"), d, SimDuration(1), MAX_RUN)?)
         }
+        (None, Some(n), None) => Target::MaxLag(
+            cx.int(&path.key("max_lag"), Some(n), 0, 0, i64::MAX)?
+                .unsigned_abs(),
+        ),
         (None, None, Some(d)) => {
             let p = path.key("drain");
             if !sx.events.contains(&d.event) {
@@ -492,9 +491,17 @@ mod tests {
                 "{max_age: 2m, during: {from: \"09:00\", to: \"18:00\"}}",
                 &["`slo.during`", "start_at"],
             ),
-            (true, "[{max_age: 2m, max_lag: 5}]", &["`slo[0]`", "max_age and max_lag together"]),
+            (
+                true,
+                "[{max_age: 2m, max_lag: 5}]",
+                &["`slo[0]`", "max_age and max_lag together"],
+            ),
             (true, "[{name: x}]", &["`slo[0]`", "no limit"]),
-            (true, "[{max_age: 1m}, {max_age: 2m}]", &["`slo[1].name`", "`max_age`"]),
+            (
+                true,
+                "[{max_age: 1m}, {max_age: 2m}]",
+                &["`slo[1].name`", "`max_age`"],
+            ),
             (
                 true,
                 "[{max_lag: 5, during: {from: \"9:00\", to: \"18:00\"}}]",

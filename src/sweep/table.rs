@@ -201,7 +201,10 @@ pub fn sweep_csv(plan: &Plan, records: &[RunRecord]) -> Vec<u8> {
     header.push("scenario_hash".into());
     header.extend(METRICS.iter().map(|m| m.to_string()));
     for o in &plan.objectives {
-        header.extend([format!("slo_{}_met", o.name), format!("slo_{}_worst", o.name)]);
+        header.extend([
+            format!("slo_{}_met", o.name),
+            format!("slo_{}_worst", o.name),
+        ]);
     }
     header.extend(["meets_slo".into(), "error".into()]);
     let mut csv = CsvWriter::new(&header);
@@ -389,7 +392,10 @@ mod tests {
         // The interval of variant 0's age is clamped at 0 (the raw one starts at
         // -46.4 s); worst and best are the largest and smallest ages.
         let age = &stats[0].stats[1];
-        assert_eq!((age.low, age.min, age.max), (Some(0.0), Some(67.0), Some(170.0)));
+        assert_eq!(
+            (age.low, age.min, age.max),
+            (Some(0.0), Some(67.0), Some(170.0))
+        );
         let age = &stats[1].stats[1];
         // s = 1, s/sqrt(3) = 0.57735, t_2 = 4.303: 2 ± 2.484338, cut at 0.
         assert_eq!(age.low, Some(0.0));

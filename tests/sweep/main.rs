@@ -133,13 +133,18 @@ fn outputs_are_identical_for_one_and_two_threads() {
     assert_eq!(column(&best, "variant")[..2], ["7", "6"]);
     assert_eq!(
         column(&best, "meets_slo"),
-        ["true", "true", "false", "false", "false", "false", "false", "false"]
+        [
+            "true", "true", "false", "false", "false", "false", "false", "false"
+        ]
     );
     let costs: Vec<f64> = column(&best, "cost_usd_mean")
         .iter()
         .map(|c| c.parse().unwrap())
         .collect();
-    assert!(costs[..2].is_sorted() && costs[2..].is_sorted(), "{costs:?}");
+    assert!(
+        costs[..2].is_sorted() && costs[2..].is_sorted(),
+        "{costs:?}"
+    );
     for chart in ["metric-by-parameter", "heatmap", "pareto"] {
         for ext in ["svg", "png"] {
             assert!(
@@ -380,12 +385,18 @@ fn objectives_get_their_own_columns_and_meets_slo_needs_every_replication() {
             shares(&format!("{m}_best")),
         );
         for v in 0..4 {
-            assert!(low[v] >= 0.0 && worst[v] >= mean[v] && mean[v] >= best[v], "{m} {v}");
+            assert!(
+                low[v] >= 0.0 && worst[v] >= mean[v] && mean[v] >= best[v],
+                "{m} {v}"
+            );
         }
     }
     let runs = csv(&out, "sweep.csv");
     let run_meets = column(&runs, "meets_slo");
-    let (age_met, lag_met) = (column(&runs, "slo_age_met"), column(&runs, "slo_max_lag_met"));
+    let (age_met, lag_met) = (
+        column(&runs, "slo_age_met"),
+        column(&runs, "slo_max_lag_met"),
+    );
     for r in 0..runs.len() - 1 {
         let both = age_met[r] == "true" && lag_met[r] == "true";
         assert_eq!(run_meets[r], both.to_string());
@@ -405,8 +416,13 @@ fn objectives_get_their_own_columns_and_meets_slo_needs_every_replication() {
         ),
     )
     .unwrap();
-    let e = esmsim::sweep::SweepSpec::load(&file).unwrap_err().to_string();
-    assert!(e.contains("charts.reference") && e.contains("topic.partitions=3"), "{e}");
+    let e = esmsim::sweep::SweepSpec::load(&file)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("charts.reference") && e.contains("topic.partitions=3"),
+        "{e}"
+    );
 }
 
 #[test]

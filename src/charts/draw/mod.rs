@@ -282,7 +282,10 @@ fn draw_header<DB: DrawingBackend>(
         .input
         .objectives
         .iter()
-        .filter_map(|o| o.met.map(|m| format!("{} {}", o.name, if m { "met" } else { "missed" })))
+        .filter_map(|o| {
+            o.met
+                .map(|m| format!("{} {}", o.name, if m { "met" } else { "missed" }))
+        })
         .collect();
     if !met.is_empty() {
         line.push_str(&format!("  ·  SLO: {}", met.join(", ")));

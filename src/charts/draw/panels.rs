@@ -7,8 +7,8 @@ use super::{Dash, Frame, HLine, Kind, Markers, Panel, Series, Shape, Stroke, YFo
 use crate::charts::format;
 use crate::charts::palette::{BLUE, GREEN, INK, ORANGE, PURPLE, VERMILLION};
 use crate::model::scaler::Action;
-use plotters::style::RGBColor;
 use crate::output::columns::timeseries;
+use plotters::style::RGBColor;
 
 fn series<'a>(label: &str, ys: &'a [f64], stroke: Stroke) -> Series<'a> {
     Series {
@@ -72,7 +72,9 @@ pub(super) fn lag<'a>(frame: &Frame<'a>) -> Panel<'a> {
             ),
         ],
         markers: vec![],
-        hlines: limit_lines(frame, "max_lag", |v| format!("{} records", format::count(v))),
+        hlines: limit_lines(frame, "max_lag", |v| {
+            format!("{} records", format::count(v))
+        }),
     }
 }
 
@@ -82,7 +84,9 @@ pub(super) fn age<'a>(frame: &Frame<'a>) -> Panel<'a> {
     let limits = limit_lines(frame, "max_age", format::duration);
     let max = limits
         .iter()
-        .fold(visible_max(frame, &s.oldest_record_age_s), |m, l| m.max(l.y));
+        .fold(visible_max(frame, &s.oldest_record_age_s), |m, l| {
+            m.max(l.y)
+        });
     let unit = format::duration_unit(max);
     Panel {
         caption: "Age of the oldest uncommitted record".into(),
