@@ -143,6 +143,24 @@ pub struct SummaryNumbers {
     pub invocations: Option<f64>,
 }
 
+/// One objective as the overview marks it.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ChartObjective {
+    /// Its name.
+    pub name: String,
+    /// `max_age`, `max_lag` or `drain`.
+    pub kind: String,
+    /// The limit: seconds, or records for `max_lag`.
+    pub limit: f64,
+    /// Its window as written, if any.
+    pub during: Option<String>,
+    /// The spans of the run (seconds) the window covers, when it has one and the
+    /// manifest has the clock to place it.
+    pub spans: Option<Vec<(f64, f64)>>,
+    /// Whether the run met it (`None` when not known).
+    pub met: Option<bool>,
+}
+
 /// Everything the charts need from one run.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct ChartInput {
@@ -150,8 +168,9 @@ pub struct ChartInput {
     pub scenario_name: String,
     /// The run's seed, when the manifest records one.
     pub seed: Option<u64>,
-    /// The SLO on record age, seconds (`scenario.slo.max_age`), if set.
-    pub slo_max_age_s: Option<f64>,
+    /// The objectives of `slo`, from `summary.json` `slo[]` (for runs written before
+    /// it: the manifest's `scenario.slo.max_age`).
+    pub objectives: Vec<ChartObjective>,
     /// The sampled time series.
     pub series: TimeSeries,
     /// The scaler's evaluations, in time order.
@@ -211,10 +230,22 @@ impl ChartInput {
         let scaling = parse_scaling(scaling_csv)?;
         let (scenario_name, seed, slo_max_age_s) = parse_manifest(manifest_json)?;
         let summary = parse_summary(summary_json)?;
+        let objectives = match parse_objectives(summary_json, manifest_json) {
+            Some(list) => list,
+            None => slo_max_age_s
+                .map(|limit| ChartObjective {
+                    name: "max_age".into(),
+                    kind: "max_age".into(),
+                    limit,
+                    ..ChartObjective::default()
+                })
+                .into_iter()
+                .collect(),
+        };
         Ok(Self {
             scenario_name,
             seed,
-            slo_max_age_s,
+            objectives,
             series,
             scaling,
             summary,
@@ -476,6 +507,71 @@ fn parse_manifest(bytes: &[u8]) -> Result<(String, Option<u64>, Option<f64>), Ch
         }
     };
     Ok((name, seed, slo))
+}
+
+/// The objectives of `summary.json` `slo[]` (`None` when the file or the key is absent),
+/// their windows placed with the manifest's `scenario.start_at` and `duration_s`.
+fn parse_objectives(summary_json: &[u8], manifest_json: &[u8]) -> Option<Vec<ChartObjective>> {
+    use crate::engine::time::SimTime;
+    use crate::scenario::clock::{Clock, DailyWindow, Days, TimeOfDay};
+    let summary: Value = serde_json::from_slice(summary_json).ok()?;
+    let list = summary.get("slo")?.as_array()?;
+    let manifest: Value = serde_json::from_slice(manifest_json).unwrap_or(Value::Null);
+    let scenario = manifest.get("scenario");
+    let clock = scenario
+        .and_then(|s| s.get("start_at"))
+        .and_then(Value::as_str)
+        .and_then(Clock::parse);
+    let end = summary
+        .get("duration_s")
+        .and_then(Value::as_f64)
+        .filter(|d| d.is_finite() && *d >= 0.0)
+        .map(SimTime::from_secs_f64);
+    let windows = scenario
+        .and_then(|s| s.get("slo"))
+        .and_then(Value::as_array);
+    let window_of = |i: usize| -> Option<DailyWindow> {
+        let w = windows?.get(i)?.get("during")?;
+        let text = |k: &str| w.get(k).and_then(Value::as_str);
+        let days = match w.get("days") {
+            None | Some(Value::Null) => Some(Days::ALL),
+            Some(Value::String(d)) => Days::parse(d),
+            Some(Value::Array(l)) => Days::parse_list(l.iter().filter_map(Value::as_str)),
+            Some(_) => None,
+        }?;
+        Some(DailyWindow {
+            from: TimeOfDay::parse(text("from")?)?,
+            to: TimeOfDay::parse(text("to")?)?,
+            days,
+        })
+    };
+    Some(
+        list.iter()
+            .enumerate()
+            .map(|(i, o)| {
+                let text = |k: &str| o.get(k).and_then(Value::as_str).map(str::to_string);
+                let during = text("during");
+                let spans = during.as_ref().and_then(|_| {
+                    let spans = clock?.spans(&window_of(i)?, end?);
+                    Some(
+                        spans
+                            .iter()
+                            .map(|(a, b)| (a.as_secs_f64(), b.as_secs_f64()))
+                            .collect(),
+                    )
+                });
+                ChartObjective {
+                    name: text("name").unwrap_or_default(),
+                    kind: text("kind").unwrap_or_default(),
+                    limit: o.get("limit").and_then(Value::as_f64).unwrap_or(f64::NAN),
+                    during,
+                    spans,
+                    met: o.get("met").and_then(Value::as_bool),
+                }
+            })
+            .filter(|o| o.limit.is_finite())
+            .collect(),
+    )
 }
 
 fn parse_summary(bytes: &[u8]) -> Result<SummaryNumbers, ChartError> {

@@ -158,7 +158,10 @@ fn parses_by_header_name_tolerating_extra_columns_and_empty_cells() {
     let input = synthetic_input(600, 1.0);
     assert_eq!(input.scenario_name, "burst-test");
     assert_eq!(input.seed, Some(42));
-    assert_eq!(input.slo_max_age_s, Some(60.0));
+    assert_eq!(
+        input.objectives.iter().map(|o| o.limit).collect::<Vec<_>>(),
+        [60.0]
+    );
     assert_eq!(input.series.len(), 600);
     assert!(
         input.series.latency_p99_s.iter().any(|v| v.is_nan()),
@@ -211,7 +214,7 @@ fn the_fixture_is_what_a_run_of_its_scenario_writes() {
 fn loads_the_fixture_directory() {
     let input = ChartInput::from_files(&fixture_dir()).unwrap();
     assert_eq!(input.scenario_name, "fixture-small");
-    assert_eq!(input.slo_max_age_s, None);
+    assert!(input.objectives.is_empty());
     assert_eq!(input.series.len(), 40);
     assert!(input.scaling.iter().any(|d| d.action == Action::ScaleOut));
     let files = render(&input, &ChartOptions::default()).unwrap();
@@ -256,7 +259,7 @@ fn overview_svg_structure_snapshot() {
         "produced",
         "committed",
         "max partition lag",
-        "SLO max age 1 min",
+        "SLO max_age 1 min",
         "scale-out decided",
         "change takes effect",
         "p99",

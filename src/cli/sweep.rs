@@ -38,6 +38,11 @@ pub struct SweepArgs {
     /// Skip the comparison charts.
     #[arg(long)]
     pub no_charts: bool,
+    /// Rank `best.csv` by this sweep metric (lowest mean first) instead of `cost_usd`;
+    /// the variants meeting every objective still come first. Not with `--emit` (the
+    /// emitted shards and merge rank by cost).
+    #[arg(long, value_name = "METRIC", conflicts_with = "emit")]
+    pub rank_by: Option<String>,
     /// Print neither progress nor the result line.
     #[arg(long, short)]
     pub quiet: bool,
@@ -69,7 +74,10 @@ pub struct SweepArgs {
 /// sweep file's path.
 pub fn command(args: &SweepArgs) -> anyhow::Result<()> {
     let context = || format!("sweep {}", args.file.display());
-    let spec = SweepSpec::load(&args.file).with_context(context)?;
+    let mut spec = SweepSpec::load(&args.file).with_context(context)?;
+    if let Some(metric) = &args.rank_by {
+        spec.set_rank_by(metric).with_context(context)?;
+    }
     if let Some(kind) = args.emit {
         return emit_jobs(args, kind, &spec.plan.name).with_context(context);
     }
@@ -102,11 +110,21 @@ pub fn command(args: &SweepArgs) -> anyhow::Result<()> {
             report.executed as f64 / report.wall_s.max(1e-9),
             report.out_dir.display()
         );
-        match (&report.best, report.slo_max_age_s) {
-            (Some(best), Some(_)) => println!("cheapest variant meeting the SLO: {best}"),
-            (Some(best), None) => println!("cheapest variant: {best}"),
-            (None, Some(slo)) => println!("no variant meets the SLO (max age {slo} s)"),
-            (None, None) => println!("no variant ran without errors"),
+        let first = if report.rank_by == "cost_usd" {
+            "cheapest variant".to_string()
+        } else {
+            format!("lowest {} variant", report.rank_by)
+        };
+        let names = report.objectives.join(", ");
+        match (&report.best, report.objectives.is_empty()) {
+            (Some(best), false) => {
+                println!("{first} meeting every objective ({names}) in every replication: {best}");
+            }
+            (Some(best), true) => println!("{first}: {best}"),
+            (None, false) => {
+                println!("no variant meets every objective ({names}) in every replication");
+            }
+            (None, true) => println!("no variant ran without errors"),
         }
     }
     Ok(())

@@ -8,6 +8,7 @@
 pub mod bottleneck;
 pub mod events;
 pub mod latency;
+pub mod slo;
 pub mod summary;
 
 use crate::engine::time::SimTime;

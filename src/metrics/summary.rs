@@ -3,10 +3,13 @@
 use crate::engine::time::{SimDuration, SimTime};
 use crate::metrics::bottleneck::{BottleneckReport, report};
 use crate::metrics::events::{EventSummary, analyse};
+use crate::metrics::slo::{ObjectiveResult, evaluate};
 use crate::metrics::{RunTotals, SampleRow, ScalingRecord};
 use crate::model::log::Skip;
+use crate::scenario::clock::Clock;
 use crate::scenario::esm::provisioned::Mode;
 use crate::scenario::producer::events::NamedEvent;
+use crate::scenario::slo::Slo;
 
 /// End-of-run summary (`summary.json`, written field by field as listed in
 /// [`crate::output::columns::summary`]). Times are seconds since the start of the run;
@@ -47,8 +50,8 @@ pub struct Summary {
     pub latency_p999_s: Option<f64>,
     /// Largest end-to-end latency.
     pub latency_max_s: Option<f64>,
-    /// Time during which the oldest record was older than `slo.max_age`; `null` without
-    /// an SLO.
+    /// Time during which at least one `max_age` or `max_lag` objective was over its
+    /// limit (within its window); `null` without such an objective.
     pub time_over_slo_s: Option<f64>,
     /// Invocations started.
     pub invocations: u64,
@@ -116,6 +119,8 @@ pub struct Summary {
     pub events: Vec<EventSummary>,
     /// What bound the run, and the numbers behind it (see [`crate::metrics::bottleneck`]).
     pub bottleneck: BottleneckReport,
+    /// The verdict on each objective of `slo`, in order.
+    pub slo: Vec<ObjectiveResult>,
 }
 
 /// Inputs of the summary that are not in the rows.
@@ -130,8 +135,10 @@ pub struct SummaryContext<'a> {
     pub mode: Mode,
     /// The scenario's named events.
     pub named_events: &'a [NamedEvent],
-    /// Age SLO, if set.
-    pub slo_max_age: Option<SimDuration>,
+    /// The objectives.
+    pub slo: &'a Slo,
+    /// The wall clock, for objective windows.
+    pub clock: Option<&'a Clock>,
     /// Events processed.
     pub events: u64,
 }
@@ -152,17 +159,12 @@ impl Summary {
         };
         let peak_lag = first_max(&|r| r.lag as f64);
         let peak_age = first_max(&|r| r.oldest_age_s);
-        let time_over_slo_s = ctx.slo_max_age.map(|max_age| {
-            let mut previous = SimTime::ZERO;
-            let mut over = 0.0;
-            for r in rows {
-                if r.oldest_age_s > max_age.as_secs_f64() {
-                    over += (r.time - previous).as_secs_f64();
-                }
-                previous = r.time;
-            }
-            over
-        });
+        let events = analyse(ctx.named_events, rows);
+        let (slo, time_over_slo_s) = if ctx.slo.is_empty() {
+            (Vec::new(), None)
+        } else {
+            evaluate(ctx.slo, ctx.clock, ctx.duration, rows, &events)
+        };
         let last = rows.last();
         Summary {
             scenario: ctx.scenario.to_string(),
@@ -225,14 +227,15 @@ impl Summary {
             cost_provisioned_concurrency_usd: totals.cost.provisioned_concurrency_usd,
             cost_usd: totals.cost.total_usd,
             events_processed: ctx.events,
-            events: analyse(ctx.named_events, rows),
+            events,
             bottleneck: report(rows, SimTime::ZERO),
+            slo,
         }
     }
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::metrics::latency::LatencyStats;
     use crate::model::cost::CostBreakdown;
@@ -244,7 +247,7 @@ mod tests {
 
     /// A row at `t` seconds with the given total lag and oldest-record age; the other
     /// fields are neutral.
-    fn row(t: u64, lag: u64, age_s: f64) -> SampleRow {
+    pub(crate) fn row(t: u64, lag: u64, age_s: f64) -> SampleRow {
         SampleRow {
             time: secs(t),
             produced_per_s: 0.0,
@@ -311,7 +314,18 @@ mod tests {
             duration: SimDuration::from_secs(duration_s),
             mode: Mode::OnDemand,
             named_events: &[],
-            slo_max_age: slo_s.map(SimDuration::from_secs),
+            slo: Box::leak(Box::new(Slo {
+                objectives: slo_s
+                    .map(|s| crate::scenario::slo::Objective {
+                        name: "max_age".into(),
+                        named: false,
+                        target: crate::scenario::slo::Target::MaxAge(SimDuration::from_secs(s)),
+                        during: None,
+                    })
+                    .into_iter()
+                    .collect(),
+            })),
+            clock: None,
             events: 0,
         }
     }

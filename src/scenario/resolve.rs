@@ -296,17 +296,27 @@ pub(crate) fn resolve_with(raw: &RawScenario, cx: &Context<'_>) -> Result<Scenar
     )?;
 
     let topic = topic::resolve(raw.topic.as_ref(), cx)?;
+    let producer = producer::resolve(raw.producer.as_ref(), cx)?;
+    let events: Vec<String> = producer
+        .rate
+        .iter()
+        .filter_map(|s| s.event_name().map(str::to_string))
+        .collect();
+    let slo_cx = slo::SloContext {
+        has_clock: start_at.is_some(),
+        events: &events,
+    };
     Ok(Scenario {
         name,
         seed,
         start_at,
         duration,
         sample_interval,
-        producer: producer::resolve(raw.producer.as_ref(), cx)?,
+        producer,
         esm: esm::resolve(raw.esm.as_ref(), cx, topic.partitions)?,
         function: function::resolve(raw.function.as_ref(), cx, topic.partitions)?,
         pricing: pricing::resolve(raw.pricing.as_ref(), cx)?,
-        slo: slo::resolve(raw.slo.as_ref(), cx)?,
+        slo: slo::resolve(raw.slo.as_ref(), cx, &slo_cx)?,
         outputs: outputs::resolve(raw.outputs.as_ref()),
         topic,
     })

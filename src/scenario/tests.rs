@@ -125,7 +125,7 @@ fn minimal_scenario_gets_every_default() {
             cold_start: None,
         },
         pricing: resolve::default_pricing(),
-        slo: Slo { max_age: None },
+        slo: Slo::default(),
         outputs: Outputs {
             partitions_csv: false,
             charts: true,
@@ -175,7 +175,10 @@ fn every_feature_resolves() {
     // 18000 records over 30 min = 10/s, times the scale 0.5.
     assert_eq!(t.points[0], (SimDuration::ZERO, 5.0));
     assert_eq!(t.points[3], (SimDuration::from_secs(5400), 7.5));
-    assert_eq!(s.slo.max_age, Some(SimDuration::from_secs(60)));
+    assert_eq!(
+        s.slo.objectives[0].target,
+        crate::scenario::slo::Target::MaxAge(SimDuration::from_secs(60))
+    );
 }
 
 fn assert_round_trip(s: &Scenario, base_dir: &Path) {

@@ -222,7 +222,8 @@ impl<'a> Simulation<'a> {
             duration: scenario.duration,
             mode: scenario.esm.mode(),
             named_events: &named,
-            slo_max_age: scenario.slo.max_age,
+            slo: &scenario.slo,
+            clock: scenario.start_at.as_ref(),
             events,
         };
         let summary = Summary::compute(&ctx, &rows, &scaling, &totals);

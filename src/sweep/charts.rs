@@ -6,8 +6,9 @@
 //! * `pareto`: mean cost against mean max record age for every variant, with the Pareto
 //!   front and the SLO line marked.
 //!
-//! The first two hold every other parameter at the values of a reference variant: the
-//! cheapest one that meets the SLO (the first of `best.csv`), or variant 0. Text uses the
+//! The first two hold every other parameter at the values of a reference variant: the one
+//! named by `charts.reference`, else the first of `best.csv` meeting every objective
+//! (the cheapest), or variant 0. Text uses the
 //! bundled font of [`crate::charts`], so no system font is needed.
 
 use plotters::coord::Shift;
@@ -18,7 +19,7 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 use super::error::SweepError;
 use super::plan::{Dim, Plan};
 use super::stats::MeanCi;
-use super::table::{METRICS, VariantStats, best, metric_named};
+use super::table::{METRICS, VariantStats, best, metric_named, rank_metric};
 use crate::charts::format::four_significant_digits;
 use crate::charts::image::{self, DrawResult, Drawing, Format, ImageError};
 use crate::charts::palette::{SERIES, heat};
@@ -125,7 +126,11 @@ pub fn render(plan: &Plan, stats: &[VariantStats]) -> Result<Vec<OutputFile>, Sw
             format!("one of {}", METRICS.join(", ")),
         )
     })?;
-    let reference = best(stats).first().map_or(first.variant, |v| v.variant);
+    let reference = plan.charts.reference.unwrap_or_else(|| {
+        best(plan, stats)
+            .first()
+            .map_or(first.variant, |v| v.variant)
+    });
     let data = Data {
         plan,
         stats,
@@ -391,7 +396,12 @@ fn heatmap<DB: DrawingBackend>(
 }
 
 fn pareto<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, data: &Data<'_>) -> DrawResult<DB> {
-    let slo = data.plan.slo_max_age_s;
+    let slo = data
+        .plan
+        .objectives
+        .iter()
+        .find(|o| o.kind == "max_age")
+        .map(|o| o.limit);
     let points: Vec<(&VariantStats, f64, f64)> = data
         .stats
         .iter()
@@ -423,8 +433,8 @@ fn pareto<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, data: &Data<'_>) ->
         .draw()?;
     let meets = |v: &VariantStats| v.meets_slo != Some(false);
     for (ok, color, label) in [
-        (true, SERIES[0], "meets the SLO"),
-        (false, SERIES[7], "misses the SLO"),
+        (true, SERIES[0], "meets every objective"),
+        (false, SERIES[7], "misses an objective"),
     ] {
         let group: Vec<_> = points.iter().filter(|p| meets(p.0) == ok).collect();
         if group.is_empty() {
@@ -436,7 +446,11 @@ fn pareto<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, data: &Data<'_>) ->
                     .iter()
                     .map(|p| Circle::new((p.1, p.2), 4, color.filled())),
             )?
-            .label(if slo.is_some() { label } else { "variant" })
+            .label(if data.plan.objectives.is_empty() {
+                "variant"
+            } else {
+                label
+            })
             .legend(move |(px, py)| Circle::new((px + 10, py), 4, color.filled()));
     }
     // Drawn from the youngest to the oldest age, so the line never doubles back.
@@ -470,13 +484,14 @@ fn pareto<DB: DrawingBackend>(root: &DrawingArea<DB, Shift>, data: &Data<'_>) ->
                 PathElement::new(vec![(px, py), (px + 20, py)], green.stroke_width(2))
             });
     }
-    if let Some(best) = best(data.stats).first()
+    if let Some(best) = best(data.plan, data.stats).first()
         && let (Some(x), Some(y)) = (best.mean(&MAX_RECORD_AGE_S), best.mean(&COST_USD))
     {
-        let what = if slo.is_some() {
-            "cheapest meeting the SLO"
-        } else {
-            "cheapest"
+        let what = match (data.plan.objectives.is_empty(), rank_metric(data.plan).name) {
+            (false, "cost_usd") => "cheapest meeting every objective".to_string(),
+            (true, "cost_usd") => "cheapest".to_string(),
+            (false, m) => format!("lowest {m} meeting every objective"),
+            (true, m) => format!("lowest {m}"),
         };
         let label = format!("{what}: variant {}", best.variant);
         chart.draw_series([EmptyElement::at((x, y))

@@ -15,6 +15,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use super::error::SweepError;
+use super::plan::PlanObjective;
 use crate::metrics::Summary;
 use crate::output::columns::summary::SWEEP_METRICS;
 
@@ -36,6 +37,20 @@ pub struct RunRecord {
     pub error: Option<String>,
     /// The summary metrics of [`SWEEP_METRICS`] by name (`null` where the summary has none).
     pub metrics: BTreeMap<String, Option<f64>>,
+    /// The verdict on each objective, in the scenario's order (none without `slo`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub slo: Vec<ObjectiveRecord>,
+}
+
+/// One objective of one run: whether it was met and the worst value.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ObjectiveRecord {
+    /// The objective's name.
+    pub name: String,
+    /// Whether the run met it.
+    pub met: bool,
+    /// The worst value (`null` when there is none: no row in the window, never drained).
+    pub worst: Option<f64>,
 }
 
 impl RunRecord {
@@ -61,6 +76,15 @@ impl RunRecord {
             hash,
             error: None,
             metrics,
+            slo: summary
+                .slo
+                .iter()
+                .map(|o| ObjectiveRecord {
+                    name: o.name.clone(),
+                    met: o.met,
+                    worst: o.worst,
+                })
+                .collect(),
         };
         serde_json::from_str(&record.line()).unwrap_or(record)
     }
@@ -80,12 +104,26 @@ impl RunRecord {
             hash,
             error: Some(error),
             metrics: BTreeMap::new(),
+            slo: Vec::new(),
         }
     }
 
     /// The value of metric `name`, if the run has it.
     pub fn metric(&self, name: &str) -> Option<f64> {
         self.metrics.get(name).copied().flatten()
+    }
+
+    /// The verdict on objective `name`, if the run has it.
+    pub fn objective(&self, name: &str) -> Option<&ObjectiveRecord> {
+        self.slo.iter().find(|o| o.name == name)
+    }
+
+    /// Whether the run succeeded and met every objective in `names`.
+    pub fn meets_all(&self, names: &[PlanObjective]) -> bool {
+        self.error.is_none()
+            && names
+                .iter()
+                .all(|n| self.objective(&n.name).is_some_and(|o| o.met))
     }
 
     /// The record as one journal line, newline included.

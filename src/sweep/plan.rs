@@ -40,6 +40,23 @@ pub struct ChartChoice {
     pub x: Option<String>,
     /// Parameter with one line per value (line chart) and the rows (heatmap), if any.
     pub lines: Option<String>,
+    /// The variant the first two charts hold the other parameters at
+    /// (`charts.reference`); the first of `best.csv` when `None`.
+    #[serde(default)]
+    pub reference: Option<usize>,
+}
+
+/// An objective as the sweep tables name it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PlanObjective {
+    /// Its name (the column prefix `slo_<name>_`).
+    pub name: String,
+    /// `max_age`, `max_lag` or `drain`.
+    pub kind: String,
+    /// Its limit (seconds, or records for `max_lag`).
+    pub limit: f64,
+    /// Its window as written, if any.
+    pub during: Option<String>,
 }
 
 /// The fully expanded sweep.
@@ -59,8 +76,13 @@ pub struct Plan {
     pub samples: Samples,
     /// The seed of each replication (`seeds[r] = first seed + r`).
     pub seeds: Vec<u64>,
-    /// Age SLO in seconds that `meets_slo` checks, if any.
-    pub slo_max_age_s: Option<f64>,
+    /// The objectives every replication of a variant must meet for `meets_slo` (those
+    /// of the base scenario with the sweep's `set` and `slo`).
+    #[serde(default)]
+    pub objectives: Vec<PlanObjective>,
+    /// The sweep metric `best.csv` ranks by (`cost_usd` when `None`), lowest first.
+    #[serde(default)]
+    pub rank_by: Option<String>,
     /// What the charts show.
     pub charts: ChartChoice,
 }
@@ -277,11 +299,13 @@ mod tests {
             zip: vec![axis("c", &["0s", "1s"]), axis("d", &["p", "q"])],
             samples: Samples::default(),
             seeds: vec![7, 8],
-            slo_max_age_s: None,
+            objectives: Vec::new(),
+            rank_by: None,
             charts: ChartChoice {
                 metric: "cost_usd".into(),
                 x: None,
                 lines: None,
+                reference: None,
             },
         }
     }

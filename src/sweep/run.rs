@@ -85,10 +85,12 @@ pub struct SweepReport {
     pub failed: usize,
     /// Wall time in seconds.
     pub wall_s: f64,
-    /// The age SLO in seconds, if the sweep has one.
-    pub slo_max_age_s: Option<f64>,
-    /// The cheapest variant meeting the SLO (without an SLO: the cheapest variant without
-    /// a failed run), as `id: key=value, ...`.
+    /// The names of the objectives every replication must meet.
+    pub objectives: Vec<String>,
+    /// The metric `best.csv` ranks by.
+    pub rank_by: &'static str,
+    /// The first variant of `best.csv` meeting every objective (without objectives: the
+    /// first without a failed run), as `id: key=value, ...`.
     pub best: Option<String>,
 }
 
@@ -222,8 +224,9 @@ pub fn run_spec(
         resumed: runs.len() - state.executed,
         failed: state.failed,
         wall_s: started.elapsed().as_secs_f64(),
-        slo_max_age_s: plan.slo_max_age_s,
-        best: table::best(&stats)
+        objectives: plan.objectives.iter().map(|o| o.name.clone()).collect(),
+        rank_by: table::rank_metric(plan).name,
+        best: table::best(plan, &stats)
             .first()
             .map(|v| describe(plan, v.variant)),
     })

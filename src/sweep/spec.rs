@@ -15,8 +15,9 @@
 //!   samples: 20
 //!   method: lhs                   # lhs (default) or uniform
 //!   ranges: {esm.batch_size: [10, 1000]}
-//! slo: {max_age: 60s}             # optional: which variants meet it
-//! charts: {metric: max_record_age_s, x: function.memory, lines: topic.partitions}
+//! slo: [{max_age: 60s}]           # optional: the scenario's `slo:`, in every variant
+//! charts: {metric: max_record_age_s, x: function.memory, lines: topic.partitions,
+//!          reference: {topic.partitions: 24}}
 //! ```
 
 use std::fmt;
@@ -29,10 +30,12 @@ use serde::Deserialize;
 use serde::de::{MapAccess, Visitor};
 
 use super::error::SweepError;
-use super::plan::{Axis, ChartChoice, Plan, Samples};
+use super::plan::{Axis, ChartChoice, Plan, PlanObjective, Samples};
 use super::random::{self, Method, Range};
 use super::table::METRICS;
 use crate::scenario::error::parser_error;
+use crate::scenario::raw::RawSlo;
+use crate::scenario::slo::window_label;
 use crate::scenario::{FileTraces, ParsedScenario, Scenario, ScenarioError};
 
 /// Most runs one sweep may have.
@@ -108,7 +111,8 @@ struct RawSweep {
     /// Randomly sampled variants instead of a grid.
     #[serde(default)]
     random: Option<RawRandom>,
-    /// The objective variants are checked against.
+    /// The objectives variants are checked against (the scenario's `slo:` form; it
+    /// replaces the base scenario's).
     #[serde(default)]
     slo: Option<RawSlo>,
     /// Which metric and axes the sweep charts show.
@@ -132,12 +136,6 @@ struct RawRandom {
 
 #[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
-struct RawSlo {
-    max_age: String,
-}
-
-#[derive(Debug, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
 struct RawCharts {
     #[serde(default)]
     metric: Option<String>,
@@ -145,6 +143,9 @@ struct RawCharts {
     x: Option<String>,
     #[serde(default)]
     lines: Option<String>,
+    /// The variant the charts hold the other parameters at, by parameter values.
+    #[serde(default)]
+    reference: Option<Ordered<String>>,
 }
 
 /// The base scenario of a sweep, parsed once: every run resolves a copy of its raw form
@@ -220,6 +221,23 @@ impl SweepSpec {
         let plan = expand(raw, &base)?;
         Ok(SweepSpec { plan, base })
     }
+
+    /// Ranks `best.csv` by `metric` (`--rank-by`).
+    ///
+    /// # Errors
+    ///
+    /// A metric that is not a sweep metric, with the list of those that are.
+    pub fn set_rank_by(&mut self, metric: &str) -> Result<(), SweepError> {
+        if !METRICS.contains(&metric) {
+            return Err(SweepError::invalid(
+                "--rank-by",
+                format!("`{metric}`"),
+                format!("one of {}", METRICS.join(", ")),
+            ));
+        }
+        self.plan.rank_by = Some(metric.to_string());
+        Ok(())
+    }
 }
 
 /// The parser's message, with a hint when a parameter value is a map or a list.
@@ -263,20 +281,19 @@ fn expand(raw: RawSweep, base: &Base) -> Result<Plan, SweepError> {
         .collect();
 
     let mut fixed: Vec<String> = raw.set.0.iter().map(|(k, v)| format!("{k}={v}")).collect();
-    let mut slo_max_age_s = base.scenario.slo.max_age.map(|d| d.as_secs_f64());
     if let Some(slo) = &raw.slo {
-        let d = crate::scenario::units::parse_duration(&slo.max_age)
-            .map_err(|e| SweepError::invalid("slo.max_age", &slo.max_age, e))?;
-        slo_max_age_s = Some(d.as_secs_f64());
-        fixed.push(format!("slo.max_age={}", slo.max_age));
+        let text = serde_json::to_string(slo).unwrap_or_default();
+        fixed.push(format!("slo={text}"));
     }
     // The fixed overrides must apply on their own.
-    base.resolve(&fixed)
+    let fixed_scenario = base
+        .resolve(&fixed)
         .map_err(|source| SweepError::Parameter {
-            field: "set".into(),
+            field: if raw.slo.is_some() { "set, slo" } else { "set" }.into(),
             value: fixed.join(", "),
             source: Box::new(source),
         })?;
+    let objectives = plan_objectives(&fixed_scenario);
 
     let axes = |section: &str, map: Ordered<Vec<String>>| -> Result<Vec<Axis>, SweepError> {
         map.0
@@ -346,13 +363,15 @@ fn expand(raw: RawSweep, base: &Base) -> Result<Plan, SweepError> {
             metric: String::new(),
             x: None,
             lines: None,
+            reference: None,
         },
         fixed,
         grid,
         zip,
         samples,
         seeds,
-        slo_max_age_s,
+        objectives,
+        rank_by: None,
     };
     let runs = plan
         .grid
@@ -373,6 +392,53 @@ fn expand(raw: RawSweep, base: &Base) -> Result<Plan, SweepError> {
     }
     let charts = choose_charts(&plan, raw.charts)?;
     Ok(Plan { charts, ..plan })
+}
+
+/// The objectives of `scenario` as the sweep tables name them.
+fn plan_objectives(scenario: &Scenario) -> Vec<PlanObjective> {
+    scenario
+        .slo
+        .objectives
+        .iter()
+        .map(|o| PlanObjective {
+            name: o.name.clone(),
+            kind: o.target.kind().to_string(),
+            limit: o.target.limit(),
+            during: o.during.as_ref().map(window_label),
+        })
+        .collect()
+}
+
+/// The first variant whose parameters have the values in `pairs` (`charts.reference`).
+fn reference_variant(plan: &Plan, pairs: &Ordered<String>) -> Result<usize, SweepError> {
+    let parameters = plan.parameters();
+    for (key, _) in &pairs.0 {
+        if !parameters.contains(&key.as_str()) {
+            return Err(SweepError::invalid(
+                format!("charts.reference.{key}"),
+                format!("`{key}`, which the sweep does not vary"),
+                format!("one of the varied parameters: {}", parameters.join(", ")),
+            ));
+        }
+    }
+    (0..plan.variant_count())
+        .find(|&v| {
+            let values = plan.values(v);
+            pairs.0.iter().all(|(key, want)| {
+                parameters
+                    .iter()
+                    .zip(&values)
+                    .any(|(p, got)| *p == key.as_str() && got.trim() == want.trim())
+            })
+        })
+        .ok_or_else(|| {
+            let written: Vec<String> = pairs.0.iter().map(|(k, v)| format!("{k}={v}")).collect();
+            SweepError::invalid(
+                "charts.reference",
+                written.join(", "),
+                "the parameter values of one of the sweep's variants, written as in the sweep file",
+            )
+        })
 }
 
 /// Applies `key=value` alone to the base: an unknown path or a value of the wrong type
@@ -445,11 +511,16 @@ fn sample(raw: RawRandom, seed: u64) -> Result<(Samples, Vec<Axis>), SweepError>
 /// The chart choice: the metric, and the x and line parameters among the grid and zip
 /// parameters with at least two values (zip counts once).
 fn choose_charts(plan: &Plan, raw: Option<RawCharts>) -> Result<ChartChoice, SweepError> {
-    let raw = raw.unwrap_or(RawCharts {
+    let mut raw = raw.unwrap_or(RawCharts {
         metric: None,
         x: None,
         lines: None,
+        reference: None,
     });
+    let reference = match raw.reference.take() {
+        None => None,
+        Some(pairs) => Some(reference_variant(plan, &pairs)?),
+    };
     let metric = raw.metric.unwrap_or_else(|| "max_record_age_s".to_string());
     if !METRICS.contains(&metric.as_str()) {
         return Err(SweepError::invalid(
@@ -494,7 +565,12 @@ fn choose_charts(plan: &Plan, raw: Option<RawCharts>) -> Result<ChartChoice, Swe
         Some(x) => pick("lines", raw.lines, Some(x))?,
         None => None,
     };
-    Ok(ChartChoice { metric, x, lines })
+    Ok(ChartChoice {
+        metric,
+        x,
+        lines,
+        reference,
+    })
 }
 
 #[cfg(test)]
@@ -581,7 +657,7 @@ mod tests {
             ),
             ("grid: {topic.partitions: [{x: 1}]}", "quoted string"),
             ("grids: {}", "unknown field"),
-            ("slo: {max_age: soon}", "`slo.max_age` is soon"),
+            ("slo: {max_age: soon}", "`soon` is not a duration"),
         ];
         for (extra, expected) in cases {
             let err = spec(&format!("name: s\nbase: base.yaml\n{extra}\n")).unwrap_err();

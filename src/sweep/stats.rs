@@ -1,5 +1,6 @@
-//! Statistics over replications: the mean with a 95 % Student-t confidence interval, and
-//! the Pareto front of cost against record age.
+//! Statistics over replications: the mean with a 95 % Student-t confidence interval
+//! (clamped to the metric's range), the smallest and largest value, and the Pareto front
+//! of cost against record age.
 //!
 //! Sums run in replication order on one thread, so the numbers do not depend on how the
 //! runs were scheduled.
@@ -27,6 +28,23 @@ pub struct MeanCi {
     pub low: Option<f64>,
     /// Upper end of the interval.
     pub high: Option<f64>,
+    /// Smallest value (`None` without values).
+    pub min: Option<f64>,
+    /// Largest value.
+    pub max: Option<f64>,
+}
+
+impl MeanCi {
+    /// The interval cut to `[lo, hi]`, the range the metric can take: a Student-t
+    /// interval is symmetric, so with few, skewed replications it can reach values the
+    /// metric never has (an age below 0).
+    pub fn clamped(self, lo: f64, hi: f64) -> MeanCi {
+        MeanCi {
+            low: self.low.map(|l| l.clamp(lo, hi)),
+            high: self.high.map(|h| h.clamp(lo, hi)),
+            ..self
+        }
+    }
 }
 
 /// The mean of `values` and its 95 % confidence interval `mean ± t_{n-1} · s / √n`, with
@@ -37,12 +55,16 @@ pub fn mean_ci95(values: &[f64]) -> MeanCi {
         return MeanCi::default();
     }
     let mean = values.iter().sum::<f64>() / n as f64;
+    let min = values.iter().copied().fold(f64::INFINITY, f64::min);
+    let max = values.iter().copied().fold(f64::NEG_INFINITY, f64::max);
     if n == 1 {
         return MeanCi {
             n,
             mean: Some(mean),
             low: None,
             high: None,
+            min: Some(min),
+            max: Some(max),
         };
     }
     let var = values.iter().map(|x| (x - mean).powi(2)).sum::<f64>() / (n - 1) as f64;
@@ -52,6 +74,8 @@ pub fn mean_ci95(values: &[f64]) -> MeanCi {
         mean: Some(mean),
         low: Some(mean - half),
         high: Some(mean + half),
+        min: Some(min),
+        max: Some(max),
     }
 }
 
@@ -102,11 +126,29 @@ mod tests {
                 n: 1,
                 mean: Some(7.0),
                 low: None,
-                high: None
+                high: None,
+                min: Some(7.0),
+                max: Some(7.0),
             }
         );
         assert_eq!(mean_ci95(&[]), MeanCi::default());
         assert_eq!(mean_ci95(&[4.0, 4.0, 4.0]).low, Some(4.0));
+    }
+
+    #[test]
+    fn the_interval_is_clamped_to_the_range_of_the_metric() {
+        // Ages 67, 170, 67 s: mean 101.333, s = 59.467, s/sqrt(3) = 34.333,
+        // t_2 = 4.303: half-width 147.737, so the raw interval starts at -46.4 s.
+        let ci = mean_ci95(&[67.0, 170.0, 67.0]);
+        assert!(ci.low.unwrap() < 0.0, "{ci:?}");
+        let clamped = ci.clamped(0.0, f64::INFINITY);
+        assert_eq!(clamped.low, Some(0.0));
+        assert_eq!(clamped.high, ci.high);
+        assert_eq!((clamped.min, clamped.max), (Some(67.0), Some(170.0)));
+        assert_eq!(clamped.mean, ci.mean);
+        // A share in [0, 1] is cut at both ends.
+        let share = mean_ci95(&[0.0, 1.0]).clamped(0.0, 1.0);
+        assert_eq!((share.low, share.high), (Some(0.0), Some(1.0)));
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! The sweep's tables: `sweep.csv` (one row per run), `aggregate.csv` (one row per
-//! variant: mean and 95 % confidence interval over its replications) and `best.csv` (the
-//! variants that meet the SLO, cheapest first).
+//! variant: mean, 95 % confidence interval, worst and best over its replications, and
+//! each objective's met share and worst value) and `best.csv` (every variant, those that
+//! meet every objective in every replication first, each group by the ranking metric).
 //!
 //! Tables are pure functions of the [`Plan`] and the run records, so a sharded sweep
 //! merged afterwards writes the same bytes as one unsharded run. Numbers are written in
@@ -10,7 +11,9 @@ use super::journal::RunRecord;
 use super::plan::Plan;
 use super::stats::{MeanCi, mean_ci95, pareto_front};
 use crate::metrics::Summary;
-use crate::output::columns::summary::{COST_USD, MAX_RECORD_AGE_S, SWEEP_METRICS};
+use crate::output::columns::summary::{
+    COMMITTED_RECORDS, COST_USD, MAX_RECORD_AGE_S, PRODUCED_RECORDS, SWEEP_METRICS,
+};
 use crate::output::columns::{self, Column, Value};
 use crate::output::csv::CsvWriter;
 
@@ -31,6 +34,20 @@ pub fn metric_named(name: &str) -> Option<&'static Column<Summary>> {
     columns::find(&SWEEP_METRICS, name)
 }
 
+/// The metrics for which more is better (their worst replication is the smallest
+/// value); for every other sweep metric the worst is the largest.
+pub const HIGHER_IS_BETTER: [&str; 2] = [COMMITTED_RECORDS.name, PRODUCED_RECORDS.name];
+
+/// One objective over a variant's successful replications.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ObjectiveStats {
+    /// Share of the successful replications that met it.
+    pub met_share: Option<f64>,
+    /// The worst value over them: the largest (`None` if one has no value: a drain that
+    /// never came, or no row in the window).
+    pub worst: Option<f64>,
+}
+
 /// One variant over its replications.
 #[derive(Clone, Debug, PartialEq)]
 pub struct VariantStats {
@@ -40,10 +57,13 @@ pub struct VariantStats {
     pub ok: usize,
     /// Runs that failed.
     pub failed: usize,
-    /// Mean and confidence interval of each of [`SWEEP_METRICS`], in order.
+    /// Mean, confidence interval (clamped to `>= 0`, the range of every sweep metric),
+    /// smallest and largest value of each of [`SWEEP_METRICS`], in order.
     pub stats: Vec<MeanCi>,
-    /// Whether the mean `max_record_age_s` is within the SLO (`None` without an SLO or
-    /// successful run; `false` if any run failed).
+    /// Each objective of the plan, in order.
+    pub objectives: Vec<ObjectiveStats>,
+    /// Whether every replication ran and met every objective (`None` without an
+    /// objective or a successful run).
     pub meets_slo: Option<bool>,
     /// On the Pareto front of mean cost against mean max record age.
     pub pareto: bool,
@@ -67,6 +87,12 @@ impl VariantStats {
     pub fn clean(&self) -> bool {
         self.ok > 0 && self.failed == 0
     }
+
+    /// Whether it goes in the first group of `best.csv`: every run succeeded and met
+    /// every objective.
+    pub fn qualifies(&self) -> bool {
+        self.clean() && self.meets_slo != Some(false)
+    }
 }
 
 /// Aggregates `records` (sorted by run) per variant; variants without a record are left out.
@@ -79,22 +105,40 @@ pub fn aggregate(plan: &Plan, records: &[RunRecord]) -> Vec<VariantStats> {
                 .iter()
                 .map(|m| {
                     let values: Vec<f64> = ok.iter().filter_map(|r| r.metric(m.name)).collect();
-                    mean_ci95(&values)
+                    mean_ci95(&values).clamped(0.0, f64::INFINITY)
                 })
                 .collect();
-            let mut v = VariantStats {
+            let objectives = plan
+                .objectives
+                .iter()
+                .map(|o| {
+                    let found: Vec<_> = ok.iter().map(|r| r.objective(&o.name)).collect();
+                    let met = found.iter().filter(|f| f.is_some_and(|f| f.met)).count();
+                    ObjectiveStats {
+                        met_share: (!ok.is_empty()).then(|| met as f64 / ok.len() as f64),
+                        worst: found
+                            .iter()
+                            .map(|f| f.and_then(|f| f.worst))
+                            .try_fold(None::<f64>, |acc, w| {
+                                w.map(|w| Some(acc.map_or(w, |a| a.max(w))))
+                            })
+                            .flatten(),
+                    }
+                })
+                .collect();
+            let failed = runs.len() - ok.len();
+            let meets_slo = (!plan.objectives.is_empty() && !ok.is_empty())
+                .then(|| failed == 0 && ok.iter().all(|r| r.meets_all(&plan.objectives)));
+            VariantStats {
                 variant: runs[0].variant,
                 ok: ok.len(),
-                failed: runs.len() - ok.len(),
+                failed,
                 stats,
-                meets_slo: None,
+                objectives,
+                meets_slo,
                 pareto: false,
                 error: runs.iter().find_map(|r| r.error.clone()),
-            };
-            v.meets_slo = plan.slo_max_age_s.filter(|_| v.ok > 0).map(|slo| {
-                v.failed == 0 && v.mean(&MAX_RECORD_AGE_S).is_some_and(|age| age <= slo)
-            });
-            v
+            }
         })
         .collect();
     let candidates: Vec<usize> = (0..out.len())
@@ -116,27 +160,53 @@ pub fn aggregate(plan: &Plan, records: &[RunRecord]) -> Vec<VariantStats> {
     out
 }
 
-/// The variants that meet the SLO (every clean variant without an SLO), cheapest mean
-/// cost first, ties by variant id.
-pub fn best(stats: &[VariantStats]) -> Vec<&VariantStats> {
-    let mut best: Vec<&VariantStats> = stats
-        .iter()
-        .filter(|v| v.clean() && v.meets_slo != Some(false))
-        .collect();
-    best.sort_by(|a, b| {
-        let cost = |v: &VariantStats| v.mean(&COST_USD).unwrap_or(f64::INFINITY);
-        cost(a).total_cmp(&cost(b)).then(a.variant.cmp(&b.variant))
+/// The metric `best.csv` ranks by: the plan's `rank_by`, else `cost_usd`.
+pub fn rank_metric(plan: &Plan) -> &'static Column<Summary> {
+    plan.rank_by
+        .as_deref()
+        .and_then(metric_named)
+        .unwrap_or(&COST_USD)
+}
+
+/// Every variant in `best.csv` order: those that meet every objective in every
+/// replication (every clean variant without objectives) first, then the rest; each
+/// group by the mean of `metric`, lowest first (no value last), ties by variant id.
+pub fn ranked<'a>(stats: &'a [VariantStats], metric: &Column<Summary>) -> Vec<&'a VariantStats> {
+    let mut all: Vec<&VariantStats> = stats.iter().collect();
+    all.sort_by(|a, b| {
+        let value = |v: &VariantStats| v.mean(metric).unwrap_or(f64::INFINITY);
+        b.qualifies()
+            .cmp(&a.qualifies())
+            .then(value(a).total_cmp(&value(b)))
+            .then(a.variant.cmp(&b.variant))
     });
-    best
+    all
+}
+
+/// The variants that meet every objective (every clean variant without objectives),
+/// ranked as in `best.csv`.
+pub fn best<'a>(plan: &Plan, stats: &'a [VariantStats]) -> Vec<&'a VariantStats> {
+    ranked(stats, rank_metric(plan))
+        .into_iter()
+        .filter(|v| v.qualifies())
+        .collect()
 }
 
 /// `sweep.csv`: one row per run in run order.
 pub fn sweep_csv(plan: &Plan, records: &[RunRecord]) -> Vec<u8> {
-    let mut header = vec!["variant", "replication", "seed"];
-    header.extend(plan.parameters());
-    header.push("scenario_hash");
-    header.extend(METRICS);
-    header.extend(["meets_slo", "error"]);
+    let mut header: Vec<String> = ["variant", "replication", "seed"]
+        .map(String::from)
+        .to_vec();
+    header.extend(plan.parameters().iter().map(|p| p.to_string()));
+    header.push("scenario_hash".into());
+    header.extend(METRICS.iter().map(|m| m.to_string()));
+    for o in &plan.objectives {
+        header.extend([
+            format!("slo_{}_met", o.name),
+            format!("slo_{}_worst", o.name),
+        ]);
+    }
+    header.extend(["meets_slo".into(), "error".into()]);
     let mut csv = CsvWriter::new(&header);
     for r in records {
         let mut row = vec![
@@ -147,10 +217,12 @@ pub fn sweep_csv(plan: &Plan, records: &[RunRecord]) -> Vec<u8> {
         row.extend(plan.values(r.variant).iter().map(|v| v.to_string()));
         row.push(r.hash.clone());
         row.extend(SWEEP_METRICS.iter().map(|m| num(r.metric(m.name))));
-        let meets = plan.slo_max_age_s.filter(|_| r.error.is_none()).map(|slo| {
-            r.metric(MAX_RECORD_AGE_S.name)
-                .is_some_and(|age| age <= slo)
-        });
+        for o in &plan.objectives {
+            let found = r.objective(&o.name);
+            row.extend([flag(found.map(|f| f.met)), num(found.and_then(|f| f.worst))]);
+        }
+        let meets = (!plan.objectives.is_empty() && r.error.is_none())
+            .then(|| r.meets_all(&plan.objectives));
         row.push(flag(meets));
         row.push(r.error.clone().unwrap_or_default());
         csv.row(&row);
@@ -167,6 +239,14 @@ fn aggregate_header(plan: &Plan) -> Vec<String> {
             format!("{m}_mean"),
             format!("{m}_ci95_low"),
             format!("{m}_ci95_high"),
+            format!("{m}_worst"),
+            format!("{m}_best"),
+        ]);
+    }
+    for o in &plan.objectives {
+        header.extend([
+            format!("slo_{}_met_share", o.name),
+            format!("slo_{}_worst", o.name),
         ]);
     }
     header.extend(["meets_slo".into(), "pareto".into(), "error".into()]);
@@ -177,8 +257,16 @@ fn aggregate_row(plan: &Plan, v: &VariantStats) -> Vec<String> {
     let mut row = vec![v.variant.to_string()];
     row.extend(plan.values(v.variant).iter().map(|s| s.to_string()));
     row.extend([(v.ok + v.failed).to_string(), v.failed.to_string()]);
-    for s in &v.stats {
-        row.extend([num(s.mean), num(s.low), num(s.high)]);
+    for (s, name) in v.stats.iter().zip(METRICS) {
+        let (worst, best) = if HIGHER_IS_BETTER.contains(&name) {
+            (s.min, s.max)
+        } else {
+            (s.max, s.min)
+        };
+        row.extend([num(s.mean), num(s.low), num(s.high), num(worst), num(best)]);
+    }
+    for o in &v.objectives {
+        row.extend([num(o.met_share), num(o.worst)]);
     }
     row.extend([
         flag(v.meets_slo),
@@ -198,12 +286,13 @@ pub fn aggregate_csv(plan: &Plan, stats: &[VariantStats]) -> Vec<u8> {
     csv.into_bytes()
 }
 
-/// `best.csv`: the rows of [`best`], ranked from 1, with the columns of `aggregate.csv`.
+/// `best.csv`: every variant in [`ranked`] order, ranked from 1, with the columns of
+/// `aggregate.csv`.
 pub fn best_csv(plan: &Plan, stats: &[VariantStats]) -> Vec<u8> {
     let mut header = vec!["rank".to_string()];
     header.extend(aggregate_header(plan));
     let mut csv = CsvWriter::new(&header);
-    for (i, v) in best(stats).into_iter().enumerate() {
+    for (i, v) in ranked(stats, rank_metric(plan)).into_iter().enumerate() {
         let mut row = vec![(i + 1).to_string()];
         row.extend(aggregate_row(plan, v));
         csv.row(&row);
@@ -223,7 +312,8 @@ fn flag(v: Option<bool>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sweep::plan::{Axis, ChartChoice, Samples};
+    use crate::sweep::journal::ObjectiveRecord;
+    use crate::sweep::plan::{Axis, ChartChoice, PlanObjective, Samples};
 
     fn plan() -> Plan {
         Plan {
@@ -232,20 +322,28 @@ mod tests {
             fixed: vec![],
             grid: vec![Axis {
                 key: "function.memory".into(),
-                values: vec!["512".into(), "1024".into()],
+                values: vec!["512".into(), "1024".into(), "2048".into()],
             }],
             zip: vec![],
             samples: Samples::default(),
             seeds: vec![1, 2, 3],
-            slo_max_age_s: Some(10.0),
+            objectives: vec![PlanObjective {
+                name: "age".into(),
+                kind: "max_age".into(),
+                limit: 120.0,
+                during: None,
+            }],
+            rank_by: None,
             charts: ChartChoice {
                 metric: "cost_usd".into(),
                 x: None,
                 lines: None,
+                reference: None,
             },
         }
     }
 
+    /// A run whose age objective (limit 120 s) is judged on `age`.
     fn run(variant: usize, replication: usize, age: f64, cost: f64) -> RunRecord {
         RunRecord {
             variant,
@@ -257,47 +355,112 @@ mod tests {
                 .into_iter()
                 .map(|(k, v)| (k.to_string(), Some(v)))
                 .collect(),
+            slo: vec![ObjectiveRecord {
+                name: "age".into(),
+                met: age <= 120.0,
+                worst: Some(age),
+            }],
         }
     }
 
     #[test]
-    fn aggregates_per_variant_with_a_confidence_interval_and_the_slo() {
-        let mut failed = RunRecord::failed(1, 2, 3, String::new(), "bad, \"value\"".into());
+    fn a_variant_meets_the_slo_only_if_every_replication_meets_every_objective() {
+        let mut failed = RunRecord::failed(2, 2, 3, String::new(), "bad, \"value\"".into());
         failed.seed = 3;
         let records = vec![
-            run(0, 0, 1.0, 2.0),
-            run(0, 1, 2.0, 2.0),
-            run(0, 2, 3.0, 2.0),
-            run(1, 0, 12.0, 1.0),
-            run(1, 1, 14.0, 1.0),
+            // Variant 0: 67, 170 and 67 s; the mean (101.3 s) is under 120 s, but one
+            // replication of three is over: missed.
+            run(0, 0, 67.0, 1.0),
+            run(0, 1, 170.0, 1.0),
+            run(0, 2, 67.0, 1.0),
+            run(1, 0, 1.0, 3.0),
+            run(1, 1, 2.0, 3.0),
+            run(1, 2, 3.0, 3.0),
+            run(2, 0, 1.0, 2.0),
+            run(2, 1, 1.0, 2.0),
             failed,
         ];
         let stats = aggregate(&plan(), &records);
-        assert_eq!(stats.len(), 2);
+        assert_eq!(stats.len(), 3);
+        assert_eq!(stats[0].meets_slo, Some(false));
+        assert_eq!(stats[0].objectives[0].met_share, Some(2.0 / 3.0));
+        assert_eq!(stats[0].objectives[0].worst, Some(170.0));
+        assert_eq!(stats[1].meets_slo, Some(true));
+        assert_eq!((stats[2].ok, stats[2].failed), (2, 1));
+        assert_eq!(stats[2].meets_slo, Some(false));
+
+        // The interval of variant 0's age is clamped at 0 (the raw one starts at
+        // -46.4 s); worst and best are the largest and smallest ages.
         let age = &stats[0].stats[1];
-        assert_eq!(age.mean, Some(2.0));
-        // s = 1, s/sqrt(3) = 0.57735, t_2 = 4.303: 2 ± 2.484338.
+        assert_eq!(
+            (age.low, age.min, age.max),
+            (Some(0.0), Some(67.0), Some(170.0))
+        );
+        let age = &stats[1].stats[1];
+        // s = 1, s/sqrt(3) = 0.57735, t_2 = 4.303: 2 ± 2.484338, cut at 0.
+        assert_eq!(age.low, Some(0.0));
         assert!((age.high.unwrap() - 4.484338).abs() < 1e-6);
-        assert_eq!(stats[0].meets_slo, Some(true));
-        assert_eq!((stats[1].ok, stats[1].failed), (2, 1));
-        assert_eq!(stats[1].meets_slo, Some(false));
-        assert!(stats[0].pareto && !stats[1].pareto);
-        assert_eq!(best(&stats).len(), 1);
+
+        // best: only variant 1 qualifies; best.csv ranks it first, then the rest by
+        // cost (variant 0 at 1 USD before variant 2 at 2 USD).
+        let best_ids: Vec<usize> = best(&plan(), &stats).iter().map(|v| v.variant).collect();
+        assert_eq!(best_ids, [1]);
+        let csv = String::from_utf8(best_csv(&plan(), &stats)).unwrap();
+        let firsts: Vec<&str> = csv.lines().skip(1).map(|l| &l[..4]).collect();
+        assert_eq!(firsts, ["1,1,", "2,0,", "3,2,"]);
+        // --rank-by max_record_age_s: the rest by mean age (variant 2 at 1 s first).
+        let by_age = Plan {
+            rank_by: Some("max_record_age_s".into()),
+            ..plan()
+        };
+        let csv = String::from_utf8(best_csv(&by_age, &stats)).unwrap();
+        let firsts: Vec<&str> = csv.lines().skip(1).map(|l| &l[..4]).collect();
+        assert_eq!(firsts, ["1,1,", "2,2,", "3,0,"]);
+
+        let agg = String::from_utf8(aggregate_csv(&plan(), &stats)).unwrap();
+        let header: Vec<&str> = agg.lines().next().unwrap().split(',').collect();
+        for column in [
+            "max_record_age_s_worst",
+            "max_record_age_s_best",
+            "slo_age_met_share",
+            "slo_age_worst",
+        ] {
+            assert!(header.contains(&column), "{column} in {header:?}");
+        }
+        let row0: Vec<&str> = agg.lines().nth(1).unwrap().split(',').collect();
+        let cell = |name: &str| row0[header.iter().position(|h| *h == name).unwrap()];
+        assert_eq!(cell("max_record_age_s_worst"), "170");
+        assert_eq!(cell("max_record_age_s_best"), "67");
+        assert_eq!(cell("max_record_age_s_ci95_low"), "0");
+        assert_eq!(cell("slo_age_worst"), "170");
+        assert_eq!(cell("meets_slo"), "false");
 
         let csv = String::from_utf8(sweep_csv(&plan(), &records)).unwrap();
         let lines: Vec<&str> = csv.lines().collect();
         assert!(lines[0].starts_with(
             "variant,replication,seed,function.memory,scenario_hash,max_lag_records,"
         ));
-        assert!(lines[1].starts_with("0,0,1,512,h,,1,"), "{}", lines[1]);
-        assert!(lines[1].ends_with(",true,"), "{}", lines[1]);
+        assert!(lines[0].ends_with(",slo_age_met,slo_age_worst,meets_slo,error"));
+        assert!(lines[1].starts_with("0,0,1,512,h,,67,"), "{}", lines[1]);
+        assert!(lines[1].ends_with(",true,67,true,"), "{}", lines[1]);
+        assert!(lines[2].ends_with(",false,170,false,"), "{}", lines[2]);
         assert!(
-            lines[6].ends_with(",,\"bad, \"\"value\"\"\""),
+            lines[9].ends_with(",,,,\"bad, \"\"value\"\"\""),
             "{}",
-            lines[6]
+            lines[9]
         );
-        let best = String::from_utf8(best_csv(&plan(), &stats)).unwrap();
-        assert_eq!(best.lines().count(), 2);
-        assert!(best.lines().nth(1).unwrap().starts_with("1,0,512,3,0,"));
+    }
+
+    #[test]
+    fn without_objectives_every_clean_variant_is_in_best_and_meets_slo_is_empty() {
+        let plan = Plan {
+            objectives: vec![],
+            ..plan()
+        };
+        let records = vec![run(0, 0, 500.0, 2.0), run(1, 0, 1.0, 1.0)];
+        let stats = aggregate(&plan, &records);
+        assert_eq!(stats[0].meets_slo, None);
+        let ids: Vec<usize> = best(&plan, &stats).iter().map(|v| v.variant).collect();
+        assert_eq!(ids, [1, 0]);
     }
 }

@@ -127,13 +127,24 @@ fn outputs_are_identical_for_one_and_two_threads() {
         meets.contains(&"true".to_string()) && meets.contains(&"false".to_string()),
         "{meets:?}"
     );
+    // best.csv: every variant, the two meeting the SLO in every replication first
+    // (cheapest first), then the rest (cheapest first).
     let best = csv(&one, "best.csv");
-    assert_eq!(column(&best, "variant"), ["7", "6"]);
+    assert_eq!(column(&best, "variant")[..2], ["7", "6"]);
+    assert_eq!(
+        column(&best, "meets_slo"),
+        [
+            "true", "true", "false", "false", "false", "false", "false", "false"
+        ]
+    );
     let costs: Vec<f64> = column(&best, "cost_usd_mean")
         .iter()
         .map(|c| c.parse().unwrap())
         .collect();
-    assert!(!costs.is_empty() && costs.is_sorted(), "{costs:?}");
+    assert!(
+        costs[..2].is_sorted() && costs[2..].is_sorted(),
+        "{costs:?}"
+    );
     for chart in ["metric-by-parameter", "heatmap", "pareto"] {
         for ext in ["svg", "png"] {
             assert!(
@@ -312,7 +323,106 @@ fn the_example_sweep_file_is_valid() {
         (72, 360)
     );
     assert_eq!(spec.plan.seeds, [42, 43, 44, 45, 46]);
-    assert_eq!(spec.plan.slo_max_age_s, Some(120.0));
+    let objectives: Vec<(&str, f64)> = spec
+        .plan
+        .objectives
+        .iter()
+        .map(|o| (o.name.as_str(), o.limit))
+        .collect();
+    assert_eq!(objectives, [("max_age", 120.0)]);
+}
+
+#[test]
+fn objectives_get_their_own_columns_and_meets_slo_needs_every_replication() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("objectives.yaml");
+    let base = fixture("base.yaml");
+    std::fs::write(
+        &file,
+        format!(
+            "name: objectives\nbase: {}\nreplications: 3\ngrid:\n  topic.partitions: [2, 4]\n  function.memory: [512, 2048]\nslo: [{{name: age, max_age: 20s}}, {{max_lag: 3000}}]\ncharts: {{metric: max_lag_records, x: topic.partitions, reference: {{topic.partitions: 4, function.memory: 512}}}}\n",
+            base.display()
+        ),
+    )
+    .unwrap();
+    let mut spec = esmsim::sweep::SweepSpec::load(&file).unwrap_or_else(|e| panic!("{e}"));
+    // Variants: last key fastest, so (4, 512) is variant 2.
+    assert_eq!(spec.plan.charts.reference, Some(2));
+    assert!(spec.set_rank_by("no_such_metric").is_err());
+    spec.set_rank_by("max_lag_records").unwrap();
+    let out = dir.path().join("out");
+    let report = esmsim::sweep::run_spec(
+        &spec,
+        &SweepOptions {
+            out: Some(out.clone()),
+            charts: false,
+            ..SweepOptions::default()
+        },
+        &mut |_| {},
+    )
+    .unwrap();
+    assert_eq!(report.objectives, ["age", "max_lag"]);
+    assert_eq!(report.rank_by, "max_lag_records");
+    let table = csv(&out, "aggregate.csv");
+    let shares = |name: &str| -> Vec<f64> {
+        column(&table, name)
+            .iter()
+            .map(|s| s.parse().unwrap())
+            .collect()
+    };
+    let (age, lag) = (shares("slo_age_met_share"), shares("slo_max_lag_met_share"));
+    let meets = column(&table, "meets_slo");
+    for v in 0..4 {
+        let every = age[v] == 1.0 && lag[v] == 1.0;
+        assert_eq!(meets[v], every.to_string(), "variant {v}");
+    }
+    // Every interval stays in the metric's range, and worst >= mean >= best.
+    for m in ["max_record_age_s", "max_lag_records", "cost_usd"] {
+        let low = shares(&format!("{m}_ci95_low"));
+        let (worst, mean, best) = (
+            shares(&format!("{m}_worst")),
+            shares(&format!("{m}_mean")),
+            shares(&format!("{m}_best")),
+        );
+        for v in 0..4 {
+            assert!(
+                low[v] >= 0.0 && worst[v] >= mean[v] && mean[v] >= best[v],
+                "{m} {v}"
+            );
+        }
+    }
+    let runs = csv(&out, "sweep.csv");
+    let run_meets = column(&runs, "meets_slo");
+    let (age_met, lag_met) = (
+        column(&runs, "slo_age_met"),
+        column(&runs, "slo_max_lag_met"),
+    );
+    for r in 0..runs.len() - 1 {
+        let both = age_met[r] == "true" && lag_met[r] == "true";
+        assert_eq!(run_meets[r], both.to_string());
+    }
+    // best.csv: the variants meeting everything first, each group by max lag.
+    let best = csv(&out, "best.csv");
+    let best_meets = column(&best, "meets_slo");
+    let first_miss = best_meets.iter().position(|m| m != "true").unwrap_or(4);
+    assert!(best_meets[first_miss..].iter().all(|m| m != "true"));
+
+    // A reference that is not one of the variants is named with what is allowed.
+    std::fs::write(
+        &file,
+        format!(
+            "name: objectives\nbase: {}\ngrid:\n  topic.partitions: [2, 4]\ncharts: {{reference: {{topic.partitions: 3}}}}\n",
+            base.display()
+        ),
+    )
+    .unwrap();
+    let e = esmsim::sweep::SweepSpec::load(&file)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("charts.reference") && e.contains("topic.partitions=3"),
+        "{e}"
+    );
 }
 
 #[test]

@@ -81,11 +81,14 @@ struct Band {
     color: RGBColor,
 }
 
-/// A horizontal reference line, e.g. an SLO.
+/// A horizontal reference line, e.g. an SLO's limit.
 struct HLine {
     label: String,
     y: f64,
     stroke: Stroke,
+    /// The spans of time (seconds) it applies in, shaded and with the line drawn only
+    /// over them; across the whole run when `None`.
+    spans: Option<Vec<(f64, f64)>>,
 }
 
 /// How to print y tick labels.
@@ -284,8 +287,17 @@ fn draw_header<DB: DrawingBackend>(
         or_dash(s.latency_p99_s, format::duration),
         or_dash(s.cost_usd, format::usd),
     );
-    if let Some(slo) = frame.input.slo_max_age_s {
-        line.push_str(&format!("  ·  SLO max age {}", format::duration(slo)));
+    let met: Vec<String> = frame
+        .input
+        .objectives
+        .iter()
+        .filter_map(|o| {
+            o.met
+                .map(|m| format!("{} {}", o.name, if m { "met" } else { "missed" }))
+        })
+        .collect();
+    if !met.is_empty() {
+        line.push_str(&format!("  ·  SLO: {}", met.join(", ")));
     }
     if frame.zoomed() {
         line.push_str(&format!(

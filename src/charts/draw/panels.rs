@@ -11,6 +11,7 @@ use crate::charts::palette::{BLUE, GREEN, INK, ORANGE, PURPLE, VERMILLION};
 use crate::metrics::bottleneck::Bottleneck;
 use crate::model::scaler::Action;
 use crate::output::columns::timeseries;
+use plotters::style::RGBColor;
 
 fn series<'a>(label: &str, ys: &'a [f64], stroke: Stroke) -> Series<'a> {
     Series {
@@ -76,15 +77,21 @@ pub(super) fn lag<'a>(frame: &Frame<'a>) -> Panel<'a> {
         ],
         markers: vec![],
         bands: bottleneck_bands(frame),
-        hlines: vec![],
+        hlines: limit_lines(frame, "max_lag", |v| {
+            format!("{} records", format::count(v))
+        }),
     }
 }
 
 /// Age of the oldest uncommitted record, with the SLO line.
 pub(super) fn age<'a>(frame: &Frame<'a>) -> Panel<'a> {
     let s = &frame.input.series;
-    let slo = frame.input.slo_max_age_s;
-    let max = visible_max(frame, &s.oldest_record_age_s).max(slo.unwrap_or(0.0));
+    let limits = limit_lines(frame, "max_age", format::duration);
+    let max = limits
+        .iter()
+        .fold(visible_max(frame, &s.oldest_record_age_s), |m, l| {
+            m.max(l.y)
+        });
     let unit = format::duration_unit(max);
     Panel {
         caption: "Age of the oldest uncommitted record".into(),
@@ -97,15 +104,30 @@ pub(super) fn age<'a>(frame: &Frame<'a>) -> Panel<'a> {
         )],
         markers: vec![],
         bands: Vec::new(),
-        hlines: slo
-            .map(|y| HLine {
-                label: format!("SLO max age {}", format::duration(y)),
-                y,
-                stroke: stroke(VERMILLION, 2, Dash::Dashed),
-            })
-            .into_iter()
-            .collect(),
+        hlines: limits,
     }
+}
+
+/// The limit lines of the objectives of `kind`, each labelled with its name, limit and
+/// window, shaded over its window when it has one.
+fn limit_lines(frame: &Frame<'_>, kind: &str, show: fn(f64) -> String) -> Vec<HLine> {
+    const COLORS: [RGBColor; 3] = [VERMILLION, PURPLE, INK];
+    frame
+        .input
+        .objectives
+        .iter()
+        .filter(|o| o.kind == kind)
+        .enumerate()
+        .map(|(i, o)| HLine {
+            label: match &o.during {
+                Some(w) => format!("SLO {} {} ({w})", o.name, show(o.limit)),
+                None => format!("SLO {} {}", o.name, show(o.limit)),
+            },
+            y: o.limit,
+            stroke: stroke(COLORS[i % COLORS.len()], 2, Dash::Dashed),
+            spans: o.spans.clone(),
+        })
+        .collect()
 }
 
 /// Pollers, processors and mean concurrency, with the scaler's decisions marked.

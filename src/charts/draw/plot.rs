@@ -212,19 +212,38 @@ fn draw_hlines<'c, DB: DrawingBackend + 'c>(
 ) -> DrawResult<DB> {
     let xr = chart.x_range();
     let size = frame.px(20.0);
+    let yr = chart.y_range();
+    let unit = frame.unit.seconds;
     for l in &panel.hlines {
         let y = l.y / panel.y_divisor();
         let st = l.stroke;
         let (on, off) = dash_pattern(st.dash, st.width);
-        chart
-            .draw_series(DashedLineSeries::new(
-                vec![(xr.start, y), (xr.end, y)],
+        let spans: Vec<(f64, f64)> = match &l.spans {
+            None => vec![(xr.start, xr.end)],
+            Some(spans) => spans
+                .iter()
+                .map(|&(a, b)| ((a / unit).max(xr.start), (b / unit).min(xr.end)))
+                .filter(|(a, b)| a < b)
+                .collect(),
+        };
+        if l.spans.is_some() {
+            chart.draw_series(spans.iter().map(|&(a, b)| {
+                Rectangle::new([(a, yr.start), (b, yr.end)], st.color.mix(0.08).filled())
+            }))?;
+        }
+        for (i, &(a, b)) in spans.iter().enumerate() {
+            let drawn = chart.draw_series(DashedLineSeries::new(
+                vec![(a, y), (b, y)],
                 on,
                 off,
                 st.color.stroke_width(st.width),
-            ))?
-            .label(l.label.as_str())
-            .legend(move |p| dashed_glyph(p, size, st, st.dash));
+            ))?;
+            if i == 0 {
+                drawn
+                    .label(l.label.as_str())
+                    .legend(move |p| dashed_glyph(p, size, st, st.dash));
+            }
+        }
     }
     Ok(())
 }

@@ -203,7 +203,7 @@ pub const TIME_OVER_SLO_S: Column<Summary> = Column {
     kind: Kind::Interval,
     optional: true,
     decimals: None,
-    doc: "Time during which the oldest record was older than `slo.max_age`.",
+    doc: "Time during which at least one `max_age` or `max_lag` objective was over its limit (within its window).",
     value: |s| s.time_over_slo_s.into(),
 };
 
@@ -634,6 +634,7 @@ impl Serialize for Summary {
         }
         map.serialize_entry("events", &self.events)?;
         map.serialize_entry("bottleneck", &self.bottleneck)?;
+        map.serialize_entry("slo", &self.slo)?;
         map.end()
     }
 }
