@@ -148,6 +148,7 @@ fn shape_rate(shape: &RateShape, t: f64) -> f64 {
         }
         RateShape::Points(points) => interpolate(points, t),
         RateShape::Trace(trace) => interpolate(&trace.points, t),
+        RateShape::Weekly(w) => w.rate_at(t),
     }
 }
 

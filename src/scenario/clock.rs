@@ -79,6 +79,20 @@ impl Clock {
             .expect("a saturating add of a duration cannot fail")
     }
 
+    /// The simulation time of `instant`: `None` if it is before t = 0 or too far after it
+    /// to be held in nanoseconds.
+    pub fn time_of(&self, instant: Timestamp) -> Option<SimTime> {
+        let ns = instant.as_nanosecond() - self.start.as_nanosecond();
+        u64::try_from(ns).ok().map(SimTime)
+    }
+
+    /// Nanoseconds from local Monday 00:00 of the week holding t = 0 to t = 0 (less than a
+    /// week): the phase of weekly shapes.
+    pub fn into_week(&self) -> u64 {
+        let day = u64::from(self.weekday(SimTime(0)).to_monday_zero_offset() as u8);
+        day * DAY_S * NANOS_PER_SEC + self.start_into_day() as u64
+    }
+
     /// `t` as RFC 3339 text in the clock's offset, to the millisecond
     /// (`2026-11-02T09:00:00.000+01:00`): the `time` column.
     pub fn format(&self, t: SimTime) -> String {
