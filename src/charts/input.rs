@@ -14,6 +14,7 @@ use crate::model::scaler::Action;
 use crate::output::columns::scaling::ACTIONS_ALLOWED;
 use crate::output::columns::{Column, scaling, summary, timeseries};
 use crate::output::{MANIFEST_JSON, SCALING_CSV, SUMMARY_JSON, TIMESERIES_CSV};
+use crate::scenario::clock::Clock;
 
 /// The per-sample columns of `timeseries.csv` that the charts draw.
 ///
@@ -154,6 +155,9 @@ pub struct ChartInput {
     pub scaling: Vec<ScalingDecision>,
     /// Headline numbers from `summary.json`.
     pub summary: SummaryNumbers,
+    /// The wall clock of t = 0 (`manifest.json` `start_at`), if the run had one: time
+    /// axes are then labelled in clock time.
+    pub start_at: Option<Clock>,
 }
 
 impl ChartInput {
@@ -207,6 +211,7 @@ impl ChartInput {
         let scaling = parse_scaling(scaling_csv)?;
         let (scenario_name, seed, slo_max_age_s) = parse_manifest(manifest_json)?;
         let summary = parse_summary(summary_json)?;
+        let start_at = parse_start_at(manifest_json)?;
         Ok(Self {
             scenario_name,
             seed,
@@ -214,6 +219,7 @@ impl ChartInput {
             series,
             scaling,
             summary,
+            start_at,
         })
     }
 }
@@ -412,6 +418,23 @@ fn parse_scaling(bytes: &[u8]) -> Result<Vec<ScalingDecision>, ChartError> {
 
 fn parse_json(file: &'static str, bytes: &[u8]) -> Result<Value, ChartError> {
     serde_json::from_slice(bytes).map_err(|source| ChartError::Json { file, source })
+}
+
+/// `start_at` of `manifest.json`, if present.
+fn parse_start_at(bytes: &[u8]) -> Result<Option<Clock>, ChartError> {
+    let file = MANIFEST_JSON;
+    match parse_json(file, bytes)?.get("start_at") {
+        None | Some(Value::Null) => Ok(None),
+        Some(v) => v
+            .as_str()
+            .and_then(Clock::parse)
+            .map(Some)
+            .ok_or_else(|| ChartError::BadField {
+                file,
+                field: "start_at",
+                problem: format!("should be an RFC 3339 date and time with its offset, found {v}"),
+            }),
+    }
 }
 
 fn parse_manifest(bytes: &[u8]) -> Result<(String, Option<u64>, Option<f64>), ChartError> {

@@ -110,6 +110,32 @@ impl Clock {
         )
     }
 
+    /// The clock's zone for axis labels: `UTC` or `UTC+01:00`.
+    pub fn zone(&self) -> String {
+        match self.offset.seconds() {
+            0 => "UTC".to_string(),
+            _ => format!("UTC{}", OffsetText(self.offset)),
+        }
+    }
+
+    /// A short wall-clock label of `t` for chart axes: `09:00` (with seconds when not
+    /// whole minutes), preceded by the day (`Mon 09:00`) when `with_day`.
+    pub fn label(&self, t: SimTime, with_day: bool) -> String {
+        let c = self.civil(t);
+        let time = TimeOfDay(
+            u32::from(c.hour() as u8) * 3600
+                + u32::from(c.minute() as u8) * 60
+                + u32::from(c.second() as u8),
+        );
+        if with_day {
+            const NAMES: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+            let day = NAMES[c.weekday().to_monday_zero_offset() as usize];
+            format!("{day} {time}")
+        } else {
+            time.to_string()
+        }
+    }
+
     /// The first simulation time at or after `from` whose wall clock reads `time` on one
     /// of `days`, or `None` if there is none within a week (no day selected).
     pub fn next(&self, from: SimTime, time: TimeOfDay, days: Days) -> Option<SimTime> {

@@ -30,8 +30,9 @@ const DAY_S: u32 = 86_400;
 /// Seconds in a week.
 const WEEK_S: f64 = 7.0 * 86_400.0;
 
-/// A weekly rate, resolved.
-#[derive(Clone, Debug, PartialEq, Serialize)]
+/// A weekly rate, resolved. It serialises as its raw form (the phase follows from
+/// `start_at`), so the manifest's scenario reads back.
+#[derive(Clone, Debug, PartialEq)]
 pub struct Weekly {
     /// Monday to Friday.
     pub weekdays: DayRates,
@@ -43,7 +44,7 @@ pub struct Weekly {
 
 /// The rates of one day: `(second of the day it starts at, records/s)`, the first at 0,
 /// starts increasing, each rate holding until the next start (the last until midnight).
-#[derive(Clone, Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct DayRates(pub Vec<(u32, f64)>);
 
 impl DayRates {
@@ -55,6 +56,12 @@ impl DayRates {
 
     fn peak(&self) -> f64 {
         self.0.iter().map(|p| p.1).fold(0.0, f64::max)
+    }
+}
+
+impl Serialize for Weekly {
+    fn serialize<S: Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
+        to_raw(self).serialize(serializer)
     }
 }
 
