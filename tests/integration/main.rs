@@ -3,8 +3,10 @@
 mod cli;
 mod clock;
 mod common;
+mod docs;
 mod golden;
 mod invariants;
 mod limits;
 mod policies;
 mod scenarios;
+mod slurm;
