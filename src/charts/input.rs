@@ -425,15 +425,18 @@ fn parse_start_at(bytes: &[u8]) -> Result<Option<Clock>, ChartError> {
     let file = MANIFEST_JSON;
     match parse_json(file, bytes)?.get("start_at") {
         None | Some(Value::Null) => Ok(None),
-        Some(v) => v
-            .as_str()
-            .and_then(Clock::parse)
-            .map(Some)
-            .ok_or_else(|| ChartError::BadField {
-                file,
-                field: "start_at",
-                problem: format!("should be an RFC 3339 date and time with its offset, found {v}"),
-            }),
+        Some(v) => {
+            v.as_str()
+                .and_then(Clock::parse)
+                .map(Some)
+                .ok_or_else(|| ChartError::BadField {
+                    file,
+                    field: "start_at",
+                    problem: format!(
+                        "should be an RFC 3339 date and time with its offset, found {v}"
+                    ),
+                })
+        }
     }
 }
 

@@ -570,7 +570,8 @@ fn the_cost_panel_stacks_event_poller_units_only_when_they_were_billed() {
 #[test]
 fn with_start_at_the_time_axis_reads_the_wall_clock() {
     let (ts, scaling) = synthetic_run(120, 30.0);
-    let manifest = r#"{"seed":42,"start_at":"2026-11-30T09:00:00+01:00","scenario":{"name":"clock"}}"#;
+    let manifest =
+        r#"{"seed":42,"start_at":"2026-11-30T09:00:00+01:00","scenario":{"name":"clock"}}"#;
     let input = ChartInput::from_bytes(
         ts.as_bytes(),
         scaling.as_bytes(),

@@ -143,8 +143,7 @@ fn erfc(x: f64) -> f64 {
                     + t * (-0.186_288_06
                         + t * (0.278_868_07
                             + t * (-1.135_203_98
-                                + t * (1.488_515_87
-                                    + t * (-0.822_152_23 + t * 0.170_872_77))))))));
+                                + t * (1.488_515_87 + t * (-0.822_152_23 + t * 0.170_872_77))))))));
     let r = t * poly.exp();
     if x >= 0.0 { r } else { 2.0 - r }
 }
@@ -182,7 +181,11 @@ mod tests {
             .map(|&d| (d as f64 - mean).powi(2))
             .sum::<f64>()
             / draws.len() as f64;
-        assert!((var / law.variance - 1.0).abs() < 0.1, "{var} vs {}", law.variance);
+        assert!(
+            (var / law.variance - 1.0).abs() < 0.1,
+            "{var} vs {}",
+            law.variance
+        );
     }
 
     #[test]

@@ -298,8 +298,7 @@ impl RecordSizer {
 /// `count × max`.
 fn sum_of<R: Rng>(count: u64, mean: f64, variance: f64, max: f64, rng: &mut R) -> u64 {
     let n = count as f64;
-    let normal =
-        Normal::new(n * mean, (n * variance).sqrt()).expect("variance is finite and >= 0");
+    let normal = Normal::new(n * mean, (n * variance).sqrt()).expect("variance is finite and >= 0");
     normal.sample(rng).clamp(n, n * max).round() as u64
 }
 

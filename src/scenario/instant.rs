@@ -317,11 +317,17 @@ mod tests {
     #[test]
     fn clock_times_without_start_at_or_before_it_are_errors() {
         let e = resolve("09:00", None, 0).unwrap_err().to_string();
-        assert!(e.contains("needs `start_at`") && e.contains("set it"), "{e}");
+        assert!(
+            e.contains("needs `start_at`") && e.contains("set it"),
+            "{e}"
+        );
         let e = resolve("2026-11-01T23:00:00Z", Some("2026-11-02T00:00:00Z"), 0)
             .unwrap_err()
             .to_string();
-        assert!(e.contains("at or after `start_at` (2026-11-02T00:00:00Z)"), "{e}");
+        assert!(
+            e.contains("at or after `start_at` (2026-11-02T00:00:00Z)"),
+            "{e}"
+        );
         let e = resolve("2028-01-01T00:00:00Z", Some("2026-11-02T00:00:00Z"), 0)
             .unwrap_err()
             .to_string();

@@ -37,10 +37,7 @@ fn the_time_column_is_start_at_plus_time_s() {
     for name in ["timeseries.csv", "scaling.csv", "partitions.csv"] {
         let text = file(&files, name);
         let mut lines = text.lines();
-        assert!(
-            lines.next().unwrap().starts_with("time_s,time,"),
-            "{name}"
-        );
+        assert!(lines.next().unwrap().starts_with("time_s,time,"), "{name}");
         let mut rows = 0;
         for line in lines {
             let cells: Vec<&str> = line.split(',').collect();
@@ -57,7 +54,10 @@ fn the_time_column_is_start_at_plus_time_s() {
         assert!(rows > 0, "{name} has rows");
     }
     let ts = file(&files, "timeseries.csv");
-    assert!(ts.contains("\n60.000,2026-11-06T17:01:00.000+01:00,"), "{ts}");
+    assert!(
+        ts.contains("\n60.000,2026-11-06T17:01:00.000+01:00,"),
+        "{ts}"
+    );
     assert!(ts.contains("\n3600.000,2026-11-06T18:00:00.000+01:00,"));
     // Fluid arrivals: the produced rate of each minute is the shape's, switching at
     // 18:00 local (3,600 s) and with the spike from 18:30 to 18:40.

@@ -154,7 +154,10 @@ pub struct RawLognormal {
 pub struct RawBin(pub SizeValue, pub f64);
 
 impl Serialize for RawBin {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> std::result::Result<S::Ok, S::Error> {
         serde_saphyr::FlowSeq((&self.0, self.1)).serialize(serializer)
     }
 }
@@ -215,7 +218,12 @@ fn resolve_record_size(
 ) -> Result<RecordSize> {
     match raw {
         None => Ok(RecordSize::Fixed(DEFAULT_RECORD_SIZE)),
-        Some(ScalarOr::Scalar(s)) => Ok(RecordSize::Fixed(cx.check_size(p_size, s, 1, MAX_PAYLOAD)?)),
+        Some(ScalarOr::Scalar(s)) => Ok(RecordSize::Fixed(cx.check_size(
+            p_size,
+            s,
+            1,
+            MAX_PAYLOAD,
+        )?)),
         Some(ScalarOr::Tagged(t)) => sizes::resolve(t, p_size, cx),
     }
 }

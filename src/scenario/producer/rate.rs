@@ -9,9 +9,9 @@ use serde::{Deserialize, Serialize, Serializer};
 
 use crate::engine::time::SimDuration;
 use crate::scenario::error::ScenarioError;
+use crate::scenario::instant::InstantValue;
 use crate::scenario::locate::FieldPath;
 use crate::scenario::resolve::{Context, MAX_RUN, NON_NEGATIVE, Result};
-use crate::scenario::instant::InstantValue;
 use crate::scenario::units::DurationValue;
 use weekly::{RawWeekly, Weekly};
 
@@ -323,7 +323,9 @@ pub(crate) fn resolve(
                 amplitude: cx.check_float(&base.key("amplitude"), *amplitude, signed_ok, FINITE)?,
                 peak_at: match peak_at {
                     None => SimDuration::ZERO,
-                    Some(d) => cx.check_instant(&base.key("peak_at"), d, SimDuration::ZERO, false)?,
+                    Some(d) => {
+                        cx.check_instant(&base.key("peak_at"), d, SimDuration::ZERO, false)?
+                    }
                 },
             }
         }

@@ -116,7 +116,12 @@ fn resolve_histogram(bins: &[RawBin], base: &FieldPath, cx: &Context<'_>) -> Res
                 format!("a size no other bin has (`{}[{j}]` has it)", base),
             ));
         }
-        let share = cx.check_float(&p, *share, |x| (0.0..=1.0).contains(&x), "a share from 0 to 1")?;
+        let share = cx.check_float(
+            &p,
+            *share,
+            |x| (0.0..=1.0).contains(&x),
+            "a share from 0 to 1",
+        )?;
         out.push((bytes, share));
     }
     let total: f64 = out.iter().map(|b| b.1).sum();
@@ -172,7 +177,11 @@ mod tests {
         let back = from_yaml_str(&to_yaml(&s), Path::new("."), &[]).unwrap();
         assert_eq!(back, s, "explain round trip");
         let json = serde_json::to_string(&s).unwrap();
-        assert_eq!(from_yaml_str(&json, Path::new("."), &[]).unwrap(), s, "{json}");
+        assert_eq!(
+            from_yaml_str(&json, Path::new("."), &[]).unwrap(),
+            s,
+            "{json}"
+        );
         Ok(s.producer.record_size)
     }
 
@@ -193,16 +202,16 @@ mod tests {
             size("{histogram: [[1KiB, 0.7], [4KiB, 0.25], [40KiB, 0.05]]}").unwrap(),
             RecordSize::Histogram(vec![(1024, 0.7), (4096, 0.25), (40_960, 0.05)])
         );
-        assert_eq!(
-            size("{fixed: 2KiB}").unwrap(),
-            RecordSize::Fixed(2048)
-        );
+        assert_eq!(size("{fixed: 2KiB}").unwrap(), RecordSize::Fixed(2048));
     }
 
     #[test]
     fn size_forms_explain_what_is_wrong() {
         let e = err("{mean: 2KiB}");
-        assert!(e.contains("producer.record_size.max") && e.contains("together"), "{e}");
+        assert!(
+            e.contains("producer.record_size.max") && e.contains("together"),
+            "{e}"
+        );
         let e = err("{mean: 40KiB, max: 2KiB}");
         assert!(e.contains("greater than `mean`"), "{e}");
         let e = err("{mean: 2KiB, max: 40KiB, fixed: 1KiB}");
@@ -213,7 +222,10 @@ mod tests {
             "{e}"
         );
         let e = err("{histogram: [[1KiB, 0.5], [1024, 0.5]]}");
-        assert!(e.contains("histogram[1]") && e.contains("no other bin"), "{e}");
+        assert!(
+            e.contains("histogram[1]") && e.contains("no other bin"),
+            "{e}"
+        );
         let e = err("{histogram: [[1KiB, 1.5]]}");
         assert!(e.contains("a share from 0 to 1"), "{e}");
         let e = err("{histogram: []}");

@@ -165,7 +165,10 @@ impl<'de> Visitor<'de> for DayVisitor {
         Ok(RawDayRates::Flat(v as f64))
     }
 
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> std::result::Result<RawDayRates, A::Error> {
+    fn visit_seq<A: SeqAccess<'de>>(
+        self,
+        mut seq: A,
+    ) -> std::result::Result<RawDayRates, A::Error> {
         let mut out = Vec::new();
         while let Some(r) = seq.next_element::<f64>()? {
             out.push(r);
@@ -178,7 +181,10 @@ impl<'de> Visitor<'de> for DayVisitor {
         Ok(RawDayRates::Hourly(out))
     }
 
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> std::result::Result<RawDayRates, A::Error> {
+    fn visit_map<A: MapAccess<'de>>(
+        self,
+        mut map: A,
+    ) -> std::result::Result<RawDayRates, A::Error> {
         let mut out = BTreeMap::new();
         while let Some((k, v)) = map.next_entry::<String, f64>()? {
             if out.insert(k.clone(), v).is_some() {
@@ -393,7 +399,10 @@ mod tests {
             e.contains("producer.rate[0].weekly") && e.contains("needs `start_at`"),
             "{e}"
         );
-        let e = err(monday, r#"weekly: {weekdays: {"09:00-18:00": 6000}, weekend: 1}"#);
+        let e = err(
+            monday,
+            r#"weekly: {weekdays: {"09:00-18:00": 6000}, weekend: 1}"#,
+        );
         assert!(
             e.contains("weekdays") && e.contains("leave 00:00 uncovered") && e.contains("default"),
             "{e}"
@@ -403,10 +412,19 @@ mod tests {
             r#"weekly: {weekdays: {"09:00-18:00": 6000, "17:00-20:00": 1, default: 1}, weekend: 1}"#,
         );
         assert!(e.contains("does not overlap \"09:00-18:00\""), "{e}");
-        let e = err(monday, r#"weekly: {weekdays: {"18:00-09:00": 6000, default: 1}, weekend: 1}"#);
-        assert!(e.contains("weekdays.18:00-09:00") || e.contains("HH:MM-HH:MM"), "{e}");
+        let e = err(
+            monday,
+            r#"weekly: {weekdays: {"18:00-09:00": 6000, default: 1}, weekend: 1}"#,
+        );
+        assert!(
+            e.contains("weekdays.18:00-09:00") || e.contains("HH:MM-HH:MM"),
+            "{e}"
+        );
         let e = err(monday, "weekly: {weekdays: [1, 2, 3], weekend: 1}");
-        assert!(e.contains("a list of 3 rates") && e.contains("24 hourly"), "{e}");
+        assert!(
+            e.contains("a list of 3 rates") && e.contains("24 hourly"),
+            "{e}"
+        );
         let e = err(monday, "weekly: {weekdays: 1, weekend: -5}");
         assert!(e.contains("weekend") && e.contains(">= 0"), "{e}");
         let e = err(monday, "weekly: {weekdays: 1}");
