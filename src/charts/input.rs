@@ -15,6 +15,7 @@ use crate::model::scaler::Action;
 use crate::output::columns::scaling::ACTIONS_ALLOWED;
 use crate::output::columns::{Column, scaling, summary, timeseries};
 use crate::output::{MANIFEST_JSON, SCALING_CSV, SUMMARY_JSON, TIMESERIES_CSV};
+use crate::scenario::clock::Clock;
 
 /// The per-sample columns of `timeseries.csv` that the charts draw.
 ///
@@ -177,6 +178,9 @@ pub struct ChartInput {
     pub scaling: Vec<ScalingDecision>,
     /// Headline numbers from `summary.json`.
     pub summary: SummaryNumbers,
+    /// The wall clock of t = 0 (`manifest.json` `start_at`), if the run had one: time
+    /// axes are then labelled in clock time.
+    pub start_at: Option<Clock>,
 }
 
 impl ChartInput {
@@ -242,6 +246,7 @@ impl ChartInput {
                 .into_iter()
                 .collect(),
         };
+        let start_at = parse_start_at(manifest_json)?;
         Ok(Self {
             scenario_name,
             seed,
@@ -249,6 +254,7 @@ impl ChartInput {
             series,
             scaling,
             summary,
+            start_at,
         })
     }
 }
@@ -455,6 +461,26 @@ fn parse_scaling(bytes: &[u8]) -> Result<Vec<ScalingDecision>, ChartError> {
 
 fn parse_json(file: &'static str, bytes: &[u8]) -> Result<Value, ChartError> {
     serde_json::from_slice(bytes).map_err(|source| ChartError::Json { file, source })
+}
+
+/// `start_at` of `manifest.json`, if present.
+fn parse_start_at(bytes: &[u8]) -> Result<Option<Clock>, ChartError> {
+    let file = MANIFEST_JSON;
+    match parse_json(file, bytes)?.get("start_at") {
+        None | Some(Value::Null) => Ok(None),
+        Some(v) => {
+            v.as_str()
+                .and_then(Clock::parse)
+                .map(Some)
+                .ok_or_else(|| ChartError::BadField {
+                    file,
+                    field: "start_at",
+                    problem: format!(
+                        "should be an RFC 3339 date and time with its offset, found {v}"
+                    ),
+                })
+        }
+    }
 }
 
 fn parse_manifest(bytes: &[u8]) -> Result<(String, Option<u64>, Option<f64>), ChartError> {

@@ -569,3 +569,24 @@ fn the_cost_panel_stacks_event_poller_units_only_when_they_were_billed() {
     assert!(!on_demand.contains(&legend), "{on_demand:?}");
     assert!(on_demand.contains(&"requests".to_string()));
 }
+
+#[test]
+fn with_start_at_the_time_axis_reads_the_wall_clock() {
+    let (ts, scaling) = synthetic_run(120, 30.0);
+    let manifest =
+        r#"{"seed":42,"start_at":"2026-11-30T09:00:00+01:00","scenario":{"name":"clock"}}"#;
+    let input = ChartInput::from_bytes(
+        ts.as_bytes(),
+        scaling.as_bytes(),
+        manifest.as_bytes(),
+        SUMMARY.as_bytes(),
+    )
+    .unwrap();
+    let texts = svg_texts(&svg_of(&input, ChartKind::Lag));
+    assert!(texts.iter().any(|t| t == "time (UTC+01:00)"), "{texts:?}");
+    assert!(texts.iter().any(|t| t == "09:00"), "{texts:?}");
+    assert!(texts.iter().any(|t| t == "09:30"), "{texts:?}");
+    let bad = r#"{"start_at":"09:00","scenario":{"name":"clock"}}"#;
+    let e = ChartInput::from_bytes(ts.as_bytes(), b"", bad.as_bytes(), b"").unwrap_err();
+    assert!(e.to_string().contains("start_at"), "{e}");
+}

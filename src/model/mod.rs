@@ -7,4 +7,5 @@ pub mod esm;
 pub mod function;
 pub mod log;
 pub mod scaler;
+pub mod size_laws;
 pub mod traffic;

@@ -9,6 +9,7 @@ use std::cell::Cell;
 use rand::Rng;
 use rand_distr::{Distribution, Normal, Poisson};
 
+use super::size_laws::{Histogram, TruncatedLognormal};
 use crate::engine::time::{NANOS_PER_SEC, SimTime};
 use crate::scenario::{KeyDistribution, RateShape, RecordSize};
 
@@ -148,6 +149,7 @@ fn shape_rate(shape: &RateShape, t: f64) -> f64 {
         }
         RateShape::Points(points) => interpolate(points, t),
         RateShape::Trace(trace) => interpolate(&trace.points, t),
+        RateShape::Weekly(w) => w.rate_at(t),
     }
 }
 
@@ -199,6 +201,8 @@ pub struct RecordSizer {
 #[derive(Clone, Debug)]
 enum SizeKind {
     Fixed(u64),
+    MeanMax(TruncatedLognormal),
+    Histogram(Histogram),
     Lognormal {
         mu: f64,
         sigma: f64,
@@ -231,6 +235,10 @@ impl RecordSizer {
                     variance,
                 }
             }
+            RecordSize::MeanMax { mean, max } => {
+                SizeKind::MeanMax(TruncatedLognormal::fit(*mean as f64, *max as f64))
+            }
+            RecordSize::Histogram(bins) => SizeKind::Histogram(Histogram::new(bins)),
         };
         RecordSizer { kind }
     }
@@ -240,6 +248,8 @@ impl RecordSizer {
         match self.kind {
             SizeKind::Fixed(bytes) => bytes as f64,
             SizeKind::Lognormal { mean, .. } => mean,
+            SizeKind::MeanMax(law) => law.mean,
+            SizeKind::Histogram(ref law) => law.mean,
         }
     }
 
@@ -265,8 +275,31 @@ impl RecordSizer {
                     normal.sample(rng).max(n).round() as u64
                 }
             }
+            SizeKind::MeanMax(law) => {
+                if count <= EXACT_SIZE_DRAWS {
+                    (0..count).map(|_| law.sample(rng)).sum()
+                } else {
+                    sum_of(count, law.mean, law.variance, law.max, rng)
+                }
+            }
+            SizeKind::Histogram(ref law) => {
+                if count <= EXACT_SIZE_DRAWS {
+                    (0..count).map(|_| law.sample(rng)).sum()
+                } else {
+                    sum_of(count, law.mean, law.variance, law.largest(), rng)
+                }
+            }
         }
     }
+}
+
+/// The total of `count` sizes of mean `mean`, variance `variance` and at most `max`
+/// bytes, by the normal approximation of the sum, kept between `count` and
+/// `count × max`.
+fn sum_of<R: Rng>(count: u64, mean: f64, variance: f64, max: f64, rng: &mut R) -> u64 {
+    let n = count as f64;
+    let normal = Normal::new(n * mean, (n * variance).sqrt()).expect("variance is finite and >= 0");
+    normal.sample(rng).clamp(n, n * max).round() as u64
 }
 
 #[cfg(test)]

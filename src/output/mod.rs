@@ -44,18 +44,20 @@ impl OutputFile {
 
 /// The deterministic files of a run: `timeseries.csv`, `scaling.csv`, `summary.json`,
 /// `manifest.json` and, when enabled, `partitions.csv`. Same scenario and seed, same
-/// bytes.
+/// bytes. With `start_at`, the CSV files have a `time` column (the wall clock) after
+/// `time_s`, and both JSON files a `start_at`.
 pub fn render(scenario: &Scenario, result: &RunResult) -> Vec<OutputFile> {
+    let clock = scenario.start_at.as_ref();
     let mut files = vec![
-        OutputFile::new(TIMESERIES_CSV, csv::timeseries(&result.rows)),
-        OutputFile::new(SCALING_CSV, csv::scaling(&result.scaling)),
-        OutputFile::new(SUMMARY_JSON, json::summary(&result.summary)),
+        OutputFile::new(TIMESERIES_CSV, csv::timeseries(&result.rows, clock)),
+        OutputFile::new(SCALING_CSV, csv::scaling(&result.scaling, clock)),
+        OutputFile::new(SUMMARY_JSON, json::summary(&result.summary, clock)),
         OutputFile::new(MANIFEST_JSON, json::manifest(scenario, result)),
     ];
     if scenario.outputs.partitions_csv {
         files.push(OutputFile::new(
             PARTITIONS_CSV,
-            csv::partitions(&result.rows),
+            csv::partitions(&result.rows, clock),
         ));
     }
     files

@@ -79,10 +79,25 @@ impl Clock {
             .expect("a saturating add of a duration cannot fail")
     }
 
-    /// `t` as RFC 3339 text in the clock's offset, to the millisecond
+    /// The simulation time of `instant`: `None` if it is before t = 0 or too far after it
+    /// to be held in nanoseconds.
+    pub fn time_of(&self, instant: Timestamp) -> Option<SimTime> {
+        let ns = instant.as_nanosecond() - self.start.as_nanosecond();
+        u64::try_from(ns).ok().map(SimTime)
+    }
+
+    /// Nanoseconds from local Monday 00:00 of the week holding t = 0 to t = 0 (less than a
+    /// week): the phase of weekly shapes.
+    pub fn into_week(&self) -> u64 {
+        let day = u64::from(self.weekday(SimTime(0)).to_monday_zero_offset() as u8);
+        day * DAY_S * NANOS_PER_SEC + self.start_into_day() as u64
+    }
+
+    /// `t` as RFC 3339 text in the clock's offset, rounded to the millisecond
     /// (`2026-11-02T09:00:00.000+01:00`): the `time` column.
     pub fn format(&self, t: SimTime) -> String {
-        let c = self.civil(t);
+        // Rounded to the millisecond like the `time_s` column beside it (3 decimals).
+        let c = self.civil(SimTime(t.0.saturating_add(500_000) / 1_000_000 * 1_000_000));
         format!(
             "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}{}",
             c.year(),
@@ -94,6 +109,32 @@ impl Clock {
             c.subsec_nanosecond() / 1_000_000,
             OffsetText(self.offset)
         )
+    }
+
+    /// The clock's zone for axis labels: `UTC` or `UTC+01:00`.
+    pub fn zone(&self) -> String {
+        match self.offset.seconds() {
+            0 => "UTC".to_string(),
+            _ => format!("UTC{}", OffsetText(self.offset)),
+        }
+    }
+
+    /// A short wall-clock label of `t` for chart axes: `09:00` (with seconds when not
+    /// whole minutes), preceded by the day (`Mon 09:00`) when `with_day`.
+    pub fn label(&self, t: SimTime, with_day: bool) -> String {
+        let c = self.civil(t);
+        let time = TimeOfDay(
+            u32::from(c.hour() as u8) * 3600
+                + u32::from(c.minute() as u8) * 60
+                + u32::from(c.second() as u8),
+        );
+        if with_day {
+            const NAMES: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+            let day = NAMES[c.weekday().to_monday_zero_offset() as usize];
+            format!("{day} {time}")
+        } else {
+            time.to_string()
+        }
     }
 
     /// The first simulation time at or after `from` whose wall clock reads `time` on one

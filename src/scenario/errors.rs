@@ -154,6 +154,13 @@ fn check_share_shape(shape: &RateShape, path: &FieldPath, cx: &Context<'_>) -> R
         RateShape::Diurnal { amplitude, .. } => vec![*amplitude],
         RateShape::Points(points) => points.iter().map(|(_, r)| *r).collect(),
         RateShape::Trace(_) => Vec::new(),
+        RateShape::Weekly(w) => w
+            .weekdays
+            .0
+            .iter()
+            .chain(&w.weekend.0)
+            .map(|p| p.1)
+            .collect(),
     };
     match values.into_iter().find(|x| !(-1.0..=1.0).contains(x)) {
         Some(x) => Err(cx.invalid(

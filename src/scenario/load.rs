@@ -143,6 +143,7 @@ impl ParsedScenario {
                     overrides: &applied,
                     base_dir: &self.folder,
                     traces,
+                    clock: None,
                 },
             )
         });

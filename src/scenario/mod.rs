@@ -29,6 +29,7 @@ pub mod error;
 pub mod errors;
 pub mod esm;
 pub mod function;
+pub mod instant;
 pub mod load;
 pub mod locate;
 pub mod outputs;

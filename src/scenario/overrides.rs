@@ -239,7 +239,7 @@ function: {duration: {per_batch: 10ms}}
         let rate = r.producer.unwrap().rate.unwrap();
         assert_eq!(rate[0], RawRateShape::Constant(5000.0));
         match &rate[1] {
-            RawRateShape::Step { at, .. } => assert_eq!(at.text, "20m"),
+            RawRateShape::Step { at, .. } => assert_eq!(at.to_string(), "20m"),
             other => panic!("{other:?}"),
         }
         assert_eq!(rate[2], RawRateShape::Constant(1.0));

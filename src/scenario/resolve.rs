@@ -55,7 +55,9 @@ pub(crate) struct AppliedOverride {
     pub text: String,
 }
 
-/// Where values came from, for error messages, and where relative files live.
+/// Where values came from, for error messages, where relative files live, and the wall
+/// clock that clock times resolve against.
+#[derive(Clone, Copy)]
 pub(crate) struct Context<'a> {
     /// The scenario text, to find lines.
     pub source: Option<&'a str>,
@@ -65,6 +67,8 @@ pub(crate) struct Context<'a> {
     pub base_dir: &'a Path,
     /// Where trace files are read from.
     pub traces: &'a dyn TraceSource,
+    /// The wall clock of `start_at`, once resolved (`None` before, or without it).
+    pub clock: Option<Clock>,
 }
 
 /// The result of resolving one value or block.
@@ -273,6 +277,7 @@ pub fn resolve(raw: &RawScenario, base_dir: &Path) -> Result<Scenario> {
             overrides: &[],
             base_dir,
             traces: &FileTraces::default(),
+            clock: None,
         },
     )
 }
@@ -281,6 +286,10 @@ pub(crate) fn resolve_with(raw: &RawScenario, cx: &Context<'_>) -> Result<Scenar
     let name = resolve_name(raw, cx)?;
     let seed = raw.seed.unwrap_or(DEFAULT_SEED);
     let start_at = resolve_start_at(raw, cx)?;
+    let cx = &Context {
+        clock: start_at,
+        ..*cx
+    };
 
     let p_duration = FieldPath::root("duration");
     let duration = match &raw.duration {

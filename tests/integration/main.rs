@@ -1,6 +1,7 @@
 //! Integration tests of esmsim: one test binary, one module per concern.
 
 mod cli;
+mod clock;
 mod common;
 mod docs;
 mod golden;

@@ -12,6 +12,7 @@ use crate::charts::downsample::minmax_downsample;
 use crate::charts::format;
 use crate::charts::image::DrawResult;
 use crate::charts::palette::{GRID, INK, tint};
+use crate::engine::time::SimTime;
 
 /// The y range `0..=max` (or below zero if data is), with headroom for the legend.
 fn y_range(frame: &Frame<'_>, panel: &Panel<'_>) -> (f64, f64) {
@@ -76,14 +77,17 @@ pub(super) fn draw_panel<DB: DrawingBackend>(
         YFormat::Count | YFormat::Duration(_) => format::count(*v),
         YFormat::Usd => format::usd(*v),
     };
-    let x_fmt = |v: &f64| {
-        if x_labels {
-            format::plain(*v)
-        } else {
-            String::new()
-        }
+    let clock = frame.input.start_at;
+    let with_day = frame.x1_s - frame.x0_s > 86_400.0;
+    let x_fmt = |v: &f64| match (x_labels, clock) {
+        (false, _) => String::new(),
+        (true, None) => format::plain(*v),
+        (true, Some(c)) => c.label(SimTime::from_secs_f64(v * unit.seconds), with_day),
     };
-    let x_desc = format!("time ({})", unit.label);
+    let x_desc = match clock {
+        None => format!("time ({})", unit.label),
+        Some(c) => format!("time ({})", c.zone()),
+    };
     let mut mesh = chart.configure_mesh();
     mesh.light_line_style(TRANSPARENT)
         .bold_line_style(GRID)

@@ -4,6 +4,7 @@
 
 pub mod events;
 pub mod rate;
+pub mod sizes;
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -71,6 +72,18 @@ pub enum RecordSize {
         /// 99th percentile in bytes (greater than the median).
         p99: u64,
     },
+    /// Each record has one of the sizes, with its share (the shares add up to 1 within
+    /// [`sizes::SHARE_TOLERANCE`]; the model rescales them).
+    Histogram(Vec<(u64, f64)>),
+    /// A lognormal truncated at `max` whose mean is `mean` (the fit:
+    /// [`crate::model::size_laws`]). Serialised untagged, `{mean, max}`, as it is written.
+    #[serde(untagged)]
+    MeanMax {
+        /// Mean size in bytes.
+        mean: u64,
+        /// Largest size in bytes (greater than the mean).
+        max: u64,
+    },
 }
 
 /// `producer:`.
@@ -104,24 +117,53 @@ pub enum RawArrivals {
 /// `producer.record_size`: a size, or `{fixed: size}`, or `{lognormal: {median, p99}}`.
 pub type RawRecordSize = ScalarOr<SizeValue, RawRecordSizeTagged>;
 
-/// The map forms of `producer.record_size`.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
-#[serde(rename_all = "snake_case", deny_unknown_fields)]
-pub enum RawRecordSizeTagged {
+/// The map forms of `producer.record_size`: exactly one of `fixed`, `lognormal`,
+/// `mean` with `max`, or `histogram`.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawRecordSizeTagged {
     /// Every record has this size.
-    Fixed(SizeValue),
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fixed: Option<SizeValue>,
     /// Lognormal by median and 99th percentile.
-    Lognormal {
-        /// Median size.
-        median: SizeValue,
-        /// 99th percentile.
-        p99: SizeValue,
-    },
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lognormal: Option<RawLognormal>,
+    /// Mean size (with `max`: a lognormal truncated at `max` whose mean is this).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mean: Option<SizeValue>,
+    /// Largest size (with `mean`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max: Option<SizeValue>,
+    /// `[[size, share], ...]`: each record has one of the sizes, with its share.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub histogram: Option<Vec<RawBin>>,
+}
+
+/// `{lognormal: {median, p99}}`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawLognormal {
+    /// Median size.
+    pub median: SizeValue,
+    /// 99th percentile.
+    pub p99: SizeValue,
+}
+
+/// One `[size, share]` pair of a histogram.
+#[derive(Clone, Debug, PartialEq, Deserialize, JsonSchema)]
+pub struct RawBin(pub SizeValue, pub f64);
+
+impl Serialize for RawBin {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> std::result::Result<S::Ok, S::Error> {
+        serde_saphyr::FlowSeq((&self.0, self.1)).serialize(serializer)
+    }
 }
 
 impl Expecting for RawRecordSizeTagged {
-    const EXPECTING: &'static str =
-        "a size such as `1KiB`, or `{lognormal: {median: 1KiB, p99: 16KiB}}`";
+    const EXPECTING: &'static str = "a size such as `1KiB`, `{mean: 2KiB, max: 40KiB}`, `{histogram: [[1KiB, 0.7], [4KiB, 0.3]]}` or `{lognormal: {median: 1KiB, p99: 16KiB}}`";
 }
 
 /// Resolves `producer:` (required).
@@ -174,29 +216,16 @@ fn resolve_record_size(
     p_size: &FieldPath,
     cx: &Context<'_>,
 ) -> Result<RecordSize> {
-    Ok(match raw {
-        None => RecordSize::Fixed(DEFAULT_RECORD_SIZE),
-        Some(ScalarOr::Scalar(s)) => RecordSize::Fixed(cx.check_size(p_size, s, 1, MAX_PAYLOAD)?),
-        Some(ScalarOr::Tagged(RawRecordSizeTagged::Fixed(s))) => {
-            RecordSize::Fixed(cx.check_size(&p_size.key("fixed"), s, 1, MAX_PAYLOAD)?)
-        }
-        Some(ScalarOr::Tagged(RawRecordSizeTagged::Lognormal { median, p99 })) => {
-            let base = p_size.key("lognormal");
-            let median_b = cx.check_size(&base.key("median"), median, 1, MAX_PAYLOAD)?;
-            let p99_b = cx.check_size(&base.key("p99"), p99, 1, MAX_PAYLOAD)?;
-            if p99_b <= median_b {
-                return Err(cx.invalid(
-                    &base.key("p99"),
-                    format!("`{p99}` ({p99_b} bytes)"),
-                    format!("greater than `median` (`{median}`, {median_b} bytes)"),
-                ));
-            }
-            RecordSize::Lognormal {
-                median: median_b,
-                p99: p99_b,
-            }
-        }
-    })
+    match raw {
+        None => Ok(RecordSize::Fixed(DEFAULT_RECORD_SIZE)),
+        Some(ScalarOr::Scalar(s)) => Ok(RecordSize::Fixed(cx.check_size(
+            p_size,
+            s,
+            1,
+            MAX_PAYLOAD,
+        )?)),
+        Some(ScalarOr::Tagged(t)) => sizes::resolve(t, p_size, cx),
+    }
 }
 
 /// The `explain` inverse: the resolved producer with every field written out.
@@ -206,15 +235,7 @@ pub(crate) fn to_raw(p: &Producer) -> RawProducer {
             ArrivalProcess::Poisson => RawArrivals::Poisson,
             ArrivalProcess::Deterministic => RawArrivals::Deterministic,
         }),
-        record_size: Some(match p.record_size {
-            RecordSize::Fixed(b) => ScalarOr::Scalar(SizeValue::new(b)),
-            RecordSize::Lognormal { median, p99 } => {
-                ScalarOr::Tagged(RawRecordSizeTagged::Lognormal {
-                    median: SizeValue::new(median),
-                    p99: SizeValue::new(p99),
-                })
-            }
-        }),
+        record_size: Some(sizes::to_raw(&p.record_size)),
         resolution: Some(DurationValue::new(p.resolution)),
         rate: Some(p.rate.iter().map(rate::to_raw).collect()),
     }

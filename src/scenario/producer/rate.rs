@@ -1,14 +1,19 @@
 //! `producer.rate`: the additive rate shapes, in records/s, and replayed traces. Their
-//! raw forms, resolved forms, checks and `explain` inverses.
+//! raw forms, resolved forms, checks and `explain` inverses. Their instants may be clock
+//! times ([`crate::scenario::instant`]); the `weekly` shape is in [`weekly`].
+
+pub mod weekly;
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize, Serializer};
 
 use crate::engine::time::SimDuration;
 use crate::scenario::error::ScenarioError;
+use crate::scenario::instant::InstantValue;
 use crate::scenario::locate::FieldPath;
 use crate::scenario::resolve::{Context, MAX_RUN, NON_NEGATIVE, Result};
 use crate::scenario::units::DurationValue;
+use weekly::{RawWeekly, Weekly};
 
 /// Multiplier of a trace's rate when the scenario gives none.
 pub const DEFAULT_TRACE_SCALE: f64 = 1.0;
@@ -44,6 +49,7 @@ impl RateShape {
             RateShape::Diurnal { amplitude, .. } => amplitude.abs(),
             RateShape::Points(points) => max(points),
             RateShape::Trace(t) => max(&t.points),
+            RateShape::Weekly(w) => w.peak(),
         }
     }
     /// The shape's event name, if it has one.
@@ -66,6 +72,7 @@ impl RateShape {
             RateShape::Diurnal { .. } => "diurnal",
             RateShape::Points(_) => "points",
             RateShape::Trace(_) => "trace",
+            RateShape::Weekly(_) => "weekly",
         }
     }
 }
@@ -141,6 +148,8 @@ pub enum RateShape {
     Points(Vec<(SimDuration, f64)>),
     /// A replayed CSV trace, resolved to points at load time.
     Trace(Trace),
+    /// A rate by time of day, weekdays and weekend apart, anchored by `start_at`.
+    Weekly(Weekly),
 }
 
 /// A traffic trace replayed as a piecewise-linear rate.
@@ -169,7 +178,7 @@ pub enum RawRateShape {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         name: Option<String>,
         /// When.
-        at: DurationValue,
+        at: InstantValue,
         /// Rate added.
         rate: f64,
     },
@@ -179,7 +188,7 @@ pub enum RawRateShape {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         name: Option<String>,
         /// Start.
-        at: DurationValue,
+        at: InstantValue,
         /// Length.
         duration: DurationValue,
         /// Rate added.
@@ -191,9 +200,9 @@ pub enum RawRateShape {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         name: Option<String>,
         /// Start of the ramp.
-        start: DurationValue,
-        /// End of the ramp.
-        end: DurationValue,
+        start: InstantValue,
+        /// End of the ramp (a time of day: its first occurrence after `start`).
+        end: InstantValue,
         /// Rate at the start.
         from: f64,
         /// Rate at the end and after.
@@ -207,17 +216,21 @@ pub enum RawRateShape {
         amplitude: f64,
         /// Time of the first peak (default 0).
         #[serde(default, skip_serializing_if = "Option::is_none")]
-        peak_at: Option<DurationValue>,
+        peak_at: Option<InstantValue>,
     },
-    /// `{points: [[t, r], ...]}`.
+    /// `{points: [[t, r], ...]}` (a time of day: its first occurrence after the previous
+    /// point).
     Points(Vec<RawPoint>),
     /// `{trace: {file, scale}}`.
     Trace(RawTrace),
+    /// `{weekly: {weekdays, weekend}}`: a rate by time of day, Monday to Friday and on
+    /// Saturday and Sunday (needs `start_at`).
+    Weekly(RawWeekly),
 }
 
 /// One `[time, rate]` pair of a `points` shape.
 #[derive(Clone, Debug, PartialEq, Deserialize, JsonSchema)]
-pub struct RawPoint(pub DurationValue, pub f64);
+pub struct RawPoint(pub InstantValue, pub f64);
 
 impl Serialize for RawPoint {
     fn serialize<S: Serializer>(&self, serializer: S) -> std::result::Result<S::Ok, S::Error> {
@@ -255,7 +268,7 @@ pub(crate) fn resolve(
             let base = path.key("step");
             RateShape::Step {
                 name: event_name(name.as_deref(), &base, cx)?,
-                at: cx.check_duration(&base.key("at"), at, SimDuration::ZERO, MAX_RUN)?,
+                at: cx.check_instant(&base.key("at"), at, SimDuration::ZERO, false)?,
                 rate: cx.check_float(&base.key("rate"), *rate, rate_ok, RATE)?,
             }
         }
@@ -268,7 +281,7 @@ pub(crate) fn resolve(
             let base = path.key("spike");
             RateShape::Spike {
                 name: event_name(name.as_deref(), &base, cx)?,
-                at: cx.check_duration(&base.key("at"), at, SimDuration::ZERO, MAX_RUN)?,
+                at: cx.check_instant(&base.key("at"), at, SimDuration::ZERO, false)?,
                 duration: cx.check_duration(&base.key("duration"), duration, pos, MAX_RUN)?,
                 rate: cx.check_float(&base.key("rate"), *rate, rate_ok, RATE)?,
             }
@@ -282,8 +295,8 @@ pub(crate) fn resolve(
         } => {
             let base = path.key("ramp");
             let name = event_name(name.as_deref(), &base, cx)?;
-            let s = cx.check_duration(&base.key("start"), start, SimDuration::ZERO, MAX_RUN)?;
-            let e = cx.check_duration(&base.key("end"), end, SimDuration::ZERO, MAX_RUN)?;
+            let s = cx.check_instant(&base.key("start"), start, SimDuration::ZERO, false)?;
+            let e = cx.check_instant(&base.key("end"), end, s, true)?;
             if e <= s {
                 return Err(cx.invalid(
                     &base.key("end"),
@@ -311,7 +324,7 @@ pub(crate) fn resolve(
                 peak_at: match peak_at {
                     None => SimDuration::ZERO,
                     Some(d) => {
-                        cx.check_duration(&base.key("peak_at"), d, SimDuration::ZERO, MAX_RUN)?
+                        cx.check_instant(&base.key("peak_at"), d, SimDuration::ZERO, false)?
                     }
                 },
             }
@@ -320,6 +333,7 @@ pub(crate) fn resolve(
             RateShape::Points(resolve_points(points, &path.key("points"), cx)?)
         }
         RawRateShape::Trace(t) => RateShape::Trace(resolve_trace(t, &path.key("trace"), cx)?),
+        RawRateShape::Weekly(w) => RateShape::Weekly(weekly::resolve(w, &path.key("weekly"), cx)?),
     })
 }
 
@@ -358,7 +372,8 @@ fn resolve_points(
     let mut out: Vec<(SimDuration, f64)> = Vec::with_capacity(points.len());
     for (i, RawPoint(t, r)) in points.iter().enumerate() {
         let p = base.index(i);
-        let time = cx.check_duration(&p, t, SimDuration::ZERO, MAX_RUN)?;
+        let after = out.last().map_or(SimDuration::ZERO, |&(prev, _)| prev);
+        let time = cx.check_instant(&p, t, after, !out.is_empty())?;
         if let Some(&(prev, _)) = out.last()
             && time <= prev
         {
@@ -415,7 +430,7 @@ fn resolve_trace(t: &RawTrace, base: &FieldPath, cx: &Context<'_>) -> Result<Tra
 
 /// The `explain` inverse of one rate shape.
 pub(crate) fn to_raw(shape: &RateShape) -> RawRateShape {
-    let dur = DurationValue::new;
+    let dur = InstantValue::new;
     match shape {
         RateShape::Constant(r) => RawRateShape::Constant(*r),
         RateShape::Step { name, at, rate } => RawRateShape::Step {
@@ -431,7 +446,7 @@ pub(crate) fn to_raw(shape: &RateShape) -> RawRateShape {
         } => RawRateShape::Spike {
             name: name.clone(),
             at: dur(*at),
-            duration: dur(*duration),
+            duration: DurationValue::new(*duration),
             rate: *rate,
         },
         RateShape::Ramp {
@@ -452,7 +467,7 @@ pub(crate) fn to_raw(shape: &RateShape) -> RawRateShape {
             amplitude,
             peak_at,
         } => RawRateShape::Diurnal {
-            period: dur(*period),
+            period: DurationValue::new(*period),
             amplitude: *amplitude,
             peak_at: Some(dur(*peak_at)),
         },
@@ -464,5 +479,6 @@ pub(crate) fn to_raw(shape: &RateShape) -> RawRateShape {
             scale: Some(t.scale),
             sha256: Some(t.sha256.clone()),
         }),
+        RateShape::Weekly(w) => RawRateShape::Weekly(weekly::to_raw(w)),
     }
 }
