@@ -109,6 +109,12 @@ pub enum ScenarioError {
         /// What is wrong.
         message: String,
     },
+    /// Placeholders (`"<fill in: ...>"`) that no `--set` filled, all of them.
+    #[error("{}", super::placeholders::describe(list))]
+    Placeholders {
+        /// Each placeholder left, in file order.
+        list: Vec<super::placeholders::Placeholder>,
+    },
     /// An error in a named scenario file.
     #[error("{}: {error}", path.display())]
     InFile {
@@ -140,7 +146,7 @@ fn block_text(source: &ValueSource) -> String {
 }
 
 /// Rewords the parser's terse messages.
-fn reword(message: &str) -> String {
+pub(crate) fn reword(message: &str) -> String {
     const REPLACEMENTS: [(&str, &str); 5] = [
         ("invalid i64", "expected a whole number"),
         ("invalid u64", "expected a whole number >= 0"),

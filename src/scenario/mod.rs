@@ -33,6 +33,7 @@ pub mod load;
 pub mod locate;
 pub mod outputs;
 pub mod overrides;
+pub mod placeholders;
 pub mod pricing;
 pub mod producer;
 pub mod raw;
