@@ -143,7 +143,8 @@ pub fn command(args: &ImportArgs) -> anyhow::Result<()> {
         );
     }
     for (path, text) in &files {
-        write_atomic(path, text.as_bytes()).with_context(|| format!("writing `{}`", path.display()))?;
+        write_atomic(path, text.as_bytes())
+            .with_context(|| format!("writing `{}`", path.display()))?;
     }
     let mut message = format!("wrote {}", out.display());
     if imported.trace.is_some() {

@@ -77,7 +77,11 @@ pub fn read(file: &str, text: &str, want: Kind) -> Result<Map<String, Value>, Im
         Some(kind) if kind == want => Ok(doc),
         Some(Kind::GetFunction) if want == Kind::Function => match doc.get("Configuration") {
             Some(Value::Object(config)) => Ok(config.clone()),
-            _ => Err(wrong(file, want, "a `get-function` answer without a `Configuration`")),
+            _ => Err(wrong(
+                file,
+                want,
+                "a `get-function` answer without a `Configuration`",
+            )),
         },
         Some(Kind::EsmList) if want == Kind::Esm => Err(wrong(
             file,
@@ -189,7 +193,8 @@ impl Doc {
     /// The fields left, as `Key = value` texts: scalars quoted (cut to 60 characters),
     /// objects and lists only named (they may hold environment variables or secrets).
     pub fn leftovers(&self, prefix: &str) -> Vec<String> {
-        self.rest
+        let mut items = self
+            .rest
             .iter()
             .filter(|(_, v)| !v.is_null())
             .map(|(k, v)| {
@@ -201,7 +206,9 @@ impl Doc {
                 };
                 format!("{prefix}{k} = {shown}")
             })
-            .collect()
+            .collect::<Vec<_>>();
+        items.sort();
+        items
     }
 
     /// An error for `key` holding `value`, expected to be `expected`.

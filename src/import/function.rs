@@ -39,13 +39,20 @@ pub(crate) fn read(input: &Input, draft: &mut Draft) -> Result<(), ImportError> 
         "Function: {} ({}, {})",
         input.file,
         name.as_deref().unwrap_or("unnamed"),
-        runtime.as_deref().unwrap_or("container image or no runtime")
+        runtime
+            .as_deref()
+            .unwrap_or("container image or no runtime")
     ));
     if let Some(n) = &name {
         draft.name_hint(n);
     }
     if let Some(mb) = doc.int("MemorySize")? {
-        draft.line(Section::Function, 0, &format!("memory: {mb}"), "MemorySize (MB)");
+        draft.line(
+            Section::Function,
+            0,
+            &format!("memory: {mb}"),
+            "MemorySize (MB)",
+        );
     }
     if let Some(s) = doc.int("Timeout")? {
         draft.line(
@@ -93,12 +100,12 @@ pub(crate) fn read(input: &Input, draft: &mut Draft) -> Result<(), ImportError> 
                 );
             }
             None => draft.not_imported(vec![format!(
-                "Runtime = \"{}\" (esmsim has no INIT preset for it: set function.cold_start.init)",
+                "function: Runtime = \"{}\" (esmsim has no INIT preset for it: set function.cold_start.init)",
                 aws::clip(runtime, 40)
             )]),
         }
     }
-    draft.not_imported(doc.leftovers(""));
+    draft.not_imported(doc.leftovers("function: "));
     Ok(())
 }
 
@@ -117,6 +124,6 @@ pub(crate) fn concurrency(input: &Input, draft: &mut Draft) -> Result<(), Import
             "ReservedConcurrentExecutions",
         );
     }
-    draft.not_imported(doc.leftovers(""));
+    draft.not_imported(doc.leftovers("concurrency: "));
     Ok(())
 }

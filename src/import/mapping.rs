@@ -21,7 +21,10 @@ pub(crate) fn read(input: &Input, options: &Options, draft: &mut Draft) -> Resul
     };
     let uuid = doc.string("UUID")?;
     let topics = doc.strings("Topics")?;
-    let source = match (doc.string("EventSourceArn")?, doc.object("SelfManagedEventSource")?) {
+    let source = match (
+        doc.string("EventSourceArn")?,
+        doc.object("SelfManagedEventSource")?,
+    ) {
         (Some(arn), _) => format!("Amazon MSK {arn}"),
         (None, Some(mut sm)) => {
             let servers = sm
@@ -50,13 +53,23 @@ pub(crate) fn read(input: &Input, options: &Options, draft: &mut Draft) -> Resul
 
     // topic
     match options.partitions {
-        Some(n) => draft.line(Section::Topic, 0, &format!("partitions: {n}"), "--partitions"),
+        Some(n) => draft.line(
+            Section::Topic,
+            0,
+            &format!("partitions: {n}"),
+            "--partitions",
+        ),
         None => {
             let v = draft.placeholder(
                 "topic.partitions",
                 "the topic's partition count; AWS's mapping does not report it: `kafka-topics.sh --describe --topic NAME`, or import again with --partitions N",
             );
-            draft.line(Section::Topic, 0, &format!("partitions: {v}"), "PLACEHOLDER");
+            draft.line(
+                Section::Topic,
+                0,
+                &format!("partitions: {v}"),
+                "PLACEHOLDER",
+            );
         }
     }
     if let Some(position) = doc.string("StartingPosition")? {
@@ -96,15 +109,30 @@ pub(crate) fn read(input: &Input, options: &Options, draft: &mut Draft) -> Resul
         Some(mut p) => {
             let min = p.int("MinimumPollers")?;
             let max = p.int("MaximumPollers")?;
-            draft.line(Section::Esm, 0, "mode: provisioned", "ProvisionedPollerConfig");
+            draft.line(
+                Section::Esm,
+                0,
+                "mode: provisioned",
+                "ProvisionedPollerConfig",
+            );
             draft.line(Section::Esm, 0, "provisioned:", "");
             if let Some(min) = min {
-                draft.line(Section::Esm, 1, &format!("min_pollers: {min}"), "MinimumPollers");
+                draft.line(
+                    Section::Esm,
+                    1,
+                    &format!("min_pollers: {min}"),
+                    "MinimumPollers",
+                );
             }
             if let Some(max) = max {
-                draft.line(Section::Esm, 1, &format!("max_pollers: {max}"), "MaximumPollers");
+                draft.line(
+                    Section::Esm,
+                    1,
+                    &format!("max_pollers: {max}"),
+                    "MaximumPollers",
+                );
             }
-            draft.not_imported(p.leftovers("ProvisionedPollerConfig."));
+            draft.not_imported(p.leftovers("mapping: ProvisionedPollerConfig."));
             true
         }
         None => {
@@ -135,7 +163,10 @@ pub(crate) fn read(input: &Input, options: &Options, draft: &mut Draft) -> Resul
         )),
     }
     if doc.bool("BisectBatchOnFunctionError")? == Some(true) {
-        on_failure.push(("bisect_batch: true".into(), "BisectBatchOnFunctionError".into()));
+        on_failure.push((
+            "bisect_batch: true".into(),
+            "BisectBatchOnFunctionError".into(),
+        ));
     }
     let responses = doc.strings("FunctionResponseTypes")?;
     for r in &responses {
@@ -145,7 +176,10 @@ pub(crate) fn read(input: &Input, options: &Options, draft: &mut Draft) -> Resul
                 "FunctionResponseTypes ReportBatchItemFailures".into(),
             ));
         } else {
-            draft.not_imported(vec![format!("FunctionResponseTypes = {}", quote(r))]);
+            draft.not_imported(vec![format!(
+                "mapping: FunctionResponseTypes = {}",
+                quote(r)
+            )]);
         }
     }
     if let Some(mut config) = doc.object("DestinationConfig")? {
@@ -158,9 +192,9 @@ pub(crate) fn read(input: &Input, options: &Options, draft: &mut Draft) -> Resul
                     format!("DestinationConfig.OnFailure {}", aws::clip(&arn, 100)),
                 ));
             }
-            draft.not_imported(failure.leftovers("DestinationConfig.OnFailure."));
+            draft.not_imported(failure.leftovers("mapping: DestinationConfig.OnFailure."));
         }
-        draft.not_imported(config.leftovers("DestinationConfig."));
+        draft.not_imported(config.leftovers("mapping: DestinationConfig."));
     }
     if !on_failure.is_empty() {
         draft.line(Section::Esm, 0, "on_failure:", "");
@@ -181,7 +215,7 @@ pub(crate) fn read(input: &Input, options: &Options, draft: &mut Draft) -> Resul
     let patterns = match doc.object("FilterCriteria")? {
         Some(mut criteria) => {
             let patterns = filter_patterns(&mut criteria)?;
-            draft.not_imported(criteria.leftovers("FilterCriteria."));
+            draft.not_imported(criteria.leftovers("mapping: FilterCriteria."));
             patterns
         }
         None => Vec::new(),
@@ -218,7 +252,7 @@ pub(crate) fn read(input: &Input, options: &Options, draft: &mut Draft) -> Resul
             &format!("Pattern {}", aws::clip(pattern, 150)),
         );
     }
-    draft.not_imported(doc.leftovers(""));
+    draft.not_imported(doc.leftovers("mapping: "));
     Ok(())
 }
 

@@ -78,7 +78,6 @@ pub(crate) fn producer(
             None
         }
     };
-    draft.line(Section::Producer, 0, "rate:", "records/s for the whole topic");
     if let Some(input) = rate {
         if options.rate_constant.is_some() {
             return Err(ImportError::Flag {
@@ -86,29 +85,38 @@ pub(crate) fn producer(
                 message: "give either --rate FILE or --rate-constant N, not both".to_string(),
             });
         }
+        draft.line(
+            Section::Producer,
+            0,
+            "rate:",
+            "records/s for the whole topic",
+        );
         return rate_trace(input, options, record_bytes, draft);
     }
     if let Some(d) = &options.duration {
         draft.duration = Some((d.clone(), "--duration".to_string()));
     }
     match options.rate_constant {
-        Some(r) => draft.line(
-            Section::Producer,
-            1,
-            &format!("- constant: {}", number(r)),
-            "--rate-constant",
-        ),
-        None => {
-            let v = draft.placeholder(
-                "producer.rate[0].constant",
-                "the producer's rate in records/s; import again with --rate FILE (a CloudWatch export of MessagesInPerSec) or --rate-constant N",
+        Some(r) => {
+            draft.line(
+                Section::Producer,
+                0,
+                "rate:",
+                "records/s for the whole topic",
             );
             draft.line(
                 Section::Producer,
                 1,
-                &format!("- constant: {v}"),
-                "PLACEHOLDER",
+                &format!("- constant: {}", number(r)),
+                "--rate-constant",
             );
+        }
+        None => {
+            let v = draft.placeholder(
+                "producer.rate",
+                "the producer's rate, a list of rate shapes in records/s (e.g. [{constant: 5000}]); import again with --rate FILE (a CloudWatch export of MessagesInPerSec) or --rate-constant N",
+            );
+            draft.line(Section::Producer, 0, &format!("rate: {v}"), "PLACEHOLDER");
         }
     }
     Ok(())
@@ -177,12 +185,16 @@ fn rate_trace(
         format!(
             "- trace: {{file: {}, scale: {}}}",
             options.trace_file,
-            number(1.0 / size as f64)
+            1.0 / size as f64
         )
     } else {
         format!("- trace: {{file: {}}}", options.trace_file)
     };
-    let scale_note = if bytes { "; scale = 1 / record size" } else { "" };
+    let scale_note = if bytes {
+        "; scale = 1 / record size"
+    } else {
+        ""
+    };
     draft.line(
         Section::Producer,
         1,
@@ -193,7 +205,10 @@ fn rate_trace(
     draft.start_at = Some(format_timestamp(first).replace("+00:00", "Z"));
     draft.duration = Some((
         seconds_text(one.points.len() as i64 * period),
-        format!("the {} periods of {period} s of the rate export", one.points.len()),
+        format!(
+            "the {} periods of {period} s of the rate export",
+            one.points.len()
+        ),
     ));
     draft.trace = Some(csv);
     Ok(())
@@ -213,8 +228,7 @@ fn stat_of(series: &AnySeries, only: bool) -> Option<Stat> {
         Some(Stat::P99)
     } else if text.contains("p50") || text.contains("median") {
         Some(Stat::P50)
-    } else if text.contains("avg") || text.contains("average") || text.contains("mean") || only
-    {
+    } else if text.contains("avg") || text.contains("average") || text.contains("mean") || only {
         Some(Stat::Average)
     } else {
         None
@@ -296,7 +310,10 @@ pub(crate) fn duration_model(input: Option<&Input>, draft: &mut Draft) -> Result
         Section::Function,
         1,
         &format!("per_batch: {}", millis(per_batch)),
-        &format!("{why} (mean of each statistic over the periods of {})", input.file),
+        &format!(
+            "{why} (mean of each statistic over the periods of {})",
+            input.file
+        ),
     );
     if let Some(sigma) = jitter {
         draft.line(

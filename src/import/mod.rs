@@ -241,10 +241,10 @@ impl Draft {
                 pad_comment(10 + start.len(), "the first datapoint of the rate export")
             ));
         }
-        let (duration, why) = self
-            .duration
-            .clone()
-            .unwrap_or(("1h".to_string(), "default; --duration changes it".to_string()));
+        let (duration, why) = self.duration.clone().unwrap_or((
+            "1h".to_string(),
+            "default; --duration changes it".to_string(),
+        ));
         out.push_str(&format!(
             "duration: {duration}{}\n",
             pad_comment(10 + duration.len(), &why)
@@ -342,7 +342,10 @@ pub(crate) fn seconds_text(s: i64) -> String {
 pub fn import(inputs: &Inputs, options: &Options) -> Result<Imported, ImportError> {
     let mut draft = Draft::default();
     draft.header("Imported by `esmsim import` from what AWS reports; each value's comment names its AWS field.".to_string());
-    draft.header("Values written \"<fill in: ...>\" are placeholders: `esmsim check` lists them all, and".to_string());
+    draft.header(
+        "Values written \"<fill in: ...>\" are placeholders: `esmsim check` lists them all, and"
+            .to_string(),
+    );
     draft.header("`esmsim run` refuses the scenario until each is replaced (edit it, or pass --set PATH=VALUE).".to_string());
     mapping::read(&inputs.esm, options, &mut draft)?;
     metrics::producer(inputs.rate.as_ref(), options, &mut draft)?;

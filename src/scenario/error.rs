@@ -146,7 +146,7 @@ fn block_text(source: &ValueSource) -> String {
 }
 
 /// Rewords the parser's terse messages.
-pub(crate) fn reword(message: &str) -> String {
+fn reword(message: &str) -> String {
     const REPLACEMENTS: [(&str, &str); 5] = [
         ("invalid i64", "expected a whole number"),
         ("invalid u64", "expected a whole number >= 0"),

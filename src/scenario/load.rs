@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
-use super::error::{ScenarioError, reword};
+use super::error::ScenarioError;
 use super::placeholders::{self, Placeholder};
 use super::raw::RawScenario;
 use super::resolve::{Context, resolve_with};
@@ -120,12 +120,12 @@ impl ParsedScenario {
                     .map_err(|e| ScenarioError::from_yaml(&e))?,
                 Vec::new(),
             ),
-            Some((tree, found)) => (
-                RawScenario::deserialize(&tree).map_err(|e| ScenarioError::Yaml {
-                    message: reword(&e.to_string()),
-                })?,
-                found,
-            ),
+            // A placeholder where null is not allowed (inside a one-key form): the
+            // placeholders are what to fix first, so they are the error.
+            Some((tree, found)) => match RawScenario::deserialize(&tree) {
+                Ok(raw) => (raw, found),
+                Err(_) => return Err(ScenarioError::Placeholders { list: found }),
+            },
         };
         if let Some(function) = raw.function.as_mut() {
             function::pin_reference_memory(function);

@@ -141,7 +141,10 @@ mod tests {
         let s = from_yaml_str(
             WITH_TWO,
             Path::new("."),
-            &["topic.partitions=6".into(), "producer={rate: [{constant: 5}], record_size: 2KiB}".into()],
+            &[
+                "topic.partitions=6".into(),
+                "producer={rate: [{constant: 5}], record_size: 2KiB}".into(),
+            ],
         )
         .unwrap();
         assert_eq!(s.topic.partitions, 6);
