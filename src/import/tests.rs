@@ -86,7 +86,7 @@ fn an_msk_on_demand_mapping_maps_every_field() {
         ("duration", "\"12m\""),
         ("topic.partitions", "12"),
         ("topic.starting_position", "\"latest\""),
-        ("producer.record_size.fixed", "\"1KiB\""),
+        ("producer.record_size", "\"1KiB\""),
         ("esm.batch_size", "500"),
         ("esm.batching_window", "\"1s\""),
         ("esm.mode", "\"on_demand\""),
@@ -96,7 +96,7 @@ fn an_msk_on_demand_mapping_maps_every_field() {
         ("function.architecture", "\"x86_64\""),
         ("function.cold_start.init.runtime", "\"python\""),
         ("function.concurrency.reserved", "50"),
-        ("function.duration.per_batch", "\"55.98ms\""),
+        ("function.duration.per_batch", "\"55ms 980us\""),
         ("function.duration.jitter.lognormal.sigma", "0.665"),
     ];
     for (path, value) in expect {
@@ -105,7 +105,7 @@ fn an_msk_on_demand_mapping_maps_every_field() {
     assert!(at(&v, "esm.on_failure").is_null() || at(&v, "esm.on_failure.destination") == "none");
     // Every field not mapped is listed, none silently dropped.
     for field in [
-        "mapping: UUID",
+        "mapping: State = \"Enabled\"",
         "mapping: AmazonManagedKafkaEventSourceConfig = {…}",
         "function: Environment = {…}",
         "function: Handler = \"app.handler\"",
@@ -188,10 +188,10 @@ fn what_aws_cannot_tell_becomes_placeholders_that_check_lists_together() {
         "{err}"
     );
     for (field, line) in [
-        ("topic.partitions", 8),
-        ("producer.record_size", 11),
-        ("producer.rate", 12),
-        ("function.duration.per_batch", 31),
+        ("topic.partitions", 9),
+        ("producer.record_size", 12),
+        ("producer.rate", 13),
+        ("function.duration.per_batch", 34),
     ] {
         assert!(
             err.contains(&format!("  - {field} (line {line}): ")),
