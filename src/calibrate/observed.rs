@@ -288,6 +288,9 @@ pub fn parse(files: &[(String, String)]) -> Result<Observed, ObservedError> {
     })
 }
 
+/// `(seconds since the Unix epoch, value)` pairs, oldest first.
+type Points = Vec<(i64, f64)>;
+
 /// The points of series `s` (called `name` in errors), oldest first, and the period
 /// between them (`None` with fewer than two points): the same length of timestamps and
 /// values, ISO 8601 timestamps, finite numbers, no timestamp twice, one gap throughout.
@@ -295,7 +298,7 @@ fn checked_points(
     file: &str,
     name: &str,
     s: &RawSeries,
-) -> Result<(Vec<(i64, f64)>, Option<i64>), ObservedError> {
+) -> Result<(Points, Option<i64>), ObservedError> {
     let file = || file.to_string();
     let name = || name.to_string();
     if s.timestamps.len() != s.values.len() {
