@@ -69,6 +69,7 @@ pub mod charts;
 pub mod cli;
 pub mod engine;
 pub mod executor;
+pub mod import;
 pub mod metrics;
 pub mod model;
 pub mod output;

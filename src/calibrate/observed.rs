@@ -251,52 +251,8 @@ pub fn parse(files: &[(String, String)]) -> Result<Observed, ObservedError> {
                     id: s.id.clone(),
                 })?;
             let name = metric.name().to_string();
-            if s.timestamps.len() != s.values.len() {
-                return Err(ObservedError::LengthMismatch {
-                    file: file.clone(),
-                    series: name,
-                    timestamps: s.timestamps.len(),
-                    values: s.values.len(),
-                });
-            }
-            let mut points = Vec::with_capacity(s.values.len());
-            for (ts, v) in s.timestamps.iter().zip(&s.values) {
-                let t = parse_timestamp(ts).ok_or_else(|| ObservedError::BadTimestamp {
-                    file: file.clone(),
-                    series: name.clone(),
-                    value: ts.clone(),
-                })?;
-                let value = v.as_f64().filter(|x| x.is_finite()).ok_or_else(|| {
-                    ObservedError::NotANumber {
-                        file: file.clone(),
-                        series: name.clone(),
-                        value: v.to_string(),
-                        timestamp: ts.clone(),
-                    }
-                })?;
-                points.push((t, value));
-            }
-            points.sort_by_key(|p| p.0);
-            for w in points.windows(2) {
-                if w[0].0 == w[1].0 {
-                    return Err(ObservedError::DuplicateTimestamp {
-                        file: file.clone(),
-                        series: name,
-                        timestamp: format_timestamp(w[0].0),
-                    });
-                }
-            }
-            let gaps: Vec<i64> = points.windows(2).map(|w| w[1].0 - w[0].0).collect();
-            if let Some(&gap) = gaps.first() {
-                if let Some(bad) = gaps.iter().find(|&&g| g != gap) {
-                    return Err(ObservedError::PeriodMismatch {
-                        file: file.clone(),
-                        series: name,
-                        message: format!(
-                            "timestamps are {gap} s apart but also {bad} s apart; export one period with no gaps (a missing datapoint: fill it, e.g. FILL(m1, 0))"
-                        ),
-                    });
-                }
+            let (points, gap) = checked_points(file, &name, &s)?;
+            if let Some(gap) = gap {
                 match &period {
                     Some((p, first)) if *p != gap => {
                         return Err(ObservedError::PeriodMismatch {
@@ -330,6 +286,122 @@ pub fn parse(files: &[(String, String)]) -> Result<Observed, ObservedError> {
         period_s: period.map_or(60, |p| p.0),
         series,
     })
+}
+
+/// `(seconds since the Unix epoch, value)` pairs, oldest first.
+type Points = Vec<(i64, f64)>;
+
+/// The points of series `s` (called `name` in errors), oldest first, and the period
+/// between them (`None` with fewer than two points): the same length of timestamps and
+/// values, ISO 8601 timestamps, finite numbers, no timestamp twice, one gap throughout.
+fn checked_points(
+    file: &str,
+    name: &str,
+    s: &RawSeries,
+) -> Result<(Points, Option<i64>), ObservedError> {
+    let file = || file.to_string();
+    let name = || name.to_string();
+    if s.timestamps.len() != s.values.len() {
+        return Err(ObservedError::LengthMismatch {
+            file: file(),
+            series: name(),
+            timestamps: s.timestamps.len(),
+            values: s.values.len(),
+        });
+    }
+    let mut points = Vec::with_capacity(s.values.len());
+    for (ts, v) in s.timestamps.iter().zip(&s.values) {
+        let t = parse_timestamp(ts).ok_or_else(|| ObservedError::BadTimestamp {
+            file: file(),
+            series: name(),
+            value: ts.clone(),
+        })?;
+        let value =
+            v.as_f64()
+                .filter(|x| x.is_finite())
+                .ok_or_else(|| ObservedError::NotANumber {
+                    file: file(),
+                    series: name(),
+                    value: v.to_string(),
+                    timestamp: ts.clone(),
+                })?;
+        points.push((t, value));
+    }
+    points.sort_by_key(|p| p.0);
+    for w in points.windows(2) {
+        if w[0].0 == w[1].0 {
+            return Err(ObservedError::DuplicateTimestamp {
+                file: file(),
+                series: name(),
+                timestamp: format_timestamp(w[0].0),
+            });
+        }
+    }
+    let gaps: Vec<i64> = points.windows(2).map(|w| w[1].0 - w[0].0).collect();
+    if let Some(&gap) = gaps.first()
+        && let Some(bad) = gaps.iter().find(|&&g| g != gap)
+    {
+        return Err(ObservedError::PeriodMismatch {
+            file: file(),
+            series: name(),
+            message: format!(
+                "timestamps are {gap} s apart but also {bad} s apart; export one period with no gaps (a missing datapoint: fill it, e.g. FILL(m1, 0))"
+            ),
+        });
+    }
+    Ok((points, gaps.first().copied()))
+}
+
+/// One series of a `get-metric-data` file, whatever its metric.
+#[derive(Clone, Debug, PartialEq)]
+pub struct AnySeries {
+    /// Its `Id`.
+    pub id: String,
+    /// Its `Label` (empty when absent).
+    pub label: String,
+    /// `(seconds since the Unix epoch, value)`, oldest first, on one period.
+    pub points: Vec<(i64, f64)>,
+    /// The period, seconds (`None` with fewer than two points).
+    pub period_s: Option<i64>,
+}
+
+impl AnySeries {
+    /// The name errors use: the label, else the id.
+    pub fn name(&self) -> &str {
+        if self.label.is_empty() {
+            &self.id
+        } else {
+            &self.label
+        }
+    }
+}
+
+/// Parses one `get-metric-data` file `text` (called `file` in errors) whatever metrics it
+/// holds (e.g. a producer's `MessagesInPerSec` for `esmsim import`), with the checks of
+/// [`parse`] on each series.
+///
+/// # Errors
+///
+/// [`ObservedError`] naming the file, series and value.
+pub fn parse_any(file: &str, text: &str) -> Result<Vec<AnySeries>, ObservedError> {
+    let raw: RawFile = serde_json::from_str(text).map_err(|e| ObservedError::Json {
+        file: file.to_string(),
+        message: e.to_string(),
+    })?;
+    raw.metric_data_results
+        .iter()
+        .map(|s| {
+            let label = s.label.clone().unwrap_or_default();
+            let name = if label.is_empty() { &s.id } else { &label };
+            let (points, period_s) = checked_points(file, name, s)?;
+            Ok(AnySeries {
+                id: s.id.clone(),
+                label: label.clone(),
+                points,
+                period_s,
+            })
+        })
+        .collect()
 }
 
 /// Days since 1970-01-01 of a civil date (proleptic Gregorian).

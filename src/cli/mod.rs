@@ -2,7 +2,7 @@
 //! and terminal lives here; the library takes option structs and progress callbacks.
 //!
 //! One file per command (`run`, `check`, `explain`, `plot`, `sweep`, `merge`, `bench`,
-//! `calibrate`, `init`, `completions`, `schema`),
+//! `calibrate`, `init`, `import`, `completions`, `schema`),
 //! each with its arguments and a `command` function that calls the library and prints;
 //! [`scenario`] holds the scenario arguments several commands share and [`progress`] the
 //! progress bars. `main` only maps the result to an exit code.
@@ -21,6 +21,7 @@ pub mod check;
 pub mod completions;
 pub mod emit;
 pub mod explain;
+pub mod import;
 pub mod init;
 pub mod merge;
 pub mod plot;
@@ -63,6 +64,8 @@ pub enum Command {
     Bench(bench::BenchArgs),
     /// Write a commented starter scenario that passes `check`.
     Init(init::InitArgs),
+    /// Build a scenario from the AWS CLI's JSON for a running mapping and its function.
+    Import(import::ImportArgs),
     /// Print the JSON Schema of the scenario or sweep format (for editors).
     Schema(schema::SchemaArgs),
     /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
@@ -88,6 +91,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Bench(args) => bench::command(&args),
         Command::Calibrate(args) => calibrate::command(&args),
         Command::Init(args) => init::command(&args),
+        Command::Import(args) => import::command(&args),
         Command::Completions(args) => completions::command(&args),
         Command::Schema(args) => schema::command(&args),
     }

@@ -109,6 +109,12 @@ pub enum ScenarioError {
         /// What is wrong.
         message: String,
     },
+    /// Placeholders (`"<fill in: ...>"`) that no `--set` filled, all of them.
+    #[error("{}", super::placeholders::describe(list))]
+    Placeholders {
+        /// Each placeholder left, in file order.
+        list: Vec<super::placeholders::Placeholder>,
+    },
     /// An error in a named scenario file.
     #[error("{}: {error}", path.display())]
     InFile {

@@ -4,7 +4,10 @@
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
+use serde::Deserialize;
+
 use super::error::ScenarioError;
+use super::placeholders::{self, Placeholder};
 use super::raw::RawScenario;
 use super::resolve::{Context, resolve_with};
 use super::trace::sha256_hex;
@@ -83,6 +86,7 @@ pub fn read_text(path: &Path) -> Result<String, ScenarioError> {
 #[derive(Clone, Debug)]
 pub struct ParsedScenario {
     raw: RawScenario,
+    placeholders: Vec<Placeholder>,
     text: String,
     folder: PathBuf,
     file: Option<PathBuf>,
@@ -110,13 +114,25 @@ impl ParsedScenario {
                 message: "the scenario is empty; it needs at least `name`, `duration`, `topic`, `producer` and `function`".to_string(),
             });
         }
-        let mut raw: RawScenario = serde_saphyr::from_str_with_options(text, yaml_options())
-            .map_err(|e| ScenarioError::from_yaml(&e))?;
+        let (mut raw, placeholders): (RawScenario, _) = match placeholders::extract(text)? {
+            None => (
+                serde_saphyr::from_str_with_options(text, yaml_options())
+                    .map_err(|e| ScenarioError::from_yaml(&e))?,
+                Vec::new(),
+            ),
+            // A placeholder where null is not allowed (inside a one-key form): the
+            // placeholders are what to fix first, so they are the error.
+            Some((tree, found)) => match RawScenario::deserialize(&tree) {
+                Ok(raw) => (raw, found),
+                Err(_) => return Err(ScenarioError::Placeholders { list: found }),
+            },
+        };
         if let Some(function) = raw.function.as_mut() {
             function::pin_reference_memory(function);
         }
         Ok(ParsedScenario {
             raw,
+            placeholders,
             text: text.to_string(),
             folder: folder.to_path_buf(),
             file: None,
@@ -136,6 +152,10 @@ impl ParsedScenario {
         traces: &dyn TraceSource,
     ) -> Result<Scenario, ScenarioError> {
         let resolved = overrides::apply(&self.raw, overrides).and_then(|(raw, applied)| {
+            let unfilled = placeholders::unfilled(&self.placeholders, &applied);
+            if !unfilled.is_empty() {
+                return Err(ScenarioError::Placeholders { list: unfilled });
+            }
             resolve_with(
                 &raw,
                 &Context {

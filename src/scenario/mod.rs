@@ -8,7 +8,7 @@
 //! (per-poller limits in [`esm::poller`]), [`scaler`] (one module per policy),
 //! [`function`], [`pricing`], [`slo`], [`outputs`]. The shared machinery: [`resolve`]
 //! (checks and error building), [`locate`] (field paths, YAML lines), [`overrides`],
-//! [`units`], [`error`], [`mod@warnings`] (values AWS cannot be set to); trace files
+//! [`units`], [`placeholders`] (`"<fill in: ...>"` values), [`error`], [`mod@warnings`] (values AWS cannot be set to); trace files
 //! come through a [`TraceSource`] ([`traces`]), so resolution does no file IO.
 //! The types in this module cannot hold an unresolved or out-of-range value: durations
 //! are [`SimDuration`]s, sizes are bytes, defaults that depend on other fields (such as
@@ -34,6 +34,7 @@ pub mod load;
 pub mod locate;
 pub mod outputs;
 pub mod overrides;
+pub mod placeholders;
 pub mod pricing;
 pub mod producer;
 pub mod raw;

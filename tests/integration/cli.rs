@@ -680,3 +680,115 @@ fn completions_cover_every_command() {
         text(&o.stderr)
     );
 }
+
+#[test]
+fn import_writes_a_scenario_and_trace_that_check_accepts_and_run_runs() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("orders.yaml");
+    let f = "tests/fixtures/import/";
+    let args = [
+        "import",
+        "--esm",
+        &format!("{f}msk-on-demand-esm.json"),
+        "--function",
+        &format!("{f}function-x86.json"),
+        "--concurrency",
+        &format!("{f}concurrency.json"),
+        "--rate",
+        &format!("{f}msk-messages-in.json"),
+        "--duration-metric",
+        &format!("{f}lambda-duration.json"),
+        "--partitions",
+        "6",
+        "--record-size",
+        "1KiB",
+        "--filter-match",
+        "0.5",
+        "--out",
+        out.to_str().unwrap(),
+    ];
+    let o = esmsim(&args);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    assert!(dir.path().join("orders-rate.csv").exists());
+    assert!(text(&o.stdout).starts_with("wrote "), "{}", text(&o.stdout));
+    // Never overwritten without --force.
+    let again = esmsim(&args);
+    assert_eq!(again.status.code(), Some(2));
+    assert!(
+        text(&again.stderr).contains("already exists"),
+        "{}",
+        text(&again.stderr)
+    );
+    let o = esmsim(&["check", out.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let run_dir = dir.path().join("run");
+    let o = esmsim(&[
+        "run",
+        out.to_str().unwrap(),
+        "--no-charts",
+        "-q",
+        "--out",
+        run_dir.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    assert!(run_dir.join("summary.json").exists());
+}
+
+#[test]
+fn run_refuses_an_imported_scenario_with_placeholders_and_lists_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("p.yaml");
+    let f = "tests/fixtures/import/";
+    let o = esmsim(&[
+        "import",
+        "--esm",
+        &format!("{f}self-managed-provisioned-esm.json"),
+        "--function",
+        &format!("{f}function-arm64.json"),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    assert!(
+        text(&o.stdout).contains("with 4 placeholder(s)"),
+        "{}",
+        text(&o.stdout)
+    );
+    let o = esmsim(&[
+        "run",
+        out.to_str().unwrap(),
+        "--out",
+        dir.path().join("r").to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = text(&o.stderr);
+    assert!(err.contains("4 placeholders to fill in"), "{err}");
+    for field in [
+        "topic.partitions",
+        "producer.record_size",
+        "producer.rate",
+        "function.duration.per_batch",
+    ] {
+        assert!(
+            err.contains(&format!("  - {field} (line ")),
+            "{field}: {err}"
+        );
+    }
+    let o = esmsim(&[
+        "import",
+        "--esm",
+        &format!("{f}function-arm64.json"),
+        "--function",
+        &format!("{f}function-arm64.json"),
+        "--out",
+        "-",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        text(&o.stderr).contains(
+            "function-arm64.json: expected what `aws lambda get-event-source-mapping` prints"
+        ),
+        "{}",
+        text(&o.stderr)
+    );
+}
