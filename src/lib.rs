@@ -72,6 +72,7 @@ pub mod executor;
 pub mod metrics;
 pub mod model;
 pub mod output;
+pub mod planner;
 pub mod scenario;
 pub mod sim;
 pub mod sweep;
