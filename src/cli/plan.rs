@@ -206,22 +206,39 @@ pub fn command(args: &PlanArgs) -> anyhow::Result<()> {
     }];
     if !curves.is_empty() {
         outputs.extend(cost_chart(
-            &format!("{}: cost per day near the {}", scenario.name, if result.chosen.is_some() { "chosen configuration" } else { "closest configuration" }),
+            &format!(
+                "{}: cost per day near the {}",
+                scenario.name,
+                if result.chosen.is_some() {
+                    "chosen configuration"
+                } else {
+                    "closest configuration"
+                }
+            ),
             &curves,
         )?);
     }
     if let Some(report) = &robustness {
         outputs.extend(tornado_chart(
-            &format!("{}: margin of the chosen configuration over each assumption's range", scenario.name),
+            &format!(
+                "{}: margin of the chosen configuration over each assumption's range",
+                scenario.name
+            ),
             report,
         )?);
     }
     crate::output::write::write_all(&out_dir, &outputs)
         .with_context(|| format!("writing the plan of '{}'", scenario.name))?;
     if !args.quiet {
-        print!("{}", text(&scenario.name, &result, problem.seeds.len(), &period));
+        print!(
+            "{}",
+            text(&scenario.name, &result, problem.seeds.len(), &period)
+        );
         if let Some(report) = &robustness {
-            print!("robustness of the chosen configuration:\n{}", report_text(report));
+            print!(
+                "robustness of the chosen configuration:\n{}",
+                report_text(report)
+            );
         }
         println!("{wall:.1}s -> {}", out_dir.display());
     }

@@ -63,17 +63,18 @@ fn verdict_words(v: &Verdict) -> String {
     format!(
         "{} (margin {:+.0} %, ${:.4})",
         if v.met { "met" } else { "missed" },
-        if v.margin.is_finite() { v.margin * 100.0 } else { 0.0 },
+        if v.margin.is_finite() {
+            v.margin * 100.0
+        } else {
+            0.0
+        },
         v.cost_usd
     )
 }
 
 /// The report as text: the baseline, then one line per assumption.
 pub(crate) fn report_text(report: &SensitivityReport) -> String {
-    let mut out = format!(
-        "as configured: {}\n",
-        verdict_words(&report.baseline)
-    );
+    let mut out = format!("as configured: {}\n", verdict_words(&report.baseline));
     for e in &report.assumptions {
         let values: Vec<String> = e
             .values
@@ -151,7 +152,10 @@ pub fn command(args: &SensitivityArgs) -> anyhow::Result<()> {
         bytes: crate::output::json::pretty(&json),
     }];
     outputs.extend(tornado_chart(
-        &format!("{}: margin over the plausible range of each assumption", scenario.name),
+        &format!(
+            "{}: margin over the plausible range of each assumption",
+            scenario.name
+        ),
         &report,
     )?);
     crate::output::write::write_all(&out_dir, &outputs)

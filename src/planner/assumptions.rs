@@ -115,7 +115,12 @@ pub const RANGES: &[AssumptionRange] = &[
     AssumptionRange {
         name: "keep-warm",
         path: "function.cold_start.keep_warm",
-        values: |s| s.function.cold_start.as_ref().map(|_| texts(&["5m", "60m"])),
+        values: |s| {
+            s.function
+                .cold_start
+                .as_ref()
+                .map(|_| texts(&["5m", "60m"]))
+        },
         source: "AWS publishes no idle lifetime; third-party measurements report 5 to 60 minutes",
     },
     AssumptionRange {

@@ -188,15 +188,14 @@ fn seconds(text: &str) -> Option<f64> {
 /// A duration in seconds as a `--set` text: whole seconds as `Ns`, else milliseconds.
 fn duration_text(s: f64) -> String {
     let ms = (s * 1000.0).round() as u64;
-    if ms % 1000 == 0 {
+    if ms.is_multiple_of(1000) {
         format!("{}s", ms / 1000)
     } else {
         format!("{ms}ms")
     }
 }
 
-const RANGE_FORMS: &str =
-    "a range is lo..hi or lo..hi:step with integers (12..48, 12..48:6) or durations (0s..5s, 0s..5s:500ms)";
+const RANGE_FORMS: &str = "a range is lo..hi or lo..hi:step with integers (12..48, 12..48:6) or durations (0s..5s, 0s..5s:500ms)";
 
 /// The values of a range `lo..hi[:step]`.
 fn range(text: &str) -> Result<Vec<String>, String> {
@@ -300,13 +299,24 @@ mod tests {
         assert_eq!(values("function.memory=1024,512"), ["512", "1024"]);
         assert_eq!(values("esm.batch_size=500,100"), ["500", "100"]);
         assert_eq!(values("topic.partitions=2..5"), ["2", "3", "4", "5"]);
-        assert_eq!(values("topic.partitions=12..48:12"), ["12", "24", "36", "48"]);
-        assert_eq!(values("topic.partitions=12..40:12"), ["12", "24", "36", "40"]);
+        assert_eq!(
+            values("topic.partitions=12..48:12"),
+            ["12", "24", "36", "48"]
+        );
+        assert_eq!(
+            values("topic.partitions=12..40:12"),
+            ["12", "24", "36", "40"]
+        );
         assert_eq!(
             values("esm.batch_size=100..1000"),
-            ["100", "133", "178", "237", "316", "422", "562", "750", "1000"]
+            [
+                "100", "133", "178", "237", "316", "422", "562", "750", "1000"
+            ]
         );
-        assert_eq!(values("esm.batching_window=0s..3s"), ["0s", "1s", "2s", "3s"]);
+        assert_eq!(
+            values("esm.batching_window=0s..3s"),
+            ["0s", "1s", "2s", "3s"]
+        );
         assert_eq!(
             values("esm.batching_window=0s..1s:250ms"),
             ["0s", "250ms", "500ms", "750ms", "1s"]

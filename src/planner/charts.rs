@@ -119,7 +119,11 @@ impl Drawing for CostDrawing<'_> {
                 if met {
                     chart.draw_series([Circle::new((at(v), cost), 5, BLUE.filled())])?;
                 } else {
-                    chart.draw_series([Cross::new((at(v), cost), 6, VERMILLION.stroke_width(2))])?;
+                    chart.draw_series([Cross::new(
+                        (at(v), cost),
+                        6,
+                        VERMILLION.stroke_width(2),
+                    )])?;
                 }
                 if v == curve.at {
                     chart.draw_series([Circle::new((at(v), cost), 10, INK.stroke_width(2))])?;
@@ -178,14 +182,18 @@ impl Drawing for TornadoDrawing<'_> {
                 SegmentValue::Exact(row(i) as i32 + 1)
             };
             let (l, h) = (pct(e.margin_range.0), pct(e.margin_range.1));
-            let h = if h - l < 0.2 { l + 0.2 } else { h };
+            // A constant with no effect still shows as a sliver.
+            let sliver = ((hi - lo) * 0.006).max(0.2);
+            let h = if h - l < sliver { l + sliver } else { h };
             chart.draw_series([Rectangle::new([(l, y0), (h, y1)], color.mix(0.8).filled())])?;
         }
         let full = |x: f64| vec![(x, SegmentValue::Exact(0)), (x, SegmentValue::Last)];
         chart
             .draw_series([PathElement::new(full(0.0), VERMILLION.stroke_width(2))])?
             .label("the limit (margin 0)")
-            .legend(|(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], VERMILLION.stroke_width(2)));
+            .legend(|(x, y)| {
+                PathElement::new(vec![(x, y), (x + 20, y)], VERMILLION.stroke_width(2))
+            });
         chart
             .draw_series([PathElement::new(full(base), INK.stroke_width(2))])?
             .label("as configured")
@@ -201,7 +209,11 @@ impl Drawing for TornadoDrawing<'_> {
     }
 }
 
-fn files(name: &str, size: (u32, u32), drawing: &impl Drawing) -> Result<Vec<OutputFile>, PlanError> {
+fn files(
+    name: &str,
+    size: (u32, u32),
+    drawing: &impl Drawing,
+) -> Result<Vec<OutputFile>, PlanError> {
     crate::charts::ensure_fonts().map_err(|e| PlanError::Chart {
         chart: name.into(),
         message: e.to_string(),
@@ -230,7 +242,11 @@ fn files(name: &str, size: (u32, u32), drawing: &impl Drawing) -> Result<Vec<Out
 /// [`PlanError::Chart`] when plotters or the encoder fails.
 pub fn cost_chart(title: &str, curves: &[CostCurve]) -> Result<Vec<OutputFile>, PlanError> {
     let height = 120 + 260 * curves.len().max(1) as u32;
-    files("cost-by-parameter", (1000, height), &CostDrawing { title, curves })
+    files(
+        "cost-by-parameter",
+        (1000, height),
+        &CostDrawing { title, curves },
+    )
 }
 
 /// `tornado.png` and `.svg`.
@@ -238,7 +254,10 @@ pub fn cost_chart(title: &str, curves: &[CostCurve]) -> Result<Vec<OutputFile>, 
 /// # Errors
 ///
 /// [`PlanError::Chart`] when plotters or the encoder fails.
-pub fn tornado_chart(title: &str, report: &SensitivityReport) -> Result<Vec<OutputFile>, PlanError> {
+pub fn tornado_chart(
+    title: &str,
+    report: &SensitivityReport,
+) -> Result<Vec<OutputFile>, PlanError> {
     let height = 160 + 50 * report.assumptions.len().max(1) as u32;
     files("tornado", (1100, height), &TornadoDrawing { title, report })
 }

@@ -163,8 +163,8 @@ impl<'a> Runner<'a> {
                 *count += 1;
                 match outcome {
                     Ok(run) => {
-                        runs.entry(config.clone()).or_insert_with(|| vec![None; seeds])[*seed] =
-                            Some(run);
+                        runs.entry(config.clone())
+                            .or_insert_with(|| vec![None; seeds])[*seed] = Some(run);
                     }
                     Err(message) => {
                         invalid.entry(config.clone()).or_insert(message);
@@ -223,8 +223,7 @@ impl<'a> Runner<'a> {
     /// Mean cost over the seeds simulated.
     pub fn mean_cost(&self, config: &[usize]) -> Option<f64> {
         let runs = self.runs_of(config);
-        (!runs.is_empty())
-            .then(|| runs.iter().map(|r| r.cost_usd).sum::<f64>() / runs.len() as f64)
+        (!runs.is_empty()).then(|| runs.iter().map(|r| r.cost_usd).sum::<f64>() / runs.len() as f64)
     }
 
     /// The objectives over the seeds simulated, combined (met on all, smallest margin).

@@ -154,9 +154,11 @@ fn verdict(runner: &Runner<'_>, monotone: &[bool], c: &[usize]) -> Option<bool> 
         if !same {
             continue;
         }
-        let (ge, le) = (0..c.len()).filter(|&k| monotone[k]).fold((true, true), |acc, k| {
-            (acc.0 && d[k] >= c[k], acc.1 && d[k] <= c[k])
-        });
+        let (ge, le) = (0..c.len())
+            .filter(|&k| monotone[k])
+            .fold((true, true), |acc, k| {
+                (acc.0 && d[k] >= c[k], acc.1 && d[k] <= c[k])
+            });
         if !met && ge {
             return Some(false);
         }

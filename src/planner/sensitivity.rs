@@ -179,7 +179,10 @@ pub fn sensitivity(
             let chunk = &results[at..at + seeds];
             at += seeds;
             let error = chunk.iter().find_map(|r| r.as_ref().err().cloned());
-            let runs: Vec<RunData> = chunk.iter().filter_map(|r| r.as_ref().ok().cloned()).collect();
+            let runs: Vec<RunData> = chunk
+                .iter()
+                .filter_map(|r| r.as_ref().ok().cloned())
+                .collect();
             vs.push(ValueVerdict {
                 value: value.clone(),
                 verdict: error.is_none().then(|| verdict(&runs)),
@@ -191,10 +194,7 @@ pub fn sensitivity(
             continue;
         }
         let flips = verdicts.iter().any(|v| v.met != baseline.met);
-        let margins = verdicts
-            .iter()
-            .map(|v| v.margin)
-            .chain([baseline.margin]);
+        let margins = verdicts.iter().map(|v| v.margin).chain([baseline.margin]);
         let margin_range = margins.fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), m| {
             (lo.min(m), hi.max(m))
         });
@@ -209,7 +209,9 @@ pub fn sensitivity(
     }
     effects.sort_by(|a, b| {
         let swing = |e: &AssumptionEffect| e.margin_range.1 - e.margin_range.0;
-        swing(b).total_cmp(&swing(a)).then_with(|| a.path.cmp(&b.path))
+        swing(b)
+            .total_cmp(&swing(a))
+            .then_with(|| a.path.cmp(&b.path))
     });
     Ok(SensitivityReport {
         flips: effects

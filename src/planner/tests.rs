@@ -56,13 +56,7 @@ function:
 slo: {max_age: 60s}
 ";
 
-fn run(
-    yaml: &str,
-    overrides: &[&str],
-    vary: &[&str],
-    threads: usize,
-    full: bool,
-) -> PlanResult {
+fn run(yaml: &str, overrides: &[&str], vary: &[&str], threads: usize, full: bool) -> PlanResult {
     let base = ParsedScenario::parse(yaml, Path::new(".")).expect("valid");
     let traces = FileTraces::default();
     let problem = Problem {
@@ -163,5 +157,10 @@ fn sensitivity_flags_the_actuation_delay_when_it_decides_the_verdict() {
             .iter()
             .any(|n| n.contains("esm.provisioned.actuation_delay"))
     );
-    assert!(report.not_applicable.iter().any(|n| n.contains("keep_warm")));
+    assert!(
+        report
+            .not_applicable
+            .iter()
+            .any(|n| n.contains("keep_warm"))
+    );
 }
