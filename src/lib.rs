@@ -73,6 +73,7 @@ pub mod import;
 pub mod metrics;
 pub mod model;
 pub mod output;
+pub mod planner;
 pub mod scenario;
 pub mod sim;
 pub mod sweep;

@@ -2,7 +2,7 @@
 //! and terminal lives here; the library takes option structs and progress callbacks.
 //!
 //! One file per command (`run`, `check`, `explain`, `plot`, `sweep`, `merge`, `bench`,
-//! `calibrate`, `init`, `import`, `completions`, `schema`),
+//! `calibrate`, `plan`, `sensitivity`, `init`, `import`, `completions`, `schema`),
 //! each with its arguments and a `command` function that calls the library and prints;
 //! [`scenario`] holds the scenario arguments several commands share and [`progress`] the
 //! progress bars. `main` only maps the result to an exit code.
@@ -24,11 +24,13 @@ pub mod explain;
 pub mod import;
 pub mod init;
 pub mod merge;
+pub mod plan;
 pub mod plot;
 pub mod progress;
 pub mod run;
 pub mod scenario;
 pub mod schema;
+pub mod sensitivity;
 pub mod sweep;
 
 use clap::{Parser, Subcommand};
@@ -72,6 +74,10 @@ pub enum Command {
     Completions(completions::CompletionsArgs),
     /// Fit the scenario's unknown constants (scaler step, min_lag, delay, ...) to CloudWatch data.
     Calibrate(calibrate::CalibrateArgs),
+    /// Find the cheapest configuration that meets every objective on every seed.
+    Plan(plan::PlanArgs),
+    /// Re-run a scenario across the plausible range of every unpublished AWS constant.
+    Sensitivity(sensitivity::SensitivityArgs),
 }
 
 /// Runs the command line.
@@ -90,6 +96,8 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Merge(args) => merge::command(&args),
         Command::Bench(args) => bench::command(&args),
         Command::Calibrate(args) => calibrate::command(&args),
+        Command::Plan(args) => plan::command(&args),
+        Command::Sensitivity(args) => sensitivity::command(&args),
         Command::Init(args) => init::command(&args),
         Command::Import(args) => import::command(&args),
         Command::Completions(args) => completions::command(&args),

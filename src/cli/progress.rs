@@ -1,4 +1,5 @@
-//! Progress on standard error, for `run` (simulated time) and `sweep` (runs): a bar with
+//! Progress on standard error, for `run` (simulated time) and `sweep`, `plan` and
+//! `sensitivity` (runs): a bar with
 //! an ETA when standard error is a terminal; otherwise nothing for `run` and a plain line
 //! at every tenth of the runs for `sweep`.
 
@@ -85,7 +86,8 @@ impl RunsProgress {
         }
     }
 
-    /// Shows `progress`; the first report (before any run) sets the number of runs.
+    /// Shows `progress`; the first report (before any run) chooses a bar or lines, and
+    /// each report sets the number of runs (the planner learns it one batch at a time).
     pub fn update(&mut self, progress: SweepProgress) {
         if !self.show {
             return;
@@ -99,7 +101,10 @@ impl RunsProgress {
             }
         });
         match display {
-            RunsDisplay::Bar(bar) => bar.set_position(progress.done as u64),
+            RunsDisplay::Bar(bar) => {
+                bar.set_length(progress.total as u64);
+                bar.set_position(progress.done as u64);
+            }
             RunsDisplay::Lines { started } => print_line(&self.name, progress, *started),
         }
     }

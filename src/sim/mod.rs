@@ -248,7 +248,7 @@ impl<'a> Simulation<'a> {
             self.log.skip_to_end(now);
         }
         let initial = self.scaling.initial_pollers();
-        self.reassign(now, initial);
+        let _paused = self.reassign(now, initial);
         for p in 0..self.esm.processor_count() {
             self.try_dispatch(p, now);
         }
@@ -280,7 +280,13 @@ impl<'a> Simulation<'a> {
             } => self.throttle_ended(now, generation, processor, slot),
             Event::ApplyPollers { target } => {
                 self.scaling.change_applied();
-                self.reassign(now, target);
+                if !self.reassign(now, target) {
+                    // No pause (`rebalance_pause: 0`): the new processors look now, as
+                    // they would at the end of a pause.
+                    for p in 0..self.esm.processor_count() {
+                        self.try_dispatch(p, now);
+                    }
+                }
             }
             Event::RebalanceEnd { generation } => {
                 if generation == self.esm.generation() {
@@ -294,13 +300,15 @@ impl<'a> Simulation<'a> {
     }
 
     /// Moves to `pollers` pollers (billed as EPUs in provisioned mode) and schedules the
-    /// end of the rebalance pause.
-    fn reassign(&mut self, now: SimTime, pollers: u32) {
-        if let Some(rebalance) = self.esm.reassign(now, pollers) {
+    /// end of the rebalance pause; whether there is a pause.
+    fn reassign(&mut self, now: SimTime, pollers: u32) -> bool {
+        let rebalance = self.esm.reassign(now, pollers);
+        if let Some(rebalance) = &rebalance {
             let generation = rebalance.generation;
             self.schedule(rebalance.until, Event::RebalanceEnd { generation });
         }
         self.billing.pollers_changed(now, self.esm.pollers());
+        rebalance.is_some()
     }
 
     /// Lets `processor` invoke its batch now, or schedules when it should look again. A

@@ -395,3 +395,33 @@ fn evaluation_phase_zero_evaluates_at_whole_minutes_and_random_phases_differ_by_
         );
     }
 }
+
+#[test]
+fn without_a_rebalance_pause_the_new_processors_start_at_once() {
+    // The scenario above with no pause: after the scale-out at 2 s the new windows open
+    // at once and close at 3 s, where both processors invoke; those batches end at 4.5 s
+    // and the next windows close at 5.5 s. (Before the fix the new processors waited for
+    // the end of a pause that was never scheduled, and nothing was invoked again.)
+    let yaml = "name: rebalance
+duration: 7s
+topic: {partitions: 2}
+producer: {arrivals: deterministic, resolution: 10ms, rate: [{constant: 10}]}
+esm:
+  batch_size: 100
+  batching_window: 1s
+  rebalance_pause: 0s
+  scaler: {policy: aws, initial_pollers: 1, max_pollers: 2, evaluation_interval: 1s,
+           evaluation_phase: 0s, actuation_delay: 1s, scale_out: {min_lag: 1}}
+function: {memory: 1024, timeout: 10s, duration: {per_batch: 1500ms}}
+";
+    let scenario = from_yaml_str(yaml, std::path::Path::new("."), &[]).expect("valid");
+    let result = Simulation::new(&scenario)
+        .with_invariant_checks()
+        .run(&mut |_| {});
+    assert_eq!(result.violations, Vec::<String>::new());
+    let column = |f: fn(&SampleRow) -> f64| result.rows.iter().map(f).collect::<Vec<_>>();
+    assert_eq!(
+        column(|r| r.invocations_per_s),
+        vec![2.0, 0.0, 2.0, 0.0, 0.0, 2.0, 0.0]
+    );
+}

@@ -792,3 +792,112 @@ fn run_refuses_an_imported_scenario_with_placeholders_and_lists_them() {
         text(&o.stderr)
     );
 }
+
+#[test]
+fn plan_writes_its_answer_charts_and_robustness_with_fewer_runs_than_the_grid() {
+    let out = tempfile::tempdir().unwrap();
+    let o = esmsim(&[
+        "plan",
+        "scenarios/quickstart.yaml",
+        "--set",
+        "duration=5m",
+        "--set",
+        "slo.max_age=30s",
+        "--vary",
+        "topic.partitions=2..6",
+        "--vary",
+        "function.memory=512,1024",
+        "--seeds",
+        "2",
+        "--out",
+        out.path().to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    let report = text(&o.stdout);
+    assert!(
+        report.contains("chosen: topic.partitions=2 function.memory=512"),
+        "{report}"
+    );
+    assert!(report.contains("<- binding"), "{report}");
+    let plan: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.path().join("plan.json")).unwrap()).unwrap();
+    let result = &plan["result"];
+    assert_eq!(result["full_grid_evaluations"], 20);
+    assert!(result["evaluations"].as_u64().unwrap() < 20, "{result}");
+    assert_eq!(result["chosen"]["binding"], "max_age");
+    assert_eq!(result["alternatives"][0]["label"], "runner-up");
+    assert!(plan["sensitivity"]["assumptions"].as_array().unwrap().len() > 5);
+    for name in [
+        "cost-by-parameter.png",
+        "cost-by-parameter.svg",
+        "tornado.png",
+        "tornado.svg",
+    ] {
+        assert!(out.path().join(name).is_file(), "{name}");
+    }
+}
+
+#[test]
+fn plan_and_sensitivity_need_an_objective_and_a_good_vary() {
+    let o = esmsim(&[
+        "plan",
+        "scenarios/quickstart.yaml",
+        "--vary",
+        "topic.partitions=2..3",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        text(&o.stderr).contains("sets no objective"),
+        "{}",
+        text(&o.stderr)
+    );
+    let o = esmsim(&["sensitivity", "scenarios/quickstart.yaml"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        text(&o.stderr).contains("sets no objective"),
+        "{}",
+        text(&o.stderr)
+    );
+    let o = esmsim(&[
+        "plan",
+        "scenarios/quickstart.yaml",
+        "--set",
+        "slo.max_age=30s",
+        "--vary",
+        "topic.partitions=9..2",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        text(&o.stderr).contains("--vary 'topic.partitions=9..2': 9..2: the upper end"),
+        "{}",
+        text(&o.stderr)
+    );
+}
+
+#[test]
+fn sensitivity_writes_its_report_and_tornado() {
+    let out = tempfile::tempdir().unwrap();
+    let o = esmsim(&[
+        "sensitivity",
+        "scenarios/quickstart.yaml",
+        "--set",
+        "duration=5m",
+        "--set",
+        "slo.max_age=30s",
+        "--seeds",
+        "1",
+        "--out",
+        out.path().to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    assert!(
+        text(&o.stdout).contains("as configured: met"),
+        "{}",
+        text(&o.stdout)
+    );
+    let report: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.path().join("sensitivity.json")).unwrap())
+            .unwrap();
+    assert_eq!(report["report"]["baseline"]["met"], true);
+    assert!(out.path().join("tornado.png").is_file());
+}

@@ -1,0 +1,246 @@
+//! `esmsim plan`: the cheapest configuration that meets every objective on every seed,
+//! its margins and binding constraint, the alternatives, the robustness of the verdict,
+//! `plan.json` and the charts.
+
+use std::io::IsTerminal;
+use std::num::NonZeroUsize;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use anyhow::Context;
+use clap::Args;
+
+use super::progress::RunsProgress;
+use super::sensitivity::{on_progress, report_text, seeds_from};
+use crate::executor::Executor;
+use crate::output::OutputFile;
+use crate::planner::charts::{cost_chart, cost_curves, tornado_chart};
+use crate::planner::eval::{Problem, Runner};
+use crate::planner::search::{self, Choice, PlanResult};
+use crate::planner::sensitivity::{Subject, sensitivity};
+use crate::planner::{PlanError, axes, objectives};
+use crate::scenario::{FileTraces, ParsedScenario};
+
+/// Arguments of `esmsim plan`.
+#[derive(Debug, Args)]
+pub struct PlanArgs {
+    /// The scenario with the requirements (at least one objective, e.g. `slo.max_age`).
+    pub scenario: PathBuf,
+    /// A field to choose and its values: `PATH=a,b,c`, `PATH=12..48`, `PATH=12..48:6`,
+    /// `PATH=0s..5s` (repeatable).
+    #[arg(long, required = true, value_name = "PATH=VALUES")]
+    pub vary: Vec<String>,
+    /// Override a field first (repeatable).
+    #[arg(long = "set", value_name = "PATH=VALUE")]
+    pub overrides: Vec<String>,
+    /// Seeds every answer must hold for: the scenario's seed and the next ones.
+    #[arg(long, default_value_t = 3)]
+    pub seeds: u64,
+    /// Simulate the whole grid with every seed instead of searching (for comparison).
+    #[arg(long)]
+    pub exhaustive: bool,
+    /// Skip the robustness runs over the unpublished constants.
+    #[arg(long)]
+    pub no_sensitivity: bool,
+    /// Worker threads (default one per core).
+    #[arg(long)]
+    pub jobs: Option<NonZeroUsize>,
+    /// Output folder (default `outputs/<scenario name>-plan/`).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Do not print progress or the report.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+fn choice_text(label: &str, c: &Choice, period: &str) -> String {
+    let mut out = format!(
+        "{label}: {}\n  cost ${:.4} per {period} simulated (${:.2} per day), mean of {} seeds\n",
+        c.settings.join(" "),
+        c.cost_usd,
+        c.cost_per_day_usd,
+        c.seeds
+    );
+    for o in &c.objectives {
+        let u = &o.unit;
+        out.push_str(&format!(
+            "  {}: {} on every seed; worst {:.1} {u} against {} {u} (margin {:.1} {u}, {:.0} %){}\n",
+            o.name,
+            if o.met { "met" } else { "NOT met" },
+            o.limit - o.margin,
+            o.limit,
+            o.margin,
+            o.relative_margin() * 100.0,
+            if c.binding.as_deref() == Some(o.name.as_str()) {
+                "  <- binding"
+            } else {
+                ""
+            }
+        ));
+    }
+    out
+}
+
+/// The short report printed on standard output.
+fn text(name: &str, result: &PlanResult, seeds: usize, period: &str) -> String {
+    let mut out = format!(
+        "{name}: {} of {} configurations simulated, {} runs (full grid: {} runs, {} seeds)\n",
+        result.configurations_simulated,
+        result.grid_configurations,
+        result.evaluations,
+        result.full_grid_evaluations,
+        seeds
+    );
+    match (&result.chosen, &result.closest) {
+        (Some(c), _) => out.push_str(&choice_text("chosen", c, period)),
+        (None, Some(c)) => {
+            out.push_str(&format!(
+                "no configuration meets every objective on every seed: {} cannot be met\n",
+                result.unmet.join(", ")
+            ));
+            out.push_str(&choice_text("closest", c, period));
+        }
+        (None, None) => {}
+    }
+    for a in &result.alternatives {
+        out.push_str(&choice_text(&a.label, &a.choice, period));
+    }
+    if result.invalid_configurations > 0 {
+        out.push_str(&format!(
+            "{} configurations do not resolve (first: {})\n",
+            result.invalid_configurations,
+            result.first_invalid.as_deref().unwrap_or("")
+        ));
+    }
+    out
+}
+
+/// Runs `esmsim plan`.
+///
+/// # Errors
+///
+/// A scenario that does not resolve or sets no objective, a bad `--vary`, a grid with no
+/// configuration that resolves, an output that cannot be written.
+pub fn command(args: &PlanArgs) -> anyhow::Result<()> {
+    let started = Instant::now();
+    let base = ParsedScenario::read(&args.scenario)?;
+    let traces = FileTraces::default();
+    let scenario = base.resolve(&args.overrides, &traces)?;
+    if !objectives::has_objectives(&scenario) {
+        return Err(PlanError::NoObjective.into());
+    }
+    let axes = args
+        .vary
+        .iter()
+        .map(|s| axes::parse_axis(s))
+        .collect::<Result<Vec<_>, _>>()?;
+    let problem = Problem {
+        base: &base,
+        overrides: args.overrides.clone(),
+        traces: &traces,
+        axes,
+        seeds: seeds_from(&scenario, args.seeds),
+    };
+    let executor = Executor::new(args.jobs)?;
+    let mut bar = RunsProgress::new(
+        &scenario.name,
+        !args.quiet && std::io::stderr().is_terminal(),
+    );
+    let (result, curves) = {
+        let mut progress = on_progress(&mut bar);
+        let mut runner = Runner::new(&problem, &executor, &mut progress);
+        let result = if args.exhaustive {
+            search::exhaustive(&mut runner)?
+        } else {
+            search::plan(&mut runner)?
+        };
+        let curves = result
+            .center
+            .as_ref()
+            .map(|c| cost_curves(&runner, c))
+            .unwrap_or_default();
+        (result, curves)
+    };
+    let robustness = match (&result.chosen, args.no_sensitivity) {
+        (Some(chosen), false) => {
+            let mut overrides = args.overrides.clone();
+            overrides.extend(chosen.settings.iter().cloned());
+            let subject = Subject {
+                base: &base,
+                overrides: overrides.clone(),
+                traces: &traces,
+                seeds: problem.seeds.clone(),
+            };
+            let resolved = base.resolve(&overrides, &traces)?;
+            Some(sensitivity(
+                &subject,
+                &resolved,
+                &executor,
+                &mut on_progress(&mut bar),
+            )?)
+        }
+        _ => None,
+    };
+    bar.finish();
+    let wall = started.elapsed().as_secs_f64();
+    let period = humantime::format_duration(scenario.duration.to_std()).to_string();
+    let json = serde_json::json!({
+        "scenario": scenario.name,
+        "overrides": args.overrides,
+        "seeds": problem.seeds,
+        "cost_period": period,
+        "axes": problem.axes,
+        "method": if args.exhaustive { "exhaustive" } else { "search" },
+        "result": result,
+        "near_optimum": curves,
+        "sensitivity": robustness,
+        "wall_time_s": wall,
+    });
+    let out_dir = args
+        .out
+        .clone()
+        .unwrap_or_else(|| Path::new("outputs").join(format!("{}-plan", scenario.name)));
+    let mut outputs = vec![OutputFile {
+        name: "plan.json".into(),
+        bytes: crate::output::json::pretty(&json),
+    }];
+    if !curves.is_empty() {
+        outputs.extend(cost_chart(
+            &format!(
+                "{}: cost per day near the {}",
+                scenario.name,
+                if result.chosen.is_some() {
+                    "chosen configuration"
+                } else {
+                    "closest configuration"
+                }
+            ),
+            &curves,
+        )?);
+    }
+    if let Some(report) = &robustness {
+        outputs.extend(tornado_chart(
+            &format!(
+                "{}: margin of the chosen configuration over each assumption's range",
+                scenario.name
+            ),
+            report,
+        )?);
+    }
+    crate::output::write::write_all(&out_dir, &outputs)
+        .with_context(|| format!("writing the plan of '{}'", scenario.name))?;
+    if !args.quiet {
+        print!(
+            "{}",
+            text(&scenario.name, &result, problem.seeds.len(), &period)
+        );
+        if let Some(report) = &robustness {
+            print!(
+                "robustness of the chosen configuration:\n{}",
+                report_text(report)
+            );
+        }
+        println!("{wall:.1}s -> {}", out_dir.display());
+    }
+    Ok(())
+}

@@ -1,0 +1,168 @@
+//! `esmsim sensitivity`: re-run a scenario across the plausible range of every constant
+//! AWS does not publish, say which can flip its verdict, and draw the tornado.
+
+use std::io::IsTerminal;
+use std::num::NonZeroUsize;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use anyhow::Context;
+use clap::Args;
+
+use super::progress::RunsProgress;
+use crate::executor::Executor;
+use crate::output::OutputFile;
+use crate::planner::charts::tornado_chart;
+use crate::planner::eval::Progress;
+use crate::planner::sensitivity::{SensitivityReport, Subject, Verdict, sensitivity};
+use crate::planner::{PlanError, objectives};
+use crate::scenario::{FileTraces, ParsedScenario, Scenario};
+use crate::sweep::SweepProgress;
+
+/// Arguments of `esmsim sensitivity`.
+#[derive(Debug, Args)]
+pub struct SensitivityArgs {
+    /// The scenario (with at least one objective, e.g. `slo.max_age`).
+    pub scenario: PathBuf,
+    /// Override a field first (repeatable).
+    #[arg(long = "set", value_name = "PATH=VALUE")]
+    pub overrides: Vec<String>,
+    /// Seeds of every run: the scenario's seed and the next ones.
+    #[arg(long, default_value_t = 3)]
+    pub seeds: u64,
+    /// Worker threads (default one per core).
+    #[arg(long)]
+    pub jobs: Option<NonZeroUsize>,
+    /// Output folder (default `outputs/<scenario name>-sensitivity/`).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    /// Do not print progress or the report.
+    #[arg(long, short)]
+    pub quiet: bool,
+}
+
+/// The seeds `base` and the next ones, `count` of them (at least one).
+pub(crate) fn seeds_from(scenario: &Scenario, count: u64) -> Vec<u64> {
+    (0..count.max(1))
+        .map(|i| scenario.seed.wrapping_add(i))
+        .collect()
+}
+
+/// A progress callback for the planner's reports on `bar`.
+pub(crate) fn on_progress(bar: &mut RunsProgress) -> impl FnMut(Progress) + '_ {
+    |p: Progress| {
+        bar.update(SweepProgress {
+            done: p.done,
+            total: p.total,
+            failed: 0,
+        });
+    }
+}
+
+fn verdict_words(v: &Verdict) -> String {
+    format!(
+        "{} (margin {:+.0} %, ${:.4})",
+        if v.met { "met" } else { "missed" },
+        if v.margin.is_finite() {
+            v.margin * 100.0
+        } else {
+            0.0
+        },
+        v.cost_usd
+    )
+}
+
+/// The report as text: the baseline, then one line per assumption.
+pub(crate) fn report_text(report: &SensitivityReport) -> String {
+    let mut out = format!("as configured: {}\n", verdict_words(&report.baseline));
+    for e in &report.assumptions {
+        let values: Vec<String> = e
+            .values
+            .iter()
+            .map(|v| match &v.verdict {
+                Some(verdict) => format!("{}: {}", v.value, verdict_words(verdict)),
+                None => format!("{}: does not resolve", v.value),
+            })
+            .collect();
+        out.push_str(&format!(
+            "  {}{} ({}): {}\n",
+            if e.flips { "FLIPS " } else { "" },
+            e.name,
+            e.path,
+            values.join("; ")
+        ));
+    }
+    out.push_str(&if report.flips.is_empty() {
+        format!(
+            "no assumption flips the verdict ({} tried, {} runs)\n",
+            report.assumptions.len(),
+            report.evaluations
+        )
+    } else {
+        format!(
+            "the verdict can flip with: {} ({} runs)\n",
+            report.flips.join(", "),
+            report.evaluations
+        )
+    });
+    out
+}
+
+/// Runs `esmsim sensitivity`.
+///
+/// # Errors
+///
+/// A scenario that does not resolve or sets no objective, an output that cannot be
+/// written.
+pub fn command(args: &SensitivityArgs) -> anyhow::Result<()> {
+    let started = Instant::now();
+    let base = ParsedScenario::read(&args.scenario)?;
+    let traces = FileTraces::default();
+    let scenario = base.resolve(&args.overrides, &traces)?;
+    if !objectives::has_objectives(&scenario) {
+        return Err(PlanError::NoObjective.into());
+    }
+    let subject = Subject {
+        base: &base,
+        overrides: args.overrides.clone(),
+        traces: &traces,
+        seeds: seeds_from(&scenario, args.seeds),
+    };
+    let executor = Executor::new(args.jobs)?;
+    let mut bar = RunsProgress::new(
+        &scenario.name,
+        !args.quiet && std::io::stderr().is_terminal(),
+    );
+    let report = sensitivity(&subject, &scenario, &executor, &mut on_progress(&mut bar))?;
+    bar.finish();
+    let wall = started.elapsed().as_secs_f64();
+    let json = serde_json::json!({
+        "scenario": scenario.name,
+        "overrides": args.overrides,
+        "seeds": subject.seeds,
+        "report": report,
+        "wall_time_s": wall,
+    });
+    let out_dir = args
+        .out
+        .clone()
+        .unwrap_or_else(|| Path::new("outputs").join(format!("{}-sensitivity", scenario.name)));
+    let mut outputs = vec![OutputFile {
+        name: "sensitivity.json".into(),
+        bytes: crate::output::json::pretty(&json),
+    }];
+    outputs.extend(tornado_chart(
+        &format!(
+            "{}: margin over the plausible range of each assumption",
+            scenario.name
+        ),
+        &report,
+    )?);
+    crate::output::write::write_all(&out_dir, &outputs)
+        .with_context(|| format!("writing the sensitivity report of '{}'", scenario.name))?;
+    if !args.quiet {
+        print!("{}", report_text(&report));
+        println!("{:.1}s -> {}", wall, out_dir.display());
+    }
+    Ok(())
+}
