@@ -36,6 +36,9 @@ pub struct SweepArgs {
     /// Skip the comparison charts.
     #[arg(long)]
     pub no_charts: bool,
+    /// Skip `report.html`.
+    #[arg(long)]
+    pub no_report: bool,
     /// Print neither progress nor the result line.
     #[arg(long, short)]
     pub quiet: bool,
@@ -59,6 +62,7 @@ pub fn command(args: &SweepArgs) -> anyhow::Result<()> {
         keep_runs: args.keep_runs,
         shard: args.shard,
         charts: !args.no_charts,
+        report: !args.no_report,
     };
     let mut progress = RunsProgress::new(&spec.plan.name, !args.quiet);
     let report = run_spec(&spec, &opts, &mut |p| progress.update(p));
