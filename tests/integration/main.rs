@@ -8,3 +8,4 @@ mod invariants;
 mod limits;
 mod policies;
 mod scenarios;
+mod slurm;
