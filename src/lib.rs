@@ -25,7 +25,8 @@
 //!   [`output`] turns them into file contents (every column described once, in
 //!   `output::columns`) and writes them atomically.
 //! * [`executor`] runs many scenarios (or any jobs) on worker threads and delivers the
-//!   results in job order; [`sweep`] builds sweeps on it, [`charts`] draws the charts and
+//!   results in job order; [`sweep`] builds sweeps on it, [`charts`] draws the charts,
+//!   [`report`] puts a run's or a sweep's results and charts in one HTML page and
 //!   [`mod@bench`] times the benchmark scenarios.
 //! * [`cli`] is the command line: everything clap and terminal lives there, and the
 //!   library takes option structs and progress callbacks.
@@ -74,6 +75,7 @@ pub mod metrics;
 pub mod model;
 pub mod output;
 pub mod planner;
+pub mod report;
 pub mod scenario;
 pub mod sim;
 pub mod sweep;

@@ -19,6 +19,9 @@ pub struct MergeArgs {
     /// Skip the comparison charts.
     #[arg(long)]
     pub no_charts: bool,
+    /// Skip `report.html`.
+    #[arg(long)]
+    pub no_report: bool,
 }
 
 /// Runs `esmsim merge` and prints one result line.
@@ -27,7 +30,7 @@ pub struct MergeArgs {
 ///
 /// Folders that are not the shards of one complete sweep, IO errors naming the file.
 pub fn command(args: &MergeArgs) -> anyhow::Result<()> {
-    let report = merge(&args.dirs, &args.out, !args.no_charts)?;
+    let report = merge(&args.dirs, &args.out, !args.no_charts, !args.no_report)?;
     println!(
         "{}: merged {} shards, {} runs ({} failed) -> {}",
         report.name,

@@ -1,5 +1,5 @@
-//! `esmsim run`: simulate a scenario, write its outputs, charts and timing, print a
-//! summary line.
+//! `esmsim run`: simulate a scenario, write its outputs, charts, report and timing, print
+//! a summary line.
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -12,6 +12,7 @@ use super::progress::SimulationProgress;
 use super::scenario::print_warnings;
 use crate::engine::time::SimDuration;
 use crate::output::{self, OutputFile};
+use crate::report;
 use crate::scenario::{Scenario, warnings};
 use crate::sim::{RunResult, Simulation, measure_events};
 
@@ -30,6 +31,9 @@ pub struct RunArgs {
     /// Skip the charts (same as `outputs: {charts: false}`).
     #[arg(long)]
     pub no_charts: bool,
+    /// Skip `report.html` (same as `outputs: {report: false}`).
+    #[arg(long)]
+    pub no_report: bool,
 }
 
 /// Runs `esmsim run` (the scenario's warnings, values AWS cannot be set to, go to
@@ -59,11 +63,15 @@ pub fn command(args: &RunArgs) -> anyhow::Result<()> {
         }
     });
     let mut files = output::render(&scenario, &result);
-    if scenario.outputs.charts && !args.no_charts {
+    let charts = scenario.outputs.charts && !args.no_charts;
+    if charts {
         files.extend(crate::charts::render_run(
             &files,
             &crate::charts::ChartOptions::default(),
         )?);
+    }
+    if scenario.outputs.report && !args.no_report {
+        files.push(report_file(&scenario, &result, &files, charts)?);
     }
     files.push(timing_file(&scenario, &result, wall.as_secs_f64()));
     output::write::write_all(&out_dir, &files)
@@ -75,6 +83,27 @@ pub fn command(args: &RunArgs) -> anyhow::Result<()> {
         );
     }
     Ok(())
+}
+
+/// `report.html`, with the SVG charts already drawn or, when charts are off, drawn for
+/// the report alone.
+fn report_file(
+    scenario: &Scenario,
+    result: &RunResult,
+    files: &[OutputFile],
+    charts_drawn: bool,
+) -> anyhow::Result<OutputFile> {
+    let drawn_now;
+    let charts = if charts_drawn {
+        files
+    } else {
+        drawn_now = crate::charts::render_run(files, &report::run::chart_options())?;
+        &drawn_now[..]
+    };
+    Ok(OutputFile {
+        name: report::REPORT_HTML.into(),
+        bytes: report::run::html(scenario, result, charts).into_bytes(),
+    })
 }
 
 fn timing_file(scenario: &Scenario, result: &RunResult, wall_s: f64) -> OutputFile {

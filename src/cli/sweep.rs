@@ -43,6 +43,9 @@ pub struct SweepArgs {
     /// emitted shards and merge rank by cost).
     #[arg(long, value_name = "METRIC", conflicts_with = "emit")]
     pub rank_by: Option<String>,
+    /// Skip `report.html`.
+    #[arg(long)]
+    pub no_report: bool,
     /// Print neither progress nor the result line.
     #[arg(long, short)]
     pub quiet: bool,
@@ -89,6 +92,7 @@ pub fn command(args: &SweepArgs) -> anyhow::Result<()> {
         keep_runs: args.keep_runs,
         shard: args.shard,
         charts: !args.no_charts,
+        report: !args.no_report,
     };
     let mut progress = RunsProgress::new(&spec.plan.name, !args.quiet);
     let report = run_spec(&spec, &opts, &mut |p| progress.update(p));

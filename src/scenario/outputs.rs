@@ -8,6 +8,8 @@ use serde::{Deserialize, Serialize};
 pub const DEFAULT_PARTITIONS_CSV: bool = false;
 /// Whether charts are drawn when the scenario does not say.
 pub const DEFAULT_CHARTS: bool = true;
+/// Whether `report.html` is written when the scenario does not say.
+pub const DEFAULT_REPORT: bool = true;
 
 /// Which optional outputs a run writes.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -16,6 +18,15 @@ pub struct Outputs {
     pub partitions_csv: bool,
     /// Draw the charts (PNG and SVG) after the run.
     pub charts: bool,
+    /// Write `report.html`. Serialized only when `false`, so the manifest and the
+    /// scenario hash of a scenario that keeps the default are what they were before the
+    /// report existed.
+    #[serde(skip_serializing_if = "is_default_report")]
+    pub report: bool,
+}
+
+fn is_default_report(report: &bool) -> bool {
+    *report == DEFAULT_REPORT
 }
 
 /// `outputs:`.
@@ -28,6 +39,10 @@ pub struct RawOutputs {
     /// Draw charts.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub charts: Option<bool>,
+    /// Write `report.html`, one self-contained page with the headline numbers, the
+    /// charts, the scaling decisions and the resolved scenario (default true).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub report: Option<bool>,
 }
 
 /// Resolves `outputs:` (every field has a default; there is nothing to check).
@@ -37,6 +52,7 @@ pub(crate) fn resolve(raw: Option<&RawOutputs>) -> Outputs {
             .and_then(|o| o.partitions_csv)
             .unwrap_or(DEFAULT_PARTITIONS_CSV),
         charts: raw.and_then(|o| o.charts).unwrap_or(DEFAULT_CHARTS),
+        report: raw.and_then(|o| o.report).unwrap_or(DEFAULT_REPORT),
     }
 }
 
@@ -45,5 +61,6 @@ pub(crate) fn to_raw(o: &Outputs) -> RawOutputs {
     RawOutputs {
         partitions_csv: Some(o.partitions_csv),
         charts: Some(o.charts),
+        report: Some(o.report),
     }
 }

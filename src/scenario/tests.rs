@@ -129,6 +129,7 @@ fn minimal_scenario_gets_every_default() {
         outputs: Outputs {
             partitions_csv: false,
             charts: true,
+            report: true,
         },
     };
     assert_eq!(s, expected);

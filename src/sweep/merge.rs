@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use super::error::SweepError;
 use super::journal::{self, JOURNAL, RunRecord};
 use super::plan::{Plan, Shard};
-use super::run::{PLAN_FILE, PlanFile, tables};
+use super::run::{PLAN_FILE, PlanFile, charts_and_report, tables};
 use super::table;
 use crate::output::json::pretty;
 use crate::output::write::{write_all, write_atomic};
@@ -64,7 +64,12 @@ fn read_plan(dir: &Path) -> Result<PlanFile, SweepError> {
 /// [`SweepError::Merge`] when the folders are not the shards of one sweep, a shard is
 /// missing or given twice, or a shard has not finished all its runs (the message says
 /// how to resume it); IO errors naming the file.
-pub fn merge(dirs: &[PathBuf], out: &Path, charts: bool) -> Result<MergeReport, SweepError> {
+pub fn merge(
+    dirs: &[PathBuf],
+    out: &Path,
+    charts: bool,
+    report: bool,
+) -> Result<MergeReport, SweepError> {
     let Some(first_dir) = dirs.first() else {
         return Err(SweepError::Merge("give at least one shard folder".into()));
     };
@@ -142,9 +147,7 @@ pub fn merge(dirs: &[PathBuf], out: &Path, charts: bool) -> Result<MergeReport, 
     write_atomic(&out.join(JOURNAL), &journal::to_bytes(&records))?;
     let stats = table::aggregate(plan, &records);
     let mut files = tables(plan, &records, &stats);
-    if charts {
-        files.extend(super::charts::render(plan, &stats)?);
-    }
+    files.extend(charts_and_report(plan, &stats, charts, report)?);
     write_all(out, &files)?;
     for dir in dirs {
         copy_runs(&dir.join("runs"), &out.join("runs"))?;

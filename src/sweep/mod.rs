@@ -12,6 +12,8 @@
 //!   metric over the replications, whether the mean meets the SLO, Pareto membership;
 //! * `best.csv`: the variants that meet the SLO, cheapest first;
 //! * `metric-by-parameter`, `heatmap`, `pareto` charts (PNG and SVG);
+//! * `report.html`, the page of [`crate::report::sweep`]: the charts and a sortable
+//!   table of the variants;
 //! * `runs.jsonl`, the journal `--resume` and `esmsim merge` read; `sweep.json`, the plan;
 //! * with `--keep-runs`, each run's own outputs under `runs/`.
 //!

@@ -51,6 +51,8 @@ pub struct SweepOptions {
     pub shard: Option<Shard>,
     /// Draw the comparison charts.
     pub charts: bool,
+    /// Write `report.html`.
+    pub report: bool,
 }
 
 impl Default for SweepOptions {
@@ -62,6 +64,7 @@ impl Default for SweepOptions {
             keep_runs: false,
             shard: None,
             charts: true,
+            report: true,
         }
     }
 }
@@ -211,9 +214,7 @@ pub fn run_spec(
     write_atomic(&journal_path, &journal::to_bytes(&records))?;
     let stats = table::aggregate(plan, &records);
     let mut files = tables(plan, &records, &stats);
-    if opts.charts {
-        files.extend(super::charts::render(plan, &stats)?);
-    }
+    files.extend(charts_and_report(plan, &stats, opts.charts, opts.report)?);
     write_all(&out, &files)?;
     Ok(SweepReport {
         name: plan.name.clone(),
@@ -263,6 +264,32 @@ pub(crate) fn tables(
             bytes: table::best_csv(plan, stats),
         },
     ]
+}
+
+/// The comparison charts (when `charts`) and `report.html` (when `report`; it shows the
+/// charts, drawn for it alone when `charts` is off).
+pub(crate) fn charts_and_report(
+    plan: &Plan,
+    stats: &[table::VariantStats],
+    charts: bool,
+    report: bool,
+) -> Result<Vec<OutputFile>, SweepError> {
+    let drawn = if charts || report {
+        super::charts::render(plan, stats)?
+    } else {
+        Vec::new()
+    };
+    let mut files = Vec::new();
+    if report {
+        files.push(OutputFile {
+            name: crate::report::REPORT_HTML.into(),
+            bytes: crate::report::sweep::html(plan, stats, &drawn).into_bytes(),
+        });
+    }
+    if charts {
+        files.extend(drawn);
+    }
+    Ok(files)
 }
 
 /// A run's outcome: simulated now, or taken from the journal.

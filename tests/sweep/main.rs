@@ -190,16 +190,17 @@ fn merged_shards_equal_the_unsharded_run() {
         })
         .collect();
     let merged = dir.path().join("merged");
-    let report = merge(&shards, &merged, true).unwrap();
+    let report = merge(&shards, &merged, true, true).unwrap();
     assert_eq!((report.shards, report.runs), (3, 24));
     assert_same_files(&whole, &merged);
     assert!(whole.join("runs/v00007-r2/summary.json").is_file());
 
-    let err = merge(&shards[..2], &dir.path().join("partial"), true).unwrap_err();
+    let err = merge(&shards[..2], &dir.path().join("partial"), true, true).unwrap_err();
     assert!(err.to_string().contains("shard(s) 2/3 missing"), "{err}");
     let err = merge(
         &[shards[0].clone(), shards[0].clone()],
         &dir.path().join("twice"),
+        true,
         true,
     )
     .unwrap_err();
