@@ -193,6 +193,9 @@ fn reports_load_show_charts_and_sort_in_headless_chromium() {
     let meeting = lines
         .filter(|l| l.split(',').nth(col) == Some("true"))
         .count();
-    assert!(meeting > 0, "the test sweep should have variants meeting its SLO");
+    assert!(
+        meeting > 0,
+        "the test sweep should have variants meeting its SLO"
+    );
     assert_eq!(meets as usize, meeting, "highlighted rows");
 }
