@@ -219,3 +219,53 @@ fn the_sweep_file_example_loads() {
         .unwrap_or_else(|e| panic!("the sweep example does not load: {e}"));
     assert_eq!(spec.plan.name, "size-the-consumer");
 }
+
+/// A result line with its wall time and output folder masked: `in 0.25s` and `-> DIR`
+/// differ from machine to machine, the rest must not.
+fn masked(line: &str) -> String {
+    let line = line.split(" -> ").next().unwrap_or(line);
+    line.split(" | ")
+        .map(|part| match part.split_once(" simulated in ") {
+            Some((span, _)) => format!("{span} simulated in <wall>"),
+            None => part.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join(" | ")
+}
+
+#[test]
+fn the_guides_run_results_are_what_esmsim_prints_today() {
+    let page = fs::read_to_string(root().join("docs/guide.md")).expect("readable");
+    let commands = blocks(&page, "sh");
+    let results = blocks(&page, "text");
+    let runs: Vec<&String> = commands
+        .iter()
+        .filter(|b| b.trim().starts_with("esmsim run "))
+        .collect();
+    assert_eq!(
+        runs.len(),
+        results.len(),
+        "one result block per `esmsim run`"
+    );
+    assert!(!runs.is_empty());
+    for (command, expected) in runs.iter().zip(&results) {
+        let scenario = command
+            .split_whitespace()
+            .nth(2)
+            .expect("esmsim run SCENARIO");
+        let out = tempfile::tempdir().expect("temp dir");
+        let o = std::process::Command::new(env!("CARGO_BIN_EXE_esmsim"))
+            .args(["run", scenario, "--no-charts", "--no-report", "--out"])
+            .arg(out.path())
+            .current_dir(root())
+            .output()
+            .expect("esmsim starts");
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        let printed = String::from_utf8_lossy(&o.stdout);
+        assert_eq!(
+            masked(printed.lines().next().unwrap_or_default()),
+            masked(expected.trim()),
+            "docs/guide.md quotes an outdated result of {scenario}"
+        );
+    }
+}
