@@ -4,11 +4,13 @@
 //! CSV columns are found by header name (the names of [`crate::output::columns`]), extra
 //! columns are ignored, and an empty cell is a missing value (stored as `NaN`).
 
+use std::io::{BufRead, Read};
 use std::path::Path;
 
 use serde_json::Value;
 
 use super::error::ChartError;
+use super::reduce::{ChartRow, SeriesBuilder};
 use crate::metrics::{SampleRow, Summary};
 use crate::model::scaler::Action;
 use crate::output::columns::scaling::ACTIONS_ALLOWED;
@@ -181,11 +183,57 @@ impl ChartInput {
                 Err(source) => Err(ChartError::Io { path, source }),
             }
         };
-        let timeseries = read(TIMESERIES_CSV, true)?;
+        let timeseries = dir.join(TIMESERIES_CSV);
+        if !timeseries.exists() {
+            return Err(ChartError::MissingFile { path: timeseries });
+        }
         let manifest = read(MANIFEST_JSON, true)?;
         let scaling = read(SCALING_CSV, false)?;
         let summary = read(SUMMARY_JSON, false)?;
-        Self::from_bytes(&timeseries, &scaling, &manifest, &summary)
+        Self::from_timeseries_file(&timeseries, &scaling, &manifest, &summary)
+    }
+
+    /// Like [`ChartInput::from_bytes`], with `timeseries.csv` read from the file at
+    /// `timeseries` without holding it: a first pass counts its rows, the second keeps
+    /// what the charts draw (every row up to [`super::reduce::EXACT_ROWS`] rows, a
+    /// bounded selection beyond).
+    ///
+    /// # Errors
+    ///
+    /// [`ChartError::Io`] when the file cannot be read, and any error of
+    /// [`ChartInput::from_bytes`].
+    pub fn from_timeseries_file(
+        timeseries: &Path,
+        scaling_csv: &[u8],
+        manifest_json: &[u8],
+        summary_json: &[u8],
+    ) -> Result<Self, ChartError> {
+        let io = |source| ChartError::Io {
+            path: timeseries.to_path_buf(),
+            source,
+        };
+        let open = || {
+            std::fs::File::open(timeseries)
+                .map(|f| std::io::BufReader::with_capacity(1 << 16, f))
+                .map_err(io)
+        };
+        let (mut lines, mut blank) = (0usize, true);
+        let mut counting = open()?;
+        loop {
+            let chunk = counting.fill_buf().map_err(io)?;
+            if chunk.is_empty() {
+                break;
+            }
+            lines += chunk.iter().filter(|&&b| b == b'\n').count();
+            blank &= is_blank(chunk);
+            let n = chunk.len();
+            counting.consume(n);
+        }
+        if blank {
+            return Err(ChartError::NoSamples);
+        }
+        let series = parse_timeseries_from(open()?, lines.saturating_sub(1))?;
+        Self::with_series(series, scaling_csv, manifest_json, summary_json)
     }
 
     /// Parses the four files from memory. An empty `scaling_csv` or `summary_json` means
@@ -203,7 +251,20 @@ impl ChartInput {
         manifest_json: &[u8],
         summary_json: &[u8],
     ) -> Result<Self, ChartError> {
-        let series = parse_timeseries(timeseries_csv)?;
+        Self::with_series(
+            parse_timeseries(timeseries_csv)?,
+            scaling_csv,
+            manifest_json,
+            summary_json,
+        )
+    }
+
+    fn with_series(
+        series: TimeSeries,
+        scaling_csv: &[u8],
+        manifest_json: &[u8],
+        summary_json: &[u8],
+    ) -> Result<Self, ChartError> {
         let scaling = parse_scaling(scaling_csv)?;
         let (scenario_name, seed, slo_max_age_s) = parse_manifest(manifest_json)?;
         let summary = parse_summary(summary_json)?;
@@ -299,12 +360,38 @@ const CHARTED: [(&Column<SampleRow>, Slot); 14] = [
     (&timeseries::COST_USD, |s| &mut s.cost_usd),
 ];
 
+/// `timeseries.csv` from memory.
 fn parse_timeseries(bytes: &[u8]) -> Result<TimeSeries, ChartError> {
     if is_blank(bytes) {
         return Err(ChartError::NoSamples);
     }
+    let rows = bytes.iter().filter(|&&b| b == b'\n').count().saturating_sub(1);
+    parse_timeseries_from(bytes, rows)
+}
+
+/// Puts a parsed row into the series.
+fn push_row(ts: &mut TimeSeries, row: &ChartRow<{ CHARTED.len() }>) {
+    for ((_, slot), value) in CHARTED.iter().zip(row.values) {
+        slot(ts).push(value);
+    }
+    if let Some(cold) = row.cold {
+        ts.cold_starts.push(cold);
+    }
+    for (value, (_, slot)) in row.failures.iter().zip(Failures::COLUMNS) {
+        if let Some(value) = value {
+            slot(&mut ts.failures).push(*value);
+        }
+    }
+}
+
+/// `timeseries.csv` from `input`, about `rows` rows long (which decides whether every
+/// row is kept, see [`super::reduce`]).
+fn parse_timeseries_from(input: impl Read, rows: usize) -> Result<TimeSeries, ChartError> {
     let file = TIMESERIES_CSV;
-    let mut rdr = reader(bytes);
+    let mut rdr = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .flexible(false)
+        .from_reader(input);
     let headers = rdr
         .headers()
         .map_err(|source| ChartError::Csv { file, source })?
@@ -316,6 +403,8 @@ fn parse_timeseries(bytes: &[u8]) -> Result<TimeSeries, ChartError> {
     let failure_idx =
         Failures::COLUMNS.map(|(name, _)| headers.iter().position(|h| h.trim() == name));
     let mut ts = TimeSeries::default();
+    let mut builder = SeriesBuilder::new(rows);
+    let mut previous: Option<f64> = None;
     let mut record = csv::StringRecord::new();
     while rdr
         .read_record(&mut record)
@@ -335,7 +424,7 @@ fn parse_timeseries(bytes: &[u8]) -> Result<TimeSeries, ChartError> {
                 expected: "a finite number of seconds",
             });
         }
-        if let Some(&previous) = ts.time_s.last()
+        if let Some(previous) = previous
             && t <= previous
         {
             return Err(ChartError::TimeNotIncreasing {
@@ -345,20 +434,27 @@ fn parse_timeseries(bytes: &[u8]) -> Result<TimeSeries, ChartError> {
                 previous,
             });
         }
-        for ((_, slot), value) in CHARTED.iter().zip(values) {
-            slot(&mut ts).push(value);
+        previous = Some(t);
+        let cold = cold_idx
+            .map(|index| number(file, &record, index, timeseries::COLD_STARTS.name))
+            .transpose()?;
+        let mut failures = [None; 4];
+        for ((value, index), (name, _)) in failures.iter_mut().zip(failure_idx).zip(Failures::COLUMNS) {
+            *value = index
+                .map(|index| number(file, &record, index, name))
+                .transpose()?;
         }
-        if let Some(index) = cold_idx {
-            let cold = number(file, &record, index, timeseries::COLD_STARTS.name)?;
-            ts.cold_starts.push(cold);
-        }
-        for (index, (name, slot)) in failure_idx.iter().zip(Failures::COLUMNS) {
-            if let Some(index) = index {
-                let value = number(file, &record, *index, name)?;
-                slot(&mut ts.failures).push(value);
-            }
-        }
+        builder.take(
+            ChartRow {
+                values,
+                cold,
+                failures,
+            },
+            &mut ts,
+            push_row,
+        );
     }
+    builder.finish(&mut ts, push_row);
     if ts.is_empty() {
         return Err(ChartError::NoSamples);
     }

@@ -27,6 +27,7 @@ mod error;
 pub(crate) mod format;
 pub(crate) mod image;
 mod input;
+mod reduce;
 #[cfg(test)]
 mod limits_tests;
 pub(crate) mod palette;
@@ -262,6 +263,32 @@ pub fn render_run(
     };
     let input = ChartInput::from_bytes(
         bytes(crate::output::TIMESERIES_CSV),
+        bytes(crate::output::SCALING_CSV),
+        bytes(crate::output::MANIFEST_JSON),
+        bytes(crate::output::SUMMARY_JSON),
+    )?;
+    render(&input, opts)
+}
+
+/// The charts of a run whose `timeseries.csv` is the file at `timeseries` (read in two
+/// passes, without holding it) and whose other files are in `run_files`.
+///
+/// # Errors
+///
+/// As [`render_run`], and [`ChartError::Io`] when the file cannot be read.
+pub fn render_run_from_file(
+    timeseries: &std::path::Path,
+    run_files: &[ChartFile],
+    opts: &ChartOptions,
+) -> Result<Vec<ChartFile>, ChartError> {
+    let bytes = |name: &str| {
+        run_files
+            .iter()
+            .find(|f| f.name == name)
+            .map_or(&[][..], |f| &f.bytes[..])
+    };
+    let input = ChartInput::from_timeseries_file(
+        timeseries,
         bytes(crate::output::SCALING_CSV),
         bytes(crate::output::MANIFEST_JSON),
         bytes(crate::output::SUMMARY_JSON),

@@ -11,6 +11,9 @@ use super::ScenarioArgs;
 use super::progress::SimulationProgress;
 use super::scenario::print_warnings;
 use crate::engine::time::SimDuration;
+use crate::output::estimate::{self, Limits, OutputEstimate};
+use crate::output::stream::RowFiles;
+use crate::output::write::WriteError;
 use crate::output::{self, OutputFile};
 use crate::scenario::{Scenario, warnings};
 use crate::sim::{RunResult, Simulation, measure_events};
@@ -30,26 +33,83 @@ pub struct RunArgs {
     /// Skip the charts (same as `outputs: {charts: false}`).
     #[arg(long)]
     pub no_charts: bool,
+    /// Write the outputs even when they are estimated above 2 GB or 20 million rows in
+    /// one file.
+    #[arg(long)]
+    pub allow_large: bool,
+}
+
+/// The outputs are estimated above the limits and `--allow-large` was not given.
+#[derive(Debug, thiserror::Error)]
+#[error(
+    "'{name}' would write {estimate}, over the limit of {max_bytes} or {max_rows} rows in one file.\n\
+     Ways out: a longer sample interval (--set sample_interval=1s), no per-partition \
+     file (--set outputs.partitions_csv=false), a shorter run (--set duration=...), or \
+     --allow-large to write it anyway"
+)]
+pub struct TooLarge {
+    /// The scenario's name.
+    pub name: String,
+    /// What the run would write.
+    pub estimate: OutputEstimate,
+    /// The byte limit, formatted.
+    pub max_bytes: String,
+    /// The row limit, formatted.
+    pub max_rows: String,
+}
+
+/// Refuses outputs over `limits`, unless `allow`.
+///
+/// # Errors
+///
+/// [`TooLarge`] with the estimate and the ways out.
+pub fn check_size(scenario: &Scenario, limits: &Limits, allow: bool) -> Result<(), TooLarge> {
+    let estimate = OutputEstimate::of(scenario);
+    if allow || !estimate.exceeds(limits) {
+        return Ok(());
+    }
+    Err(TooLarge {
+        name: scenario.name.clone(),
+        estimate,
+        max_bytes: estimate::bytes(limits.max_bytes).replace("about ", ""),
+        max_rows: estimate::thousands(limits.max_rows),
+    })
 }
 
 /// Runs `esmsim run` (the scenario's warnings, values AWS cannot be set to, go to
 /// standard error first).
 ///
+/// The rows go to `timeseries.csv` and `partitions.csv` as the run closes them (memory
+/// stays flat in the length of the run); every file gets its final name only once all
+/// are ready, and the files of an earlier run in the folder that this run does not
+/// write again are then removed.
+///
 /// # Errors
 ///
-/// The scenario's error, a chart that cannot be drawn, an output that cannot be written.
+/// The scenario's error, outputs over the size limits, a chart that cannot be drawn, an
+/// output that cannot be written.
 pub fn command(args: &RunArgs) -> anyhow::Result<()> {
     let scenario = args.scenario.load()?;
     print_warnings(&warnings(&scenario));
+    check_size(&scenario, &Limits::default(), args.allow_large)?;
     let out_dir = args
         .out
         .clone()
         .unwrap_or_else(|| Path::new("outputs").join(&scenario.name));
+    let context = || format!("writing the outputs of '{}'", scenario.name);
+    std::fs::create_dir_all(&out_dir)
+        .map_err(|source| WriteError {
+            path: out_dir.clone(),
+            source,
+        })
+        .with_context(context)?;
+    let mut rows = RowFiles::create(&out_dir, scenario.outputs.partitions_csv).with_context(context)?;
     let started = Instant::now();
     let progress = SimulationProgress::new(&scenario.name, scenario.duration.0, !args.quiet);
-    let mut result = Simulation::new(&scenario).run(&mut |now| progress.update(now));
+    let mut result = Simulation::new(&scenario).run_into(&mut |now| progress.update(now), &mut rows);
     progress.finish();
     let wall = started.elapsed();
+    let (mut timeseries, partitions) = rows.finish().with_context(context)?;
     measure_events(&scenario, &mut result.summary, &mut |name| {
         if !args.quiet {
             eprintln!(
@@ -58,16 +118,23 @@ pub fn command(args: &RunArgs) -> anyhow::Result<()> {
             );
         }
     });
-    let mut files = output::render(&scenario, &result);
+    let mut files = output::render_without_rows(&scenario, &result);
     if scenario.outputs.charts && !args.no_charts {
-        files.extend(crate::charts::render_run(
+        let written = timeseries.flushed().with_context(context)?.to_path_buf();
+        files.extend(crate::charts::render_run_from_file(
+            &written,
             &files,
             &crate::charts::ChartOptions::default(),
         )?);
     }
     files.push(timing_file(&scenario, &result, wall.as_secs_f64()));
-    output::write::write_all(&out_dir, &files)
-        .with_context(|| format!("writing the outputs of '{}'", scenario.name))?;
+    let mut written = vec![timeseries.commit().with_context(context)?];
+    if let Some(partitions) = partitions {
+        written.push(partitions.commit().with_context(context)?);
+    }
+    written.extend(output::write::write_all(&out_dir, &files).with_context(context)?);
+    output::write::remove_stale(&out_dir, &output::run_file_names(), &written)
+        .with_context(context)?;
     if !args.quiet {
         println!(
             "{}",
@@ -85,8 +152,8 @@ fn timing_file(scenario: &Scenario, result: &RunResult, wall_s: f64) -> OutputFi
         "simulated_s_per_wall_s": scenario.duration.as_secs_f64() / wall_s.max(1e-9),
     });
     OutputFile {
-        name: "timing.json".into(),
-        bytes: crate::output::json::pretty(&timing),
+        name: output::TIMING_JSON.into(),
+        bytes: output::json::pretty(&timing),
     }
 }
 

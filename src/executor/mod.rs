@@ -49,6 +49,7 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::mpsc;
 
+use crate::metrics::DiscardRows;
 use crate::scenario::Scenario;
 use crate::sim::{RunResult, Simulation};
 
@@ -166,11 +167,12 @@ pub struct SimulationPanicked {
 pub fn simulate(scenario: &Scenario, detail: Detail) -> Result<RunResult, SimulationPanicked> {
     catch_unwind(AssertUnwindSafe(|| {
         let simulation = Simulation::new(scenario);
-        let simulation = match detail {
-            Detail::Outputs => simulation,
-            Detail::SummaryOnly => simulation.without_interval_latency(),
-        };
-        simulation.run(&mut |_| {})
+        match detail {
+            Detail::Outputs => simulation.run(&mut |_| {}),
+            Detail::SummaryOnly => simulation
+                .without_interval_latency()
+                .run_into(&mut |_| {}, &mut DiscardRows),
+        }
     }))
     .map_err(|panic| SimulationPanicked {
         message: panic

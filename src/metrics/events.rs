@@ -109,15 +109,3 @@ impl EventTracker {
         self.summary
     }
 }
-
-/// The summaries of `events` over `rows`.
-pub fn analyse(events: &[NamedEvent], rows: &[SampleRow]) -> Vec<EventSummary> {
-    events
-        .iter()
-        .map(|e| {
-            let mut tracker = EventTracker::new(e);
-            rows.iter().for_each(|r| tracker.observe(r));
-            tracker.finish()
-        })
-        .collect()
-}

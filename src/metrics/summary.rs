@@ -1,7 +1,8 @@
 //! The planner's answers for one run, computed from the sample rows and run totals.
 
 use crate::engine::time::{SimDuration, SimTime};
-use crate::metrics::events::{EventSummary, analyse};
+use crate::metrics::events::EventSummary;
+use crate::metrics::row_stats::RowStats;
 use crate::metrics::{RunTotals, SampleRow, ScalingRecord};
 use crate::model::log::Skip;
 use crate::scenario::esm::provisioned::Mode;
@@ -141,26 +142,19 @@ impl Summary {
         scaling: &[ScalingRecord],
         totals: &RunTotals,
     ) -> Self {
-        let first_max = |key: &dyn Fn(&SampleRow) -> f64| {
-            rows.iter().fold(None::<&SampleRow>, |best, r| match best {
-                Some(b) if key(b) >= key(r) => Some(b),
-                _ => Some(r),
-            })
-        };
-        let peak_lag = first_max(&|r| r.lag as f64);
-        let peak_age = first_max(&|r| r.oldest_age_s);
-        let time_over_slo_s = ctx.slo_max_age.map(|max_age| {
-            let mut previous = SimTime::ZERO;
-            let mut over = 0.0;
-            for r in rows {
-                if r.oldest_age_s > max_age.as_secs_f64() {
-                    over += (r.time - previous).as_secs_f64();
-                }
-                previous = r.time;
-            }
-            over
-        });
-        let last = rows.last();
+        let stats = RowStats::over(ctx.named_events, ctx.slo_max_age, rows);
+        Self::from_stats(ctx, &stats, scaling, totals)
+    }
+
+    /// Computes the summary of a finished run from its row statistics (the rows fed to
+    /// `stats` one by one as they closed).
+    pub fn from_stats(
+        ctx: &SummaryContext<'_>,
+        stats: &RowStats,
+        scaling: &[ScalingRecord],
+        totals: &RunTotals,
+    ) -> Self {
+        let last = stats.last;
         Summary {
             scenario: ctx.scenario.to_string(),
             seed: ctx.seed,
@@ -169,17 +163,17 @@ impl Summary {
             produced_records: last.map_or(0, |r| r.produced_total),
             committed_records: last.map_or(0, |r| r.committed_total),
             final_lag_records: last.map_or(0, |r| r.lag),
-            max_lag_records: peak_lag.map_or(0, |r| r.lag),
-            max_lag_at_s: peak_lag.map_or(0.0, |r| r.time.as_secs_f64()),
-            max_partition_lag_records: rows.iter().map(|r| r.max_partition_lag).max().unwrap_or(0),
-            max_record_age_s: peak_age.map_or(0.0, |r| r.oldest_age_s),
-            max_record_age_at_s: peak_age.map_or(0.0, |r| r.time.as_secs_f64()),
+            max_lag_records: stats.peak_lag.map_or(0, |(lag, _)| lag),
+            max_lag_at_s: stats.peak_lag.map_or(0.0, |(_, t)| t.as_secs_f64()),
+            max_partition_lag_records: stats.max_partition_lag,
+            max_record_age_s: stats.peak_age.map_or(0.0, |(age, _)| age),
+            max_record_age_at_s: stats.peak_age.map_or(0.0, |(_, t)| t.as_secs_f64()),
             latency_mean_s: totals.latency.mean_secs(),
             latency_p50_s: totals.latency.quantile_secs(0.5),
             latency_p99_s: totals.latency.quantile_secs(0.99),
             latency_p999_s: totals.latency.quantile_secs(0.999),
             latency_max_s: totals.latency.max_secs(),
-            time_over_slo_s,
+            time_over_slo_s: stats.time_over_slo_s(),
             invocations: totals.invocations,
             mean_batch_records: (totals.invocations > 0)
                 .then(|| totals.batch_records as f64 / totals.invocations as f64),
@@ -205,7 +199,7 @@ impl Summary {
             records_filtered: totals.records_filtered,
             records_skipped_at_start: totals.records_skipped_at_start,
             max_concurrency: totals.max_concurrency,
-            max_pollers: rows.iter().map(|r| r.pollers).max().unwrap_or(0),
+            max_pollers: stats.max_pollers,
             final_pollers: last.map_or(0, |r| r.pollers),
             scaling_changes: scaling
                 .iter()
@@ -222,7 +216,7 @@ impl Summary {
             cost_provisioned_concurrency_usd: totals.cost.provisioned_concurrency_usd,
             cost_usd: totals.cost.total_usd,
             events_processed: ctx.events,
-            events: analyse(ctx.named_events, rows),
+            events: stats.event_summaries(),
         }
     }
 }

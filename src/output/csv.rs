@@ -25,26 +25,31 @@ impl CsvWriter {
 
     /// Appends one row.
     pub fn row<S: AsRef<str>>(&mut self, fields: &[S]) {
-        for (i, field) in fields.iter().enumerate() {
-            if i > 0 {
-                self.bytes.push(b',');
-            }
-            let field = field.as_ref();
-            if field.contains([',', '"', '\n', '\r']) {
-                self.bytes.push(b'"');
-                self.bytes.extend(field.replace('"', "\"\"").bytes());
-                self.bytes.push(b'"');
-            } else {
-                self.bytes.extend(field.bytes());
-            }
-        }
-        self.bytes.push(b'\n');
+        push_row(&mut self.bytes, fields);
     }
 
     /// The file's contents.
     pub fn into_bytes(self) -> Vec<u8> {
         self.bytes
     }
+}
+
+/// Appends one CSV row (fields quoted as [`CsvWriter`] says) to `bytes`.
+pub fn push_row<S: AsRef<str>>(bytes: &mut Vec<u8>, fields: &[S]) {
+    for (i, field) in fields.iter().enumerate() {
+        if i > 0 {
+            bytes.push(b',');
+        }
+        let field = field.as_ref();
+        if field.contains([',', '"', '\n', '\r']) {
+            bytes.push(b'"');
+            bytes.extend(field.replace('"', "\"\"").bytes());
+            bytes.push(b'"');
+        } else {
+            bytes.extend(field.bytes());
+        }
+    }
+    bytes.push(b'\n');
 }
 
 /// A table with one row per item of `rows` and one column per entry of `columns`.
@@ -59,7 +64,20 @@ fn table<R>(columns: &[&Column<R>], rows: &[R]) -> Vec<u8> {
 
 /// `timeseries.csv`: one row per sample interval.
 pub fn timeseries(rows: &[SampleRow]) -> Vec<u8> {
-    table(&TIMESERIES, rows)
+    let mut bytes = timeseries_header();
+    rows.iter().for_each(|row| timeseries_row(&mut bytes, row));
+    bytes
+}
+
+/// The header line of `timeseries.csv`.
+pub fn timeseries_header() -> Vec<u8> {
+    CsvWriter::new(&columns::names(&TIMESERIES)).into_bytes()
+}
+
+/// Appends the line of `row` in `timeseries.csv` to `bytes`.
+pub fn timeseries_row(bytes: &mut Vec<u8>, row: &SampleRow) {
+    let cells: Vec<String> = TIMESERIES.iter().map(|c| c.cell(row)).collect();
+    push_row(bytes, &cells);
 }
 
 /// `scaling.csv`: one row per scaler evaluation.
@@ -69,18 +87,25 @@ pub fn scaling(records: &[ScalingRecord]) -> Vec<u8> {
 
 /// `partitions.csv`: `time_s` then the lag of each partition (`p0`, `p1`, ...).
 pub fn partitions(rows: &[SampleRow]) -> Vec<u8> {
-    let time = &columns::timeseries::TIME_S;
-    let count = rows
-        .first()
+    let mut bytes = partitions_header(rows.first());
+    rows.iter().for_each(|row| partitions_row(&mut bytes, row));
+    bytes
+}
+
+/// The header line of `partitions.csv`, with as many partition columns as `first` (the
+/// first row) has lags: none when there is no row.
+pub fn partitions_header(first: Option<&SampleRow>) -> Vec<u8> {
+    let count = first
         .and_then(|r| r.partition_lags.as_ref())
         .map_or(0, Vec::len);
-    let mut header = vec![time.name.to_string()];
+    let mut header = vec![columns::timeseries::TIME_S.name.to_string()];
     header.extend((0..count).map(|p| format!("p{p}")));
-    let mut csv = CsvWriter::new(&header);
-    for row in rows {
-        let mut cells = vec![time.cell(row)];
-        cells.extend(row.partition_lags.iter().flatten().map(u64::to_string));
-        csv.row(&cells);
-    }
-    csv.into_bytes()
+    CsvWriter::new(&header).into_bytes()
+}
+
+/// Appends the line of `row` in `partitions.csv` to `bytes`.
+pub fn partitions_row(bytes: &mut Vec<u8>, row: &SampleRow) {
+    let mut cells = vec![columns::timeseries::TIME_S.cell(row)];
+    cells.extend(row.partition_lags.iter().flatten().map(u64::to_string));
+    push_row(bytes, &cells);
 }

@@ -1,13 +1,16 @@
 //! Exporters: pure functions from a run's results to file contents.
 //!
-//! Nothing here touches the file system except [`mod@write`], which writes each file
+//! Nothing here touches the file system except [`mod@write`] and [`stream`] (the rows
+//! written while the run goes), which write each file
 //! atomically (temporary file in the target folder, then rename), so an interrupted run
 //! never leaves a half-written file behind. What each column and field of the files is
 //! (name, unit, decimals, how it is read from the results) is listed once, in [`columns`].
 
 pub mod columns;
 pub mod csv;
+pub mod estimate;
 pub mod json;
+pub mod stream;
 pub mod write;
 
 use crate::scenario::Scenario;
@@ -23,6 +26,31 @@ pub const SUMMARY_JSON: &str = "summary.json";
 pub const MANIFEST_JSON: &str = "manifest.json";
 /// File name of the per-partition lag, when enabled.
 pub const PARTITIONS_CSV: &str = "partitions.csv";
+/// File name of the run's wall time and speed (the one file whose bytes differ between
+/// reruns).
+pub const TIMING_JSON: &str = "timing.json";
+
+/// Every file name `esmsim run` can write in its folder: the files above and the charts
+/// of every kind in both formats. A run removes those of them it did not write again
+/// (an earlier run's), and never touches any other file.
+pub fn run_file_names() -> Vec<String> {
+    let mut names: Vec<String> = [
+        TIMESERIES_CSV,
+        SCALING_CSV,
+        SUMMARY_JSON,
+        MANIFEST_JSON,
+        PARTITIONS_CSV,
+        TIMING_JSON,
+    ]
+    .map(String::from)
+    .to_vec();
+    for kind in crate::charts::ChartKind::ALL {
+        for format in ["png", "svg"] {
+            names.push(format!("{}.{format}", kind.name()));
+        }
+    }
+    names
+}
 
 /// One output file: its name inside the output folder and its contents.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -46,12 +74,11 @@ impl OutputFile {
 /// `manifest.json` and, when enabled, `partitions.csv`. Same scenario and seed, same
 /// bytes.
 pub fn render(scenario: &Scenario, result: &RunResult) -> Vec<OutputFile> {
-    let mut files = vec![
-        OutputFile::new(TIMESERIES_CSV, csv::timeseries(&result.rows)),
-        OutputFile::new(SCALING_CSV, csv::scaling(&result.scaling)),
-        OutputFile::new(SUMMARY_JSON, json::summary(&result.summary)),
-        OutputFile::new(MANIFEST_JSON, json::manifest(scenario, result)),
-    ];
+    let mut files = vec![OutputFile::new(
+        TIMESERIES_CSV,
+        csv::timeseries(&result.rows),
+    )];
+    files.extend(render_without_rows(scenario, result));
     if scenario.outputs.partitions_csv {
         files.push(OutputFile::new(
             PARTITIONS_CSV,
@@ -59,4 +86,14 @@ pub fn render(scenario: &Scenario, result: &RunResult) -> Vec<OutputFile> {
         ));
     }
     files
+}
+
+/// The files of a run that do not hold its rows: `scaling.csv`, `summary.json` and
+/// `manifest.json` (the rows went to [`stream::RowFiles`] during the run).
+pub fn render_without_rows(scenario: &Scenario, result: &RunResult) -> Vec<OutputFile> {
+    vec![
+        OutputFile::new(SCALING_CSV, csv::scaling(&result.scaling)),
+        OutputFile::new(SUMMARY_JSON, json::summary(&result.summary)),
+        OutputFile::new(MANIFEST_JSON, json::manifest(scenario, result)),
+    ]
 }

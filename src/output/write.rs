@@ -1,4 +1,5 @@
-//! The only place a run's outputs touch the file system.
+//! Where a run's outputs touch the file system, with [`super::stream`] (the rows
+//! written as the run goes).
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -40,7 +41,7 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), WriteError> {
 
 /// Gives the file the usual `rw-r--r--` mode (temporary files start private).
 #[cfg(unix)]
-fn make_readable(file: &std::fs::File) -> std::io::Result<()> {
+pub(crate) fn make_readable(file: &std::fs::File) -> std::io::Result<()> {
     use std::os::unix::fs::PermissionsExt;
     file.set_permissions(std::fs::Permissions::from_mode(0o644))
 }
@@ -63,6 +64,33 @@ pub fn write_all(dir: &Path, files: &[OutputFile]) -> Result<Vec<PathBuf>, Write
             write_atomic(&path, &file.bytes).map(|()| path)
         })
         .collect()
+}
+
+/// Removes from `dir` the files named in `known` (the names esmsim writes there) that
+/// are not among `written` (the paths this run wrote): what an earlier run left and
+/// this one did not replace. No other file is touched; returns the removed paths.
+///
+/// # Errors
+///
+/// A file that cannot be removed.
+pub fn remove_stale(
+    dir: &Path,
+    known: &[String],
+    written: &[PathBuf],
+) -> Result<Vec<PathBuf>, WriteError> {
+    let mut removed = Vec::new();
+    for name in known {
+        let path = dir.join(name);
+        if written.contains(&path) || !path.is_file() {
+            continue;
+        }
+        std::fs::remove_file(&path).map_err(|source| WriteError {
+            path: path.clone(),
+            source,
+        })?;
+        removed.push(path);
+    }
+    Ok(removed)
 }
 
 #[cfg(test)]

@@ -62,7 +62,7 @@ mod tests;
 use crate::engine::queue::EventQueue;
 use crate::engine::time::SimTime;
 use crate::metrics::summary::SummaryContext;
-use crate::metrics::{Recorder, SampleRow, ScalingRecord, Snapshot, Summary};
+use crate::metrics::{Recorder, RowSink, RowStats, SampleRow, ScalingRecord, Snapshot, Summary};
 use crate::model::cost::Billing;
 use crate::model::esm::{Dispatch, Dispatcher, Settled};
 use crate::model::function::{Environment, FunctionModel, Outcome};
@@ -77,7 +77,8 @@ use scaling::Scaling;
 /// Everything a run produces.
 #[derive(Clone, Debug)]
 pub struct RunResult {
-    /// One row per sample interval.
+    /// One row per sample interval (empty after [`Simulation::run_into`], whose rows went
+    /// to its sink).
     pub rows: Vec<SampleRow>,
     /// One record per scaler evaluation.
     pub scaling: Vec<ScalingRecord>,
@@ -128,6 +129,8 @@ pub struct Simulation<'a> {
     scaling: Scaling,
     queue: EventQueue<Event>,
     recorder: Recorder,
+    /// What the summary reads from the rows, fed as each row closes.
+    stats: RowStats,
     samples: SampleClock,
     /// Reused buffer: the first failed offset of each part of a batch whose poison
     /// record the function reports (partial-batch responses).
@@ -154,6 +157,10 @@ impl<'a> Simulation<'a> {
             scaling: Scaling::new(scenario),
             queue: EventQueue::new(),
             recorder,
+            stats: RowStats::new(
+                &named_events(&scenario.producer.rate, scenario.duration),
+                scenario.slo.max_age,
+            ),
             samples: SampleClock::new(scenario.sample_interval, SimTime::ZERO + scenario.duration),
             first_failed: Vec::new(),
             invariants: None,
@@ -177,8 +184,22 @@ impl<'a> Simulation<'a> {
         self
     }
 
-    /// Runs to the end; `progress` is called after every sample with the current time.
-    pub fn run(mut self, progress: &mut dyn FnMut(SimTime)) -> RunResult {
+    /// Runs to the end, keeping every row in [`RunResult::rows`]; `progress` is called
+    /// after every sample with the current time.
+    pub fn run(self, progress: &mut dyn FnMut(SimTime)) -> RunResult {
+        let mut rows = Vec::new();
+        let mut result = self.run_into(progress, &mut rows);
+        result.rows = rows;
+        result
+    }
+
+    /// Runs to the end, handing each row to `sink` as it closes instead of keeping it
+    /// ([`RunResult::rows`] is empty; the summary is the same as [`Simulation::run`]'s).
+    pub fn run_into(
+        mut self,
+        progress: &mut dyn FnMut(SimTime),
+        sink: &mut dyn RowSink,
+    ) -> RunResult {
         let start = self.polling_start();
         if start == SimTime::ZERO {
             self.start_polling(SimTime::ZERO);
@@ -198,7 +219,7 @@ impl<'a> Simulation<'a> {
                 self.evaluate_scaler(next_evaluation);
             } else if next_sample <= end {
                 self.queue.advance_to(next_sample);
-                self.sample(next_sample);
+                self.sample(next_sample, sink);
                 progress(next_sample);
                 self.samples.advance();
             } else {
@@ -211,7 +232,7 @@ impl<'a> Simulation<'a> {
     fn finish(self) -> RunResult {
         let events = self.queue.popped();
         let scenario = self.scenario;
-        let (rows, totals) = self.recorder.finish(&self.billing);
+        let totals = self.recorder.finish(&self.billing);
         let scaling = self.scaling.into_records();
         let named = named_events(&scenario.producer.rate, scenario.duration);
         let ctx = SummaryContext {
@@ -223,9 +244,9 @@ impl<'a> Simulation<'a> {
             slo_max_age: scenario.slo.max_age,
             events,
         };
-        let summary = Summary::compute(&ctx, &rows, &scaling, &totals);
+        let summary = Summary::from_stats(&ctx, &self.stats, &scaling, &totals);
         RunResult {
-            rows,
+            rows: Vec::new(),
             scaling,
             summary,
             events,
@@ -445,7 +466,7 @@ impl<'a> Simulation<'a> {
         }
     }
 
-    fn sample(&mut self, now: SimTime) {
+    fn sample(&mut self, now: SimTime, sink: &mut dyn RowSink) {
         if now < self.polling_start()
             && self.scenario.topic.starting_position == StartingPosition::Latest
         {
@@ -493,6 +514,8 @@ impl<'a> Simulation<'a> {
             snapshot.partition_lags =
                 Some(self.log.partitions().iter().map(Partition::lag).collect());
         }
-        self.recorder.sample(now, snapshot);
+        let row = self.recorder.sample(now, snapshot);
+        self.stats.observe(&row);
+        sink.row(row);
     }
 }

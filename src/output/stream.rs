@@ -1,0 +1,178 @@
+//! Writing `timeseries.csv` and `partitions.csv` while the run goes: each row, as the
+//! simulation closes it, is encoded (by the same functions as [`super::csv`]'s, so the
+//! bytes are the same) and written through a buffer into a temporary file in the output
+//! folder. The files get their final names only at [`PendingFile::commit`], after the run:
+//! an interrupted run leaves nothing under a final name. With [`super::write`], the only
+//! file IO of the outputs.
+
+use std::io::{BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+use tempfile::NamedTempFile;
+
+use super::csv;
+use super::write::{WriteError, make_readable};
+use super::{PARTITIONS_CSV, TIMESERIES_CSV};
+use crate::metrics::{RowSink, SampleRow};
+
+/// A file being written under a temporary name, renamed to its final name on
+/// [`PendingFile::commit`] and deleted if dropped before.
+#[derive(Debug)]
+pub struct PendingFile {
+    path: PathBuf,
+    out: BufWriter<NamedTempFile>,
+}
+
+impl PendingFile {
+    /// Starts the file that will be `path`, as a temporary file beside it.
+    ///
+    /// # Errors
+    ///
+    /// The temporary file cannot be created.
+    pub fn create(path: &Path) -> Result<Self, WriteError> {
+        let dir = path
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        let tmp = tempfile::Builder::new()
+            .prefix(".esmsim-")
+            .tempfile_in(dir)
+            .map_err(|source| WriteError {
+                path: path.to_path_buf(),
+                source,
+            })?;
+        Ok(PendingFile {
+            path: path.to_path_buf(),
+            out: BufWriter::with_capacity(1 << 16, tmp),
+        })
+    }
+
+    /// The final name.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    fn err(&self, source: std::io::Error) -> WriteError {
+        WriteError {
+            path: self.path.clone(),
+            source,
+        }
+    }
+
+    /// Appends `bytes`.
+    ///
+    /// # Errors
+    ///
+    /// The write failed.
+    pub fn write(&mut self, bytes: &[u8]) -> Result<(), WriteError> {
+        self.out.write_all(bytes).map_err(|e| self.err(e))
+    }
+
+    /// Writes out what is buffered and returns the temporary file's path, where what is
+    /// written so far can be read.
+    ///
+    /// # Errors
+    ///
+    /// The write failed.
+    pub fn flushed(&mut self) -> Result<&Path, WriteError> {
+        self.out.flush().map_err(|e| self.err(e))?;
+        Ok(self.out.get_ref().path())
+    }
+
+    /// Flushes, syncs and renames the file to its final name.
+    ///
+    /// # Errors
+    ///
+    /// A write, the sync or the rename failed.
+    pub fn commit(self) -> Result<PathBuf, WriteError> {
+        let path = self.path;
+        let err = |source| WriteError {
+            path: path.clone(),
+            source,
+        };
+        let tmp = self.out.into_inner().map_err(|e| err(e.into_error()))?;
+        make_readable(tmp.as_file()).map_err(err)?;
+        tmp.as_file().sync_all().map_err(err)?;
+        tmp.persist(&path).map_err(|e| err(e.error))?;
+        Ok(path)
+    }
+}
+
+/// The row sink of a run written to a folder: `timeseries.csv` and, when enabled,
+/// `partitions.csv`, each row written as it closes. A write error stops the writing and
+/// is returned by [`RowFiles::finish`].
+#[derive(Debug)]
+pub struct RowFiles {
+    timeseries: PendingFile,
+    partitions: Option<PendingFile>,
+    line: Vec<u8>,
+    rows: u64,
+    error: Option<WriteError>,
+}
+
+impl RowFiles {
+    /// Starts `timeseries.csv` (and `partitions.csv` when `partitions`) in `dir`, which
+    /// must exist.
+    ///
+    /// # Errors
+    ///
+    /// A file cannot be created or its header written.
+    pub fn create(dir: &Path, partitions: bool) -> Result<Self, WriteError> {
+        let mut timeseries = PendingFile::create(&dir.join(TIMESERIES_CSV))?;
+        timeseries.write(&csv::timeseries_header())?;
+        let partitions = partitions
+            .then(|| PendingFile::create(&dir.join(PARTITIONS_CSV)))
+            .transpose()?;
+        Ok(RowFiles {
+            timeseries,
+            partitions,
+            line: Vec::with_capacity(512),
+            rows: 0,
+            error: None,
+        })
+    }
+
+    fn write_row(&mut self, row: &SampleRow) -> Result<(), WriteError> {
+        self.line.clear();
+        csv::timeseries_row(&mut self.line, row);
+        self.timeseries.write(&self.line)?;
+        if let Some(partitions) = &mut self.partitions {
+            self.line.clear();
+            if self.rows == 0 {
+                self.line = csv::partitions_header(Some(row));
+            }
+            csv::partitions_row(&mut self.line, row);
+            partitions.write(&self.line)?;
+        }
+        self.rows += 1;
+        Ok(())
+    }
+
+    /// Ends the rows: the files, still under their temporary names (`partitions.csv`
+    /// when enabled), to be committed after the run's other files are ready.
+    ///
+    /// # Errors
+    ///
+    /// The first write that failed.
+    pub fn finish(mut self) -> Result<(PendingFile, Option<PendingFile>), WriteError> {
+        if let Some(error) = self.error {
+            return Err(error);
+        }
+        if let Some(partitions) = &mut self.partitions
+            && self.rows == 0
+        {
+            partitions.write(&csv::partitions_header(None))?;
+        }
+        Ok((self.timeseries, self.partitions))
+    }
+}
+
+impl RowSink for RowFiles {
+    fn row(&mut self, row: SampleRow) {
+        if self.error.is_none()
+            && let Err(error) = self.write_row(&row)
+        {
+            self.error = Some(error);
+        }
+    }
+}
