@@ -134,7 +134,7 @@ impl fmt::Display for OutputEstimate {
         }
         write!(
             f,
-            ", scaling.csv {} rows ({}); about {} in all",
+            ", scaling.csv {} rows ({}); {} in all",
             thousands(self.scaling_rows),
             bytes(self.scaling_bytes),
             bytes(self.bytes())
