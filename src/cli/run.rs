@@ -176,3 +176,30 @@ fn summary_line(scenario: &Scenario, result: &RunResult, wall_s: f64, out_dir: &
         out_dir.display()
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A day sampled every millisecond: refused with the estimate and the ways out,
+    /// written with `--allow-large`.
+    #[test]
+    fn outputs_over_the_limit_are_refused_unless_allowed() {
+        let yaml = "name: huge
+duration: 1d
+sample_interval: 1ms
+topic: {partitions: 1}
+producer: {rate: [{constant: 10}]}
+function: {memory: 1024, duration: {per_batch: 100ms}}
+";
+        let scenario =
+            crate::scenario::load::from_yaml_str(yaml, Path::new("."), &[]).unwrap();
+        let err = check_size(&scenario, &Limits::default(), false).unwrap_err();
+        let message = err.to_string();
+        assert!(message.contains("timeseries.csv 86,400,000 rows"), "{message}");
+        for way in ["--set sample_interval=", "outputs.partitions_csv=false", "--allow-large"] {
+            assert!(message.contains(way), "{message}");
+        }
+        assert!(check_size(&scenario, &Limits::default(), true).is_ok());
+    }
+}

@@ -249,3 +249,56 @@ fn typical_decision(time: SimTime) -> ScalingRecord {
         effective_at: Some(time),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn scenario(extra: &str) -> Scenario {
+        let yaml = format!(
+            "name: micro
+duration: 2500ms
+sample_interval: 1s
+topic: {{partitions: 3}}
+producer: {{rate: [{{constant: 10}}]}}
+function: {{memory: 1024, duration: {{per_batch: 100ms}}}}
+{extra}"
+        );
+        crate::scenario::load::from_yaml_str(&yaml, std::path::Path::new("."), &[]).unwrap()
+    }
+
+    /// 2.5 s sampled every second: rows at 1, 2 and 2.5 s; a fixed policy never
+    /// evaluates; `partitions.csv` has a row per sample.
+    #[test]
+    fn rows_are_exact_and_bytes_count_a_typical_line() {
+        let e = OutputEstimate::of(&scenario(
+            "esm: {scaler: {policy: fixed, pollers: 1}}\noutputs: {partitions_csv: true}\n",
+        ));
+        assert_eq!((e.timeseries_rows, e.partitions_rows, e.scaling_rows), (3, 3, 0));
+        let mut line = Vec::new();
+        csv::timeseries_row(
+            &mut line,
+            &typical_row(SimTime::from_secs_f64(2.5), None),
+        );
+        assert_eq!(
+            e.timeseries_bytes,
+            csv::timeseries_header().len() as u64 + 3 * line.len() as u64
+        );
+        // "time_s,p0,p1,p2\n" then "2.500,1000,1000,1000\n" three times.
+        assert_eq!(e.partitions_bytes, 16 + 3 * 21);
+        assert_eq!(sample_count(SimDuration::from_secs(86_400), SimDuration(10_000_000)), 8_640_000);
+    }
+
+    #[test]
+    fn the_limits_are_two_gigabytes_or_twenty_million_rows() {
+        let small = OutputEstimate::of(&scenario(""));
+        assert!(!small.exceeds(&Limits::default()));
+        let rows = Limits {
+            max_bytes: u64::MAX,
+            max_rows: 2,
+        };
+        assert!(small.exceeds(&rows));
+        assert_eq!(thousands(20_000_000), "20,000,000");
+        assert_eq!(bytes(2_100_000_000), "about 2.1 GB");
+    }
+}

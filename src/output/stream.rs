@@ -176,3 +176,41 @@ impl RowSink for RowFiles {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sim::Simulation;
+
+    const MICRO: &str = "name: micro
+duration: 2500ms
+sample_interval: 1s
+topic: {partitions: 3}
+producer: {arrivals: deterministic, resolution: 10ms, rate: [{constant: 10}]}
+esm: {batch_size: 5, batching_window: 1000ms, scaler: {policy: fixed, pollers: 1}}
+function: {memory: 1024, duration: {per_batch: 100ms}}
+outputs: {partitions_csv: true}
+";
+
+    /// The streamed files are the bytes of the in-memory exporters, and the summary is
+    /// the same.
+    #[test]
+    fn streamed_files_equal_the_in_memory_outputs() {
+        let scenario =
+            crate::scenario::load::from_yaml_str(MICRO, Path::new("."), &[]).unwrap();
+        let kept = Simulation::new(&scenario).run(&mut |_| {});
+        let dir = tempfile::tempdir().unwrap();
+        let mut files = RowFiles::create(dir.path(), true).unwrap();
+        let streamed = Simulation::new(&scenario).run_into(&mut |_| {}, &mut files);
+        assert!(streamed.rows.is_empty());
+        assert_eq!(streamed.summary, kept.summary);
+        let (timeseries, partitions) = files.finish().unwrap();
+        assert!(!dir.path().join(TIMESERIES_CSV).exists(), "not before commit");
+        timeseries.commit().unwrap();
+        partitions.unwrap().commit().unwrap();
+        let read = |name| std::fs::read(dir.path().join(name)).unwrap();
+        assert_eq!(read(TIMESERIES_CSV), csv::timeseries(&kept.rows));
+        assert_eq!(read(PARTITIONS_CSV), csv::partitions(&kept.rows));
+        assert_eq!(kept.rows.len(), 3);
+    }
+}

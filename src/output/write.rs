@@ -122,4 +122,18 @@ mod tests {
         let err = write_all(&blocker.join("sub"), &[]).unwrap_err();
         assert!(err.to_string().starts_with("cannot write "), "{err}");
     }
+
+    #[test]
+    fn only_known_names_not_written_again_are_removed() {
+        let dir = tempfile::tempdir().unwrap();
+        for name in ["partitions.csv", "timeseries.csv", "notes.txt"] {
+            std::fs::write(dir.path().join(name), b"old").unwrap();
+        }
+        let known = crate::output::run_file_names();
+        let written = [dir.path().join("timeseries.csv")];
+        let removed = remove_stale(dir.path(), &known, &written).unwrap();
+        assert_eq!(removed, vec![dir.path().join("partitions.csv")]);
+        assert!(dir.path().join("timeseries.csv").exists());
+        assert!(dir.path().join("notes.txt").exists());
+    }
 }
