@@ -365,7 +365,11 @@ fn parse_timeseries(bytes: &[u8]) -> Result<TimeSeries, ChartError> {
     if is_blank(bytes) {
         return Err(ChartError::NoSamples);
     }
-    let rows = bytes.iter().filter(|&&b| b == b'\n').count().saturating_sub(1);
+    let rows = bytes
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count()
+        .saturating_sub(1);
     parse_timeseries_from(bytes, rows)
 }
 
@@ -439,7 +443,9 @@ fn parse_timeseries_from(input: impl Read, rows: usize) -> Result<TimeSeries, Ch
             .map(|index| number(file, &record, index, timeseries::COLD_STARTS.name))
             .transpose()?;
         let mut failures = [None; 4];
-        for ((value, index), (name, _)) in failures.iter_mut().zip(failure_idx).zip(Failures::COLUMNS) {
+        for ((value, index), (name, _)) in
+            failures.iter_mut().zip(failure_idx).zip(Failures::COLUMNS)
+        {
             *value = index
                 .map(|index| number(file, &record, index, name))
                 .transpose()?;

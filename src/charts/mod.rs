@@ -27,10 +27,10 @@ mod error;
 pub(crate) mod format;
 pub(crate) mod image;
 mod input;
-mod reduce;
 #[cfg(test)]
 mod limits_tests;
 pub(crate) mod palette;
+mod reduce;
 #[cfg(test)]
 mod tests;
 

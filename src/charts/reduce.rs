@@ -67,7 +67,12 @@ impl<const N: usize> SeriesBuilder<N> {
     }
 
     /// Takes the next row; `push` puts a kept row into the series.
-    pub fn take(&mut self, row: ChartRow<N>, ts: &mut TimeSeries, push: fn(&mut TimeSeries, &ChartRow<N>)) {
+    pub fn take(
+        &mut self,
+        row: ChartRow<N>,
+        ts: &mut TimeSeries,
+        push: fn(&mut TimeSeries, &ChartRow<N>),
+    ) {
         if self.rows_per_bucket == 1 {
             push(ts, &row);
             return;

@@ -103,10 +103,12 @@ pub fn command(args: &RunArgs) -> anyhow::Result<()> {
             source,
         })
         .with_context(context)?;
-    let mut rows = RowFiles::create(&out_dir, scenario.outputs.partitions_csv).with_context(context)?;
+    let mut rows =
+        RowFiles::create(&out_dir, scenario.outputs.partitions_csv).with_context(context)?;
     let started = Instant::now();
     let progress = SimulationProgress::new(&scenario.name, scenario.duration.0, !args.quiet);
-    let mut result = Simulation::new(&scenario).run_into(&mut |now| progress.update(now), &mut rows);
+    let mut result =
+        Simulation::new(&scenario).run_into(&mut |now| progress.update(now), &mut rows);
     progress.finish();
     let wall = started.elapsed();
     let (mut timeseries, partitions) = rows.finish().with_context(context)?;
@@ -192,12 +194,18 @@ topic: {partitions: 1}
 producer: {rate: [{constant: 10}]}
 function: {memory: 1024, duration: {per_batch: 100ms}}
 ";
-        let scenario =
-            crate::scenario::load::from_yaml_str(yaml, Path::new("."), &[]).unwrap();
+        let scenario = crate::scenario::load::from_yaml_str(yaml, Path::new("."), &[]).unwrap();
         let err = check_size(&scenario, &Limits::default(), false).unwrap_err();
         let message = err.to_string();
-        assert!(message.contains("timeseries.csv 86,400,000 rows"), "{message}");
-        for way in ["--set sample_interval=", "outputs.partitions_csv=false", "--allow-large"] {
+        assert!(
+            message.contains("timeseries.csv 86,400,000 rows"),
+            "{message}"
+        );
+        for way in [
+            "--set sample_interval=",
+            "outputs.partitions_csv=false",
+            "--allow-large",
+        ] {
             assert!(message.contains(way), "{message}");
         }
         assert!(check_size(&scenario, &Limits::default(), true).is_ok());

@@ -57,7 +57,10 @@ impl RowStats {
 
     /// Takes in the next row of the run.
     pub fn observe(&mut self, r: &SampleRow) {
-        if self.peak_lag.is_none_or(|(lag, _)| (lag as f64) < r.lag as f64) {
+        if self
+            .peak_lag
+            .is_none_or(|(lag, _)| (lag as f64) < r.lag as f64)
+        {
             self.peak_lag = Some((r.lag, r.time));
         }
         if self.peak_age.is_none_or(|(age, _)| age < r.oldest_age_s) {
@@ -87,7 +90,11 @@ impl RowStats {
 
     /// The named events' summaries after the last row.
     pub(crate) fn event_summaries(&self) -> Vec<EventSummary> {
-        self.events.iter().cloned().map(EventTracker::finish).collect()
+        self.events
+            .iter()
+            .cloned()
+            .map(EventTracker::finish)
+            .collect()
     }
 
     /// The statistics of `rows`, taken in order.

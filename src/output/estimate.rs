@@ -92,8 +92,7 @@ impl OutputEstimate {
             partitions_rows,
             partitions_bytes,
             scaling_rows,
-            scaling_bytes: scaling_header
-                + scaling_rows * (scaling.len() as u64 - scaling_header),
+            scaling_bytes: scaling_header + scaling_rows * (scaling.len() as u64 - scaling_header),
         }
     }
 
@@ -274,19 +273,22 @@ function: {{memory: 1024, duration: {{per_batch: 100ms}}}}
         let e = OutputEstimate::of(&scenario(
             "esm: {scaler: {policy: fixed, pollers: 1}}\noutputs: {partitions_csv: true}\n",
         ));
-        assert_eq!((e.timeseries_rows, e.partitions_rows, e.scaling_rows), (3, 3, 0));
-        let mut line = Vec::new();
-        csv::timeseries_row(
-            &mut line,
-            &typical_row(SimTime::from_secs_f64(2.5), None),
+        assert_eq!(
+            (e.timeseries_rows, e.partitions_rows, e.scaling_rows),
+            (3, 3, 0)
         );
+        let mut line = Vec::new();
+        csv::timeseries_row(&mut line, &typical_row(SimTime::from_secs_f64(2.5), None));
         assert_eq!(
             e.timeseries_bytes,
             csv::timeseries_header().len() as u64 + 3 * line.len() as u64
         );
         // "time_s,p0,p1,p2\n" then "2.500,1000,1000,1000\n" three times.
         assert_eq!(e.partitions_bytes, 16 + 3 * 21);
-        assert_eq!(sample_count(SimDuration::from_secs(86_400), SimDuration(10_000_000)), 8_640_000);
+        assert_eq!(
+            sample_count(SimDuration::from_secs(86_400), SimDuration(10_000_000)),
+            8_640_000
+        );
     }
 
     #[test]

@@ -196,8 +196,7 @@ outputs: {partitions_csv: true}
     /// the same.
     #[test]
     fn streamed_files_equal_the_in_memory_outputs() {
-        let scenario =
-            crate::scenario::load::from_yaml_str(MICRO, Path::new("."), &[]).unwrap();
+        let scenario = crate::scenario::load::from_yaml_str(MICRO, Path::new("."), &[]).unwrap();
         let kept = Simulation::new(&scenario).run(&mut |_| {});
         let dir = tempfile::tempdir().unwrap();
         let mut files = RowFiles::create(dir.path(), true).unwrap();
@@ -205,7 +204,10 @@ outputs: {partitions_csv: true}
         assert!(streamed.rows.is_empty());
         assert_eq!(streamed.summary, kept.summary);
         let (timeseries, partitions) = files.finish().unwrap();
-        assert!(!dir.path().join(TIMESERIES_CSV).exists(), "not before commit");
+        assert!(
+            !dir.path().join(TIMESERIES_CSV).exists(),
+            "not before commit"
+        );
         timeseries.commit().unwrap();
         partitions.unwrap().commit().unwrap();
         let read = |name| std::fs::read(dir.path().join(name)).unwrap();
