@@ -65,9 +65,19 @@ pub fn parse_param(spec: &str, points: usize) -> Result<Param, FitSpecError> {
         spec: spec.to_string(),
         message: message.to_string(),
     };
-    let (path, value) = spec
-        .split_once('=')
-        .ok_or_else(|| bad("expected PATH=lo..hi or PATH=a|b|c"))?;
+    let (path, value) = match spec.split_once('=') {
+        Some(split) => split,
+        None => match default_range(spec.trim()) {
+            Some(range) => (spec, range),
+            None => {
+                let known: Vec<&str> = DEFAULT_RANGES.iter().map(|(p, _)| *p).collect();
+                return Err(bad(&format!(
+                    "expected PATH=lo..hi or PATH=a|b|c; a bare PATH takes its default range only for {}",
+                    known.join(", ")
+                )));
+            }
+        },
+    };
     let path = path.trim().to_string();
     if path.is_empty() {
         return Err(bad("the path before `=` is empty"));
@@ -114,6 +124,28 @@ pub fn parse_param(spec: &str, points: usize) -> Result<Param, FitSpecError> {
         return Err(bad("an empty choice; list choices as a|b|c"));
     }
     Ok(Param { path, grid })
+}
+
+/// The range a bare `--fit PATH` searches: the plausible span of each of the scaler's
+/// assumed constants (docs/calibrate.md lists them).
+pub const DEFAULT_RANGES: &[(&str, &str)] = &[
+    ("esm.scaler.actuation_delay", "0s..180s"),
+    (
+        "esm.scaler.scale_out.step",
+        "double|{add: 1}|{add: 2}|{add: 4}|to_max",
+    ),
+    ("esm.scaler.scale_out.min_lag", "100..1e6"),
+    ("esm.scaler.scale_in.cooldown", "0s..1800s"),
+    ("esm.scaler.scale_in.after_evaluations", "1|2|3|5|10"),
+    ("esm.scaler.on_throttle.factor", "0.25..0.9"),
+];
+
+/// The default range of a bare `--fit PATH`, if it has one.
+pub fn default_range(path: &str) -> Option<&'static str> {
+    DEFAULT_RANGES
+        .iter()
+        .find(|(p, _)| *p == path)
+        .map(|(_, range)| *range)
 }
 
 /// A grid value as a `--set` text: a whole number when it is one (after rounding numbers

@@ -4,8 +4,10 @@
 //! [`observed`] parses the `aws cloudwatch get-metric-data` JSON; [`fit`] simulates
 //! candidates on the shared [`crate::executor::Executor`] with common random numbers and
 //! searches the parameter grids. No file IO here; the command in `src/cli/calibrate.rs`
-//! reads the files and writes `calibrated.yaml`, `fit.json` and `fit.csv`.
+//! reads the files and writes `calibrated.yaml`, `fit.json`, `fit.csv` and the
+//! [`chart`] of observed against simulated series.
 
+pub mod chart;
 pub mod fit;
 pub mod observed;
 

@@ -53,6 +53,18 @@ impl Metric {
         }
     }
 
+    /// The CloudWatch statistic esmsim compares for this metric (`Maximum` or `Sum`;
+    /// `Average` for `Duration`, which is read but not compared).
+    pub fn statistic(self) -> &'static str {
+        match self {
+            Metric::OffsetLag | Metric::ConcurrentExecutions | Metric::ProvisionedPollers => {
+                "Maximum"
+            }
+            Metric::Invocations | Metric::Throttles | Metric::Errors => "Sum",
+            Metric::Duration => "Average",
+        }
+    }
+
     /// The metric named `name` (case-insensitive).
     pub fn from_name(name: &str) -> Option<Metric> {
         Metric::ALL

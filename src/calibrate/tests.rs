@@ -1,6 +1,6 @@
 use std::path::Path;
 
-use super::fit::{self, Param, Problem, Target, Weights, parse_param};
+use super::fit::{self, DEFAULT_RANGES, Param, Problem, Target, Weights, parse_param};
 use super::observe_run;
 use super::observed::{self, Metric, ObservedError, parse, parse_timestamp};
 use crate::executor::{Detail, Executor, simulate};
@@ -203,6 +203,24 @@ fn fit_specs_give_grids() {
     assert!(parse_param("esm.scaler.actuation_delay=30s..180", 5).is_err());
     assert!(parse_param("x=5..1", 5).is_err());
     assert!(parse_param("nopath", 5).is_err());
+}
+
+#[test]
+fn a_bare_path_takes_its_default_range_and_every_default_resolves() {
+    assert_eq!(
+        parse_param("esm.scaler.actuation_delay", 4).unwrap().grid,
+        ["0s", "60s", "120s", "180s"].map(String::from).to_vec()
+    );
+    let err = parse_param("topic.partitions", 4).unwrap_err().to_string();
+    assert!(err.contains("esm.scaler.scale_out.step"), "{err}");
+    let base = ParsedScenario::parse(BASE, Path::new(".")).unwrap();
+    for (path, _) in DEFAULT_RANGES {
+        for value in parse_param(path, 3).unwrap().grid {
+            let set = format!("{path}={value}");
+            base.resolve(std::slice::from_ref(&set), &FileTraces::default())
+                .unwrap_or_else(|e| panic!("{set} does not resolve: {e}"));
+        }
+    }
 }
 
 /// Simulates the truth, writes it as the AWS CLI would, parses it back and fits: the

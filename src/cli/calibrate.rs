@@ -9,6 +9,7 @@ use std::time::Instant;
 use anyhow::Context;
 use clap::Args;
 
+use crate::calibrate::chart::{self, FitPanel};
 use crate::calibrate::fit::{self, DEFAULT_POINTS, Problem, Target, Weights};
 use crate::calibrate::observed::{self, Metric};
 use crate::executor::{Detail, Executor, simulate};
@@ -23,8 +24,10 @@ pub struct CalibrateArgs {
     /// The JSON `aws cloudwatch get-metric-data` printed (repeatable).
     #[arg(long, required = true, value_name = "FILE")]
     pub observed: Vec<PathBuf>,
-    /// A field to fit: `PATH=lo..hi` (e.g. `esm.scaler.actuation_delay=30s..180s`) or
-    /// `PATH=a|b|c` (e.g. `esm.scaler.scale_out.step=double|{add: 2}`) (repeatable).
+    /// A field to fit: `PATH=lo..hi` (e.g. `esm.scaler.actuation_delay=30s..180s`),
+    /// `PATH=a|b|c` (e.g. `esm.scaler.scale_out.step=double|{add: 2}`), or a bare `PATH`
+    /// of the scaler for its default range; repeatable, and bare paths may be
+    /// comma-separated (`--fit esm.scaler.actuation_delay,esm.scaler.scale_out.step`).
     #[arg(long, required = true, value_name = "SPEC")]
     pub fit: Vec<String>,
     /// Override a field before fitting (repeatable).
@@ -55,6 +58,9 @@ pub struct CalibrateArgs {
     /// Do not print progress or the result line.
     #[arg(long, short)]
     pub quiet: bool,
+    /// Skip `fit.png` and `fit.svg`.
+    #[arg(long)]
+    pub no_charts: bool,
 }
 
 /// Runs `esmsim calibrate`.
@@ -84,6 +90,14 @@ pub fn command(args: &CalibrateArgs) -> anyhow::Result<()> {
     let params = args
         .fit
         .iter()
+        .flat_map(|s| {
+            // Only bare paths are comma-separated: a value may hold commas.
+            if s.contains('=') {
+                vec![s.as_str()]
+            } else {
+                s.split(',').map(str::trim).collect()
+            }
+        })
         .map(|s| fit::parse_param(s, args.points))
         .collect::<Result<Vec<_>, _>>()?;
     let seeds: Vec<u64> = (0..args.seeds.max(1)).map(|i| scenario.seed + i).collect();
@@ -157,8 +171,10 @@ pub fn command(args: &CalibrateArgs) -> anyhow::Result<()> {
         "wall_time_s": wall,
     });
     let mut csv = String::from("time,t_s,metric,observed,simulated\n");
+    let mut panels = Vec::new();
     let interval = calibrated.sample_interval.as_secs_f64();
     for s in &observed.series {
+        let mut points = Vec::new();
         for &(t, obs) in &s.points {
             let from = (t - start) as f64;
             let sim = (s.metric != Metric::Duration)
@@ -171,13 +187,20 @@ pub fn command(args: &CalibrateArgs) -> anyhow::Result<()> {
                         interval,
                     )
                 })
-                .flatten()
-                .map_or_else(String::new, |v| v.to_string());
+                .flatten();
+            points.push((from, obs, sim));
             csv.push_str(&format!(
-                "{},{from},{},{obs},{sim}\n",
+                "{},{from},{},{obs},{}\n",
                 observed::format_timestamp(t),
-                s.metric.name()
+                s.metric.name(),
+                sim.map_or_else(String::new, |v| v.to_string())
             ));
+        }
+        if s.metric != Metric::Duration {
+            panels.push(FitPanel {
+                title: format!("{} ({})", s.metric.name(), s.metric.statistic()),
+                points,
+            });
         }
     }
     let out_dir = args
@@ -198,6 +221,13 @@ pub fn command(args: &CalibrateArgs) -> anyhow::Result<()> {
             bytes: csv.into_bytes(),
         },
     ];
+    let outputs = if args.no_charts {
+        outputs
+    } else {
+        let charts = chart::render(&scenario.name, &panels)
+            .map_err(|m| anyhow::anyhow!("drawing fit.png: {m}"))?;
+        outputs.into_iter().chain(charts).collect()
+    };
     crate::output::write::write_all(&out_dir, &outputs)
         .with_context(|| format!("writing the calibration of '{}'", scenario.name))?;
     if !args.quiet {

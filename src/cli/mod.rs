@@ -19,6 +19,7 @@ pub mod bench;
 pub mod calibrate;
 pub mod check;
 pub mod completions;
+pub mod emit;
 pub mod explain;
 pub mod init;
 pub mod merge;

@@ -1,13 +1,15 @@
 //! `esmsim sweep`: run many variants of a scenario in parallel and compare them.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 use clap::Args;
 
+use super::emit::{ClusterJob, ClusterKind, emit};
 use super::progress::RunsProgress;
 use super::scenario::print_warnings;
 use crate::scenario::{ScenarioWarning, warnings};
+use crate::sweep::run::default_out;
 use crate::sweep::{Shard, SweepOptions, SweepSpec, run_spec};
 
 /// Arguments of `esmsim sweep`.
@@ -39,6 +41,23 @@ pub struct SweepArgs {
     /// Print neither progress nor the result line.
     #[arg(long, short)]
     pub quiet: bool,
+    /// Instead of running, write the job files that run the sweep as `--shards` array
+    /// tasks on a cluster and then merge them into `--out`.
+    #[arg(long, value_enum, requires = "shards", conflicts_with_all = ["shard", "resume"])]
+    pub emit: Option<ClusterKind>,
+    /// Number of shards (array tasks) for `--emit`.
+    #[arg(long, requires = "emit", value_parser = clap::value_parser!(u32).range(1..=10_000))]
+    pub shards: Option<u32>,
+    /// Folder for the job files, the shards' outputs and the logs (default
+    /// `outputs/<sweep name>.<slurm|k8s>/`).
+    #[arg(long, requires = "emit")]
+    pub emit_dir: Option<PathBuf>,
+    /// Container image with esmsim and the sweep's files, for `--emit k8s`.
+    #[arg(long, requires = "emit", default_value = "esmsim:latest")]
+    pub image: String,
+    /// Persistent volume claim mounted at `/results`, for `--emit k8s`.
+    #[arg(long, requires = "emit", default_value = "esmsim-results")]
+    pub claim: String,
 }
 
 /// Runs `esmsim sweep`: progress on standard error, then the result line and the best
@@ -51,6 +70,9 @@ pub struct SweepArgs {
 pub fn command(args: &SweepArgs) -> anyhow::Result<()> {
     let context = || format!("sweep {}", args.file.display());
     let spec = SweepSpec::load(&args.file).with_context(context)?;
+    if let Some(kind) = args.emit {
+        return emit_jobs(args, kind, &spec.plan.name).with_context(context);
+    }
     print_warnings(&distinct_warnings(&spec, args.shard));
     let opts = SweepOptions {
         out: args.out.clone(),
@@ -86,6 +108,45 @@ pub fn command(args: &SweepArgs) -> anyhow::Result<()> {
             (None, Some(slo)) => println!("no variant meets the SLO (max age {slo} s)"),
             (None, None) => println!("no variant ran without errors"),
         }
+    }
+    Ok(())
+}
+
+/// `--emit`: writes the cluster's job files and prints how to submit them.
+fn emit_jobs(args: &SweepArgs, kind: ClusterKind, name: &str) -> anyhow::Result<()> {
+    let absolute = |path: &Path| -> anyhow::Result<PathBuf> {
+        std::path::absolute(path).with_context(|| format!("cannot resolve {}", path.display()))
+    };
+    let suffix = match kind {
+        ClusterKind::Slurm => "slurm",
+        ClusterKind::K8s => "k8s",
+    };
+    let out = args.out.clone().unwrap_or_else(|| default_out(name, None));
+    let job_dir = args
+        .emit_dir
+        .clone()
+        .unwrap_or_else(|| Path::new("outputs").join(format!("{name}.{suffix}")));
+    let sweep_file = match kind {
+        ClusterKind::Slurm => absolute(&args.file)?,
+        ClusterKind::K8s => args.file.clone(),
+    };
+    let job = ClusterJob {
+        name: name.to_string(),
+        sweep_file,
+        shards: args.shards.unwrap_or(1),
+        jobs: args.jobs.unwrap_or(1),
+        program: std::env::current_exe().context("cannot locate the esmsim program")?,
+        job_dir: absolute(&job_dir)?,
+        out: absolute(&out)?,
+        image: args.image.clone(),
+        claim: args.claim.clone(),
+    };
+    let written = emit(kind, &job)?;
+    if !args.quiet {
+        for path in &written {
+            println!("wrote {}", path.display());
+        }
+        println!("submit with: {}", job.job_dir.join("submit.sh").display());
     }
     Ok(())
 }

@@ -587,6 +587,15 @@ fn calibrate_recovers_the_bundled_examples_constants_and_writes_a_runnable_scena
         csv.contains("2026-11-02T09:03:00+00:00,180,OffsetLag,131491,131491"),
         "{csv}"
     );
+    let svg = std::fs::read_to_string(out.path().join("fit.svg")).unwrap();
+    for panel in [
+        "OffsetLag (Maximum)",
+        "ConcurrentExecutions (Maximum)",
+        "ProvisionedPollers (Maximum)",
+    ] {
+        assert!(svg.contains(panel), "fit.svg lacks the {panel} panel");
+    }
+    assert!(out.path().join("fit.png").is_file());
     let check = esmsim(&[
         "check",
         out.path().join("calibrated.yaml").to_str().unwrap(),

@@ -2,8 +2,10 @@
 
 mod cli;
 mod common;
+mod docs;
 mod golden;
 mod invariants;
 mod limits;
 mod policies;
 mod scenarios;
+mod slurm;
