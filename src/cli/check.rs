@@ -2,10 +2,12 @@
 
 use super::ScenarioArgs;
 use super::scenario::print_warnings;
+use crate::output::estimate::{Limits, OutputEstimate};
 use crate::scenario::{Scenario, warnings};
 
 /// Runs `esmsim check`: loads the scenario, prints its warnings (values AWS cannot be
-/// set to) on standard error and one `ok` line with its hash.
+/// set to) on standard error, one `ok` line with its hash and one line with the
+/// estimated size of its outputs.
 ///
 /// # Errors
 ///
@@ -20,6 +22,13 @@ pub fn command(args: &ScenarioArgs) -> anyhow::Result<()> {
         scenario.name,
         &scenario.hash()[..12]
     );
+    let estimate = OutputEstimate::of(&scenario);
+    let over = if estimate.exceeds(&Limits::default()) {
+        " (over the limit: `run` needs --allow-large)"
+    } else {
+        ""
+    };
+    println!("outputs: {estimate}{over}");
     Ok(())
 }
 

@@ -11,6 +11,7 @@ use super::ScenarioArgs;
 use super::progress::SimulationProgress;
 use super::scenario::print_warnings;
 use crate::engine::time::SimDuration;
+use crate::output::estimate::{Limits, OutputEstimate};
 use crate::output::{self, OutputFile};
 use crate::report;
 use crate::scenario::{Scenario, warnings};
@@ -34,6 +35,10 @@ pub struct RunArgs {
     /// Skip `report.html` (same as `outputs: {report: false}`).
     #[arg(long)]
     pub no_report: bool,
+    /// Write the outputs even when they are estimated above 2 GB or 20 million rows in
+    /// one file.
+    #[arg(long)]
+    pub allow_large: bool,
 }
 
 /// Runs `esmsim run` (the scenario's warnings, values AWS cannot be set to, go to
@@ -45,6 +50,15 @@ pub struct RunArgs {
 pub fn command(args: &RunArgs) -> anyhow::Result<()> {
     let scenario = args.scenario.load()?;
     print_warnings(&warnings(&scenario));
+    let estimate = OutputEstimate::of(&scenario);
+    if !args.allow_large && estimate.exceeds(&Limits::default()) {
+        anyhow::bail!(
+            "{}: the outputs would be too large: {estimate}. Sample less often \
+             (`--set sample_interval=1s`), turn partitions.csv off \
+             (`--set outputs.partitions_csv=false`), shorten the run, or pass --allow-large",
+            scenario.name
+        );
+    }
     let out_dir = args
         .out
         .clone()

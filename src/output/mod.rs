@@ -7,6 +7,7 @@
 
 pub mod columns;
 pub mod csv;
+pub mod estimate;
 pub mod json;
 pub mod write;
 

@@ -901,3 +901,43 @@ fn sensitivity_writes_its_report_and_tornado() {
     assert_eq!(report["report"]["baseline"]["met"], true);
     assert!(out.path().join("tornado.png").is_file());
 }
+
+#[test]
+fn check_estimates_the_outputs_and_run_refuses_too_large_ones_unless_allowed() {
+    let o = esmsim(&["check", "scenarios/quickstart.yaml"]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    // 30 minutes sampled every second: 1,800 rows.
+    assert!(
+        text(&o.stdout).contains("outputs: timeseries.csv 1,800 rows"),
+        "{}",
+        text(&o.stdout)
+    );
+    // A year sampled every millisecond: 31,536,000,000 rows, refused before running.
+    let huge = ["--set", "duration=365d", "--set", "sample_interval=1ms"];
+    let o = esmsim(&[&["check", "scenarios/quickstart.yaml"][..], &huge].concat());
+    assert!(
+        text(&o.stdout).contains("31,536,000,000 rows"),
+        "{}",
+        text(&o.stdout)
+    );
+    assert!(text(&o.stdout).contains("over the limit"));
+    let out = tempfile::tempdir().unwrap();
+    let o = esmsim(
+        &[
+            &[
+                "run",
+                "scenarios/quickstart.yaml",
+                "--out",
+                out.path().to_str().unwrap(),
+            ][..],
+            &huge,
+        ]
+        .concat(),
+    );
+    assert_eq!(o.status.code(), Some(2));
+    let err = text(&o.stderr);
+    for hint in ["too large", "sample_interval=1s", "--allow-large"] {
+        assert!(err.contains(hint), "{hint}: {err}");
+    }
+    assert!(std::fs::read_dir(out.path()).unwrap().next().is_none());
+}
