@@ -88,8 +88,12 @@ pub fn command(args: &RunArgs) -> anyhow::Result<()> {
         files.push(report_file(&scenario, &result, &files, charts)?);
     }
     files.push(timing_file(&scenario, &result, wall.as_secs_f64()));
-    output::write::write_all(&out_dir, &files)
+    let written = output::write::write_all(&out_dir, &files)
         .with_context(|| format!("writing the outputs of '{}'", scenario.name))?;
+    // Never a mix of two runs in one folder: what an earlier run wrote and this one did
+    // not (a partitions.csv, charts now off) goes once this run's files are in place.
+    output::write::remove_stale(&out_dir, &run_file_names(), &written)
+        .with_context(|| format!("removing an earlier run's files from {}", out_dir.display()))?;
     if !args.quiet {
         println!(
             "{}",
@@ -97,6 +101,31 @@ pub fn command(args: &RunArgs) -> anyhow::Result<()> {
         );
     }
     Ok(())
+}
+
+/// File name of the wall-clock timing of a run.
+const TIMING_JSON: &str = "timing.json";
+
+/// Every file name `run` can write into its folder: the data files, `report.html` and
+/// each chart in both formats.
+fn run_file_names() -> Vec<String> {
+    let mut names: Vec<String> = [
+        output::TIMESERIES_CSV,
+        output::SCALING_CSV,
+        output::PARTITIONS_CSV,
+        output::SUMMARY_JSON,
+        output::MANIFEST_JSON,
+        TIMING_JSON,
+        report::REPORT_HTML,
+    ]
+    .map(String::from)
+    .to_vec();
+    for chart in crate::charts::ChartKind::ALL {
+        for ext in ["png", "svg"] {
+            names.push(format!("{}.{ext}", chart.name()));
+        }
+    }
+    names
 }
 
 /// `report.html`, with the SVG charts already drawn or, when charts are off, drawn for
@@ -128,7 +157,7 @@ fn timing_file(scenario: &Scenario, result: &RunResult, wall_s: f64) -> OutputFi
         "simulated_s_per_wall_s": scenario.duration.as_secs_f64() / wall_s.max(1e-9),
     });
     OutputFile {
-        name: "timing.json".into(),
+        name: TIMING_JSON.into(),
         bytes: crate::output::json::pretty(&timing),
     }
 }

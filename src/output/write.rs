@@ -65,6 +65,34 @@ pub fn write_all(dir: &Path, files: &[OutputFile]) -> Result<Vec<PathBuf>, Write
         .collect()
 }
 
+/// Removes from `dir` the files named in `known` (the names esmsim writes there) that
+/// this run did not write (`written`): what an earlier run left, e.g. a `partitions.csv`
+/// or charts now switched off. No other file is touched; returns the removed paths, in
+/// the order of `known`.
+///
+/// # Errors
+///
+/// A file that cannot be removed, naming it.
+pub fn remove_stale(
+    dir: &Path,
+    known: &[String],
+    written: &[PathBuf],
+) -> Result<Vec<PathBuf>, WriteError> {
+    let mut removed = Vec::new();
+    for name in known {
+        let path = dir.join(name);
+        if written.contains(&path) || !path.is_file() {
+            continue;
+        }
+        std::fs::remove_file(&path).map_err(|source| WriteError {
+            path: path.clone(),
+            source,
+        })?;
+        removed.push(path);
+    }
+    Ok(removed)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -941,3 +941,40 @@ fn check_estimates_the_outputs_and_run_refuses_too_large_ones_unless_allowed() {
     }
     assert!(std::fs::read_dir(out.path()).unwrap().next().is_none());
 }
+
+#[test]
+fn a_rerun_removes_the_files_of_the_earlier_run_it_does_not_rewrite_and_nothing_else() {
+    let out = tempfile::tempdir().unwrap();
+    let dir = out.path().to_str().unwrap();
+    let first = esmsim(&[
+        "run",
+        "scenarios/quickstart.yaml",
+        "--set",
+        "outputs.partitions_csv=true",
+        "--out",
+        dir,
+        "-q",
+    ]);
+    assert!(first.status.success(), "{}", text(&first.stderr));
+    assert!(out.path().join("partitions.csv").is_file());
+    assert!(out.path().join("overview.png").is_file());
+    std::fs::write(out.path().join("notes.txt"), "mine").unwrap();
+    let second = esmsim(&[
+        "run",
+        "scenarios/quickstart.yaml",
+        "--no-charts",
+        "--out",
+        dir,
+        "-q",
+    ]);
+    assert!(second.status.success(), "{}", text(&second.stderr));
+    assert!(!out.path().join("partitions.csv").exists());
+    assert!(!out.path().join("overview.png").exists());
+    assert!(!out.path().join("lag.svg").exists());
+    assert!(out.path().join("timeseries.csv").is_file());
+    assert!(out.path().join("report.html").is_file());
+    assert_eq!(
+        std::fs::read_to_string(out.path().join("notes.txt")).unwrap(),
+        "mine"
+    );
+}
