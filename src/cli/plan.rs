@@ -115,6 +115,25 @@ fn text(name: &str, result: &PlanResult, seeds: usize, period: &str) -> String {
     out
 }
 
+/// The scenario of `plan` and `sensitivity`, parsed once and resolved with the
+/// overrides; it must set at least one objective.
+///
+/// # Errors
+///
+/// A scenario that does not read or resolve, or sets no objective.
+pub(super) fn read_requirements(
+    path: &std::path::Path,
+    overrides: &[String],
+    traces: &FileTraces,
+) -> anyhow::Result<(ParsedScenario, crate::scenario::Scenario)> {
+    let base = ParsedScenario::read(path)?;
+    let scenario = base.resolve(overrides, traces)?;
+    if !objectives::has_objectives(&scenario) {
+        return Err(PlanError::NoObjective.into());
+    }
+    Ok((base, scenario))
+}
+
 /// Runs `esmsim plan`.
 ///
 /// # Errors
@@ -123,12 +142,8 @@ fn text(name: &str, result: &PlanResult, seeds: usize, period: &str) -> String {
 /// configuration that resolves, an output that cannot be written.
 pub fn command(args: &PlanArgs) -> anyhow::Result<()> {
     let started = Instant::now();
-    let base = ParsedScenario::read(&args.scenario)?;
     let traces = FileTraces::default();
-    let scenario = base.resolve(&args.overrides, &traces)?;
-    if !objectives::has_objectives(&scenario) {
-        return Err(PlanError::NoObjective.into());
-    }
+    let (base, scenario) = read_requirements(&args.scenario, &args.overrides, &traces)?;
     let axes = args
         .vary
         .iter()

@@ -15,8 +15,7 @@ use crate::output::OutputFile;
 use crate::planner::charts::tornado_chart;
 use crate::planner::eval::Progress;
 use crate::planner::sensitivity::{SensitivityReport, Subject, Verdict, sensitivity};
-use crate::planner::{PlanError, objectives};
-use crate::scenario::{FileTraces, ParsedScenario, Scenario};
+use crate::scenario::{FileTraces, Scenario};
 use crate::sweep::SweepProgress;
 
 /// Arguments of `esmsim sensitivity`.
@@ -116,12 +115,9 @@ pub(crate) fn report_text(report: &SensitivityReport) -> String {
 /// written.
 pub fn command(args: &SensitivityArgs) -> anyhow::Result<()> {
     let started = Instant::now();
-    let base = ParsedScenario::read(&args.scenario)?;
     let traces = FileTraces::default();
-    let scenario = base.resolve(&args.overrides, &traces)?;
-    if !objectives::has_objectives(&scenario) {
-        return Err(PlanError::NoObjective.into());
-    }
+    let (base, scenario) =
+        super::plan::read_requirements(&args.scenario, &args.overrides, &traces)?;
     let subject = Subject {
         base: &base,
         overrides: args.overrides.clone(),

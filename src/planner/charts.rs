@@ -20,6 +20,7 @@ use crate::charts::format::usd;
 use crate::charts::image::{self, DrawResult, Drawing, Format, ImageError};
 use crate::charts::palette::{BLUE, INK, VERMILLION};
 use crate::output::OutputFile;
+use crate::sweep::charts::{font, label_of};
 
 /// The cost along one varied field through a configuration.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -62,21 +63,6 @@ pub fn cost_curves(runner: &Runner<'_>, center: &[usize]) -> Vec<CostCurve> {
             }
         })
         .collect()
-}
-
-fn font(size: f64) -> FontDesc<'static> {
-    (FontFamily::SansSerif, size).into_font()
-}
-
-fn label_of(values: &[String]) -> impl Fn(&SegmentValue<i32>) -> String + '_ {
-    move |v| match v {
-        SegmentValue::CenterOf(i) | SegmentValue::Exact(i) => usize::try_from(*i)
-            .ok()
-            .and_then(|i| values.get(i))
-            .cloned()
-            .unwrap_or_default(),
-        SegmentValue::Last => String::new(),
-    }
 }
 
 struct CostDrawing<'a> {

@@ -190,7 +190,8 @@ fn file(data: &Data<'_>, chart: Chart, format: Format) -> Result<OutputFile, Swe
     })
 }
 
-fn font(size: f64) -> FontDesc<'static> {
+/// The bundled sans-serif font at `size` points (also the planner's charts).
+pub(crate) fn font(size: f64) -> FontDesc<'static> {
     (FontFamily::SansSerif, size).into_font()
 }
 
@@ -199,7 +200,8 @@ fn cat(i: usize) -> SegmentValue<i32> {
     SegmentValue::CenterOf(i as i32)
 }
 
-fn label_of(values: &[String]) -> impl Fn(&SegmentValue<i32>) -> String + '_ {
+/// Labels a category axis with `values` (also the planner's charts).
+pub(crate) fn label_of(values: &[String]) -> impl Fn(&SegmentValue<i32>) -> String + '_ {
     move |v| match v {
         SegmentValue::CenterOf(i) | SegmentValue::Exact(i) => usize::try_from(*i)
             .ok()
