@@ -441,7 +441,7 @@ fn evaluate(
                     overrides: overrides.clone(),
                     source: Box::new(source),
                 })?;
-            let result = simulate(&scenario, Detail::SummaryOnly)?;
+            let result = simulate(&scenario, Detail::Rows)?;
             Ok::<f64, FitError>(problem.target.loss(
                 &result.rows,
                 scenario.duration.as_secs_f64(),

@@ -230,7 +230,7 @@ fn synthetic_truth_is_recovered() {
     let base = ParsedScenario::parse(BASE, Path::new(".")).unwrap();
     let traces = FileTraces::default();
     let truth = base.resolve(&TRUTH.map(String::from), &traces).unwrap();
-    let run = simulate(&truth, Detail::SummaryOnly).unwrap();
+    let run = simulate(&truth, Detail::Rows).unwrap();
     let observed = observe_run(
         &run.rows,
         10.0,

@@ -4,11 +4,13 @@
 //! CSV columns are found by header name (the names of [`crate::output::columns`]), extra
 //! columns are ignored, and an empty cell is a missing value (stored as `NaN`).
 
+use std::io::{BufRead, Read};
 use std::path::Path;
 
 use serde_json::Value;
 
 use super::error::ChartError;
+use super::reduce::{ChartRow, SeriesBuilder};
 use crate::metrics::bottleneck::Bottleneck;
 use crate::metrics::{SampleRow, Summary};
 use crate::model::scaler::Action;
@@ -194,6 +196,21 @@ impl ChartInput {
     /// [`ChartError::MissingFile`] when a required file is absent, [`ChartError::Io`] when
     /// one cannot be read, and any error of [`ChartInput::from_bytes`].
     pub fn from_files(dir: &Path) -> Result<Self, ChartError> {
+        Self::from_files_within(dir, None, None)
+    }
+
+    /// Reads a run directory for charts of the window `from_s..=to_s` (either end open):
+    /// only the rows inside it are kept, so a zoom into a long run keeps every row of the
+    /// window up to [`super::reduce::EXACT_ROWS`] of them.
+    ///
+    /// # Errors
+    ///
+    /// As [`ChartInput::from_files`].
+    pub fn from_files_within(
+        dir: &Path,
+        from_s: Option<f64>,
+        to_s: Option<f64>,
+    ) -> Result<Self, ChartError> {
         let read = |name: &str, required: bool| -> Result<Vec<u8>, ChartError> {
             let path = dir.join(name);
             match std::fs::read(&path) {
@@ -208,11 +225,41 @@ impl ChartInput {
                 Err(source) => Err(ChartError::Io { path, source }),
             }
         };
-        let timeseries = read(TIMESERIES_CSV, true)?;
+        let timeseries = dir.join(TIMESERIES_CSV);
+        if !timeseries.is_file() {
+            return Err(ChartError::MissingFile { path: timeseries });
+        }
         let manifest = read(MANIFEST_JSON, true)?;
         let scaling = read(SCALING_CSV, false)?;
         let summary = read(SUMMARY_JSON, false)?;
-        Self::from_bytes(&timeseries, &scaling, &manifest, &summary)
+        let window = Window { from_s, to_s };
+        let series = match read_timeseries_file(&timeseries, window) {
+            // Read it all, for the error that says where the samples are.
+            Err(ChartError::NoSamples) if !window.is_whole() => {
+                read_timeseries_file(&timeseries, Window::default())?
+            }
+            read => read?,
+        };
+        Self::with_series(series, &scaling, &manifest, &summary)
+    }
+
+    /// Like [`ChartInput::from_bytes`], with `timeseries.csv` read from the file at
+    /// `timeseries` without holding it: a first pass counts its lines, the second keeps
+    /// what the charts draw (every row up to [`super::reduce::EXACT_ROWS`] rows, a
+    /// bounded selection beyond).
+    ///
+    /// # Errors
+    ///
+    /// [`ChartError::Io`] when the file cannot be read, and any error of
+    /// [`ChartInput::from_bytes`].
+    pub fn from_timeseries_file(
+        timeseries: &Path,
+        scaling_csv: &[u8],
+        manifest_json: &[u8],
+        summary_json: &[u8],
+    ) -> Result<Self, ChartError> {
+        let series = read_timeseries_file(timeseries, Window::default())?;
+        Self::with_series(series, scaling_csv, manifest_json, summary_json)
     }
 
     /// Parses the four files from memory. An empty `scaling_csv` or `summary_json` means
@@ -230,7 +277,21 @@ impl ChartInput {
         manifest_json: &[u8],
         summary_json: &[u8],
     ) -> Result<Self, ChartError> {
-        let series = parse_timeseries(timeseries_csv)?;
+        Self::with_series(
+            parse_timeseries(timeseries_csv)?,
+            scaling_csv,
+            manifest_json,
+            summary_json,
+        )
+    }
+
+    /// The input with `series` already parsed.
+    fn with_series(
+        series: TimeSeries,
+        scaling_csv: &[u8],
+        manifest_json: &[u8],
+        summary_json: &[u8],
+    ) -> Result<Self, ChartError> {
         let scaling = parse_scaling(scaling_csv)?;
         let (scenario_name, seed, slo_max_age_s) = parse_manifest(manifest_json)?;
         let summary = parse_summary(summary_json)?;
@@ -303,11 +364,11 @@ fn number(
     })
 }
 
-fn reader(bytes: &[u8]) -> csv::Reader<&[u8]> {
+fn reader<R: Read>(input: R) -> csv::Reader<R> {
     csv::ReaderBuilder::new()
         .has_headers(true)
         .flexible(false)
-        .from_reader(bytes)
+        .from_reader(input)
 }
 
 /// Where a charted column of `timeseries.csv` goes in a [`TimeSeries`].
@@ -340,12 +401,116 @@ const CHARTED: [(&Column<SampleRow>, Slot); 14] = [
     (&timeseries::COST_USD, |s| &mut s.cost_usd),
 ];
 
+/// The span of time charted, either end open.
+#[derive(Clone, Copy, Debug, Default)]
+struct Window {
+    from_s: Option<f64>,
+    to_s: Option<f64>,
+}
+
+impl Window {
+    fn is_whole(self) -> bool {
+        self.from_s.is_none() && self.to_s.is_none()
+    }
+
+    fn contains(self, t: f64) -> bool {
+        self.from_s.is_none_or(|f| t >= f) && self.to_s.is_none_or(|e| t <= e)
+    }
+}
+
+/// `timeseries.csv` from the file at `path`, read twice without holding it: a first pass
+/// counts the rows (in `window`: their times are read), the second keeps the rows of the
+/// window that the charts draw (see [`super::reduce`]).
+fn read_timeseries_file(path: &Path, window: Window) -> Result<TimeSeries, ChartError> {
+    let io = |source| ChartError::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    let open = || {
+        std::fs::File::open(path)
+            .map(|f| std::io::BufReader::with_capacity(1 << 16, f))
+            .map_err(io)
+    };
+    let (mut lines, mut blank) = (0usize, true);
+    let mut counting = open()?;
+    loop {
+        let chunk = counting.fill_buf().map_err(io)?;
+        if chunk.is_empty() {
+            break;
+        }
+        lines += chunk.iter().filter(|&&b| b == b'\n').count();
+        blank &= is_blank(chunk);
+        let n = chunk.len();
+        counting.consume(n);
+    }
+    if blank {
+        return Err(ChartError::NoSamples);
+    }
+    let rows = if window.is_whole() {
+        lines.saturating_sub(1)
+    } else {
+        rows_within(open()?, window)?
+    };
+    parse_timeseries_from(open()?, rows, window)
+}
+
+/// The rows of `timeseries.csv` read from `input` whose `time_s` lies in `window`.
+fn rows_within(input: impl Read, window: Window) -> Result<usize, ChartError> {
+    let file = TIMESERIES_CSV;
+    let mut rdr = reader(input);
+    let headers = rdr
+        .headers()
+        .map_err(|source| ChartError::Csv { file, source })?
+        .clone();
+    let [time] = column_indices(file, &headers, [timeseries::TIME_S.name])?;
+    let mut record = csv::StringRecord::new();
+    let mut rows = 0;
+    while rdr
+        .read_record(&mut record)
+        .map_err(|source| ChartError::Csv { file, source })?
+    {
+        let t = number(file, &record, time, timeseries::TIME_S.name)?;
+        rows += usize::from(window.contains(t));
+    }
+    Ok(rows)
+}
+
+/// `timeseries.csv` from memory.
 fn parse_timeseries(bytes: &[u8]) -> Result<TimeSeries, ChartError> {
     if is_blank(bytes) {
         return Err(ChartError::NoSamples);
     }
+    let lines = bytes.iter().filter(|&&b| b == b'\n').count();
+    parse_timeseries_from(bytes, lines.saturating_sub(1), Window::default())
+}
+
+/// Puts a parsed row into the series.
+fn push_row(ts: &mut TimeSeries, row: &ChartRow<{ CHARTED.len() }>) {
+    for ((_, slot), value) in CHARTED.iter().zip(row.values) {
+        slot(ts).push(value);
+    }
+    if let Some(cold) = row.cold {
+        ts.cold_starts.push(cold);
+    }
+    for (value, (_, slot)) in row.failures.iter().zip(Failures::COLUMNS) {
+        if let Some(value) = value {
+            slot(&mut ts.failures).push(*value);
+        }
+    }
+    if let Some(bottleneck) = row.bottleneck {
+        ts.bottleneck.push(bottleneck);
+    }
+}
+
+/// `timeseries.csv` from `input`, with `rows` rows in `window` (which decides whether
+/// every row is kept, see [`super::reduce`]); rows outside `window` are checked, not kept.
+fn parse_timeseries_from(
+    input: impl Read,
+    rows: usize,
+    window: Window,
+) -> Result<TimeSeries, ChartError> {
     let file = TIMESERIES_CSV;
-    let mut rdr = reader(bytes);
+    let mut rdr = reader(input);
     let headers = rdr
         .headers()
         .map_err(|source| ChartError::Csv { file, source })?
@@ -360,6 +525,8 @@ fn parse_timeseries(bytes: &[u8]) -> Result<TimeSeries, ChartError> {
         .iter()
         .position(|h| h.trim() == timeseries::BOTTLENECK.name);
     let mut ts = TimeSeries::default();
+    let mut builder = SeriesBuilder::new(rows);
+    let mut previous: Option<f64> = None;
     let mut record = csv::StringRecord::new();
     while rdr
         .read_record(&mut record)
@@ -379,7 +546,7 @@ fn parse_timeseries(bytes: &[u8]) -> Result<TimeSeries, ChartError> {
                 expected: "a finite number of seconds",
             });
         }
-        if let Some(&previous) = ts.time_s.last()
+        if let Some(previous) = previous
             && t <= previous
         {
             return Err(ChartError::TimeNotIncreasing {
@@ -389,25 +556,36 @@ fn parse_timeseries(bytes: &[u8]) -> Result<TimeSeries, ChartError> {
                 previous,
             });
         }
-        for ((_, slot), value) in CHARTED.iter().zip(values) {
-            slot(&mut ts).push(value);
+        previous = Some(t);
+        if !window.contains(t) {
+            continue;
         }
-        if let Some(index) = cold_idx {
-            let cold = number(file, &record, index, timeseries::COLD_STARTS.name)?;
-            ts.cold_starts.push(cold);
+        let cold = cold_idx
+            .map(|index| number(file, &record, index, timeseries::COLD_STARTS.name))
+            .transpose()?;
+        let mut failures = [None; 4];
+        for ((value, index), (name, _)) in
+            failures.iter_mut().zip(failure_idx).zip(Failures::COLUMNS)
+        {
+            *value = index
+                .map(|index| number(file, &record, index, name))
+                .transpose()?;
         }
-        for (index, (name, slot)) in failure_idx.iter().zip(Failures::COLUMNS) {
-            if let Some(index) = index {
-                let value = number(file, &record, *index, name)?;
-                slot(&mut ts.failures).push(value);
-            }
-        }
-        if let Some(index) = bottleneck_idx {
-            let text = record.get(index).unwrap_or("").trim();
-            // An unknown label (a newer file) is drawn as none.
-            ts.bottleneck.push(Bottleneck::from_name(text));
-        }
+        // An unknown label (a newer file) is drawn as none.
+        let bottleneck = bottleneck_idx
+            .map(|index| Bottleneck::from_name(record.get(index).unwrap_or("").trim()));
+        builder.take(
+            ChartRow {
+                values,
+                cold,
+                failures,
+                bottleneck,
+            },
+            &mut ts,
+            push_row,
+        );
     }
+    builder.finish(&mut ts, push_row);
     if ts.is_empty() {
         return Err(ChartError::NoSamples);
     }

@@ -30,6 +30,7 @@ mod input;
 #[cfg(test)]
 mod limits_tests;
 pub(crate) mod palette;
+mod reduce;
 #[cfg(test)]
 mod tests;
 
@@ -247,6 +248,14 @@ fn window(input: &ChartInput, opts: &ChartOptions) -> Result<(f64, f64), ChartEr
     Ok((x0, x1))
 }
 
+/// The contents of the file named `name` among `run_files` (empty when absent).
+fn file_bytes<'a>(run_files: &'a [ChartFile], name: &str) -> &'a [u8] {
+    run_files
+        .iter()
+        .find(|f| f.name == name)
+        .map_or(&[][..], |f| &f.bytes[..])
+}
+
 /// The charts of a run, drawn from the files the run produced (`timeseries.csv`,
 /// `scaling.csv`, `manifest.json`, `summary.json`), exactly as `esmsim plot` would draw
 /// them from the saved files.
@@ -254,14 +263,31 @@ pub fn render_run(
     run_files: &[ChartFile],
     opts: &ChartOptions,
 ) -> Result<Vec<ChartFile>, ChartError> {
-    let bytes = |name: &str| {
-        run_files
-            .iter()
-            .find(|f| f.name == name)
-            .map_or(&[][..], |f| &f.bytes[..])
-    };
+    let bytes = |name| file_bytes(run_files, name);
     let input = ChartInput::from_bytes(
         bytes(crate::output::TIMESERIES_CSV),
+        bytes(crate::output::SCALING_CSV),
+        bytes(crate::output::MANIFEST_JSON),
+        bytes(crate::output::SUMMARY_JSON),
+    )?;
+    render(&input, opts)
+}
+
+/// The charts of a run whose `timeseries.csv` is the file at `timeseries` (read in two
+/// passes without holding it, see [`ChartInput::from_timeseries_file`]) and whose other
+/// files are in `run_files`.
+///
+/// # Errors
+///
+/// As [`render_run`], and [`ChartError::Io`] when the file cannot be read.
+pub fn render_run_from_file(
+    timeseries: &std::path::Path,
+    run_files: &[ChartFile],
+    opts: &ChartOptions,
+) -> Result<Vec<ChartFile>, ChartError> {
+    let bytes = |name| file_bytes(run_files, name);
+    let input = ChartInput::from_timeseries_file(
+        timeseries,
         bytes(crate::output::SCALING_CSV),
         bytes(crate::output::MANIFEST_JSON),
         bytes(crate::output::SUMMARY_JSON),

@@ -590,3 +590,92 @@ fn with_start_at_the_time_axis_reads_the_wall_clock() {
     let e = ChartInput::from_bytes(ts.as_bytes(), b"", bad.as_bytes(), b"").unwrap_err();
     assert!(e.to_string().contains("start_at"), "{e}");
 }
+
+/// Reads `column` of a `timeseries.csv` text, every row.
+fn column_of(csv_text: &str, column: &str) -> Vec<f64> {
+    let mut rdr = ::csv::Reader::from_reader(csv_text.as_bytes());
+    let index = rdr
+        .headers()
+        .unwrap()
+        .iter()
+        .position(|h| h == column)
+        .unwrap();
+    rdr.records()
+        .map(|r| r.unwrap()[index].parse().unwrap_or(f64::NAN))
+        .collect()
+}
+
+fn extremes(values: &[f64]) -> (f64, f64) {
+    values
+        .iter()
+        .filter(|v| v.is_finite())
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), &v| {
+            (lo.min(v), hi.max(v))
+        })
+}
+
+/// A run of 300,000 rows (past the exact limit) read from its file keeps a bounded
+/// selection of rows that holds the first and last sample and the minimum and maximum of
+/// every drawn column, the one-sample spike included; a run under the limit keeps every
+/// row, the same as read from memory.
+#[test]
+fn long_runs_are_read_from_file_into_a_bounded_series_that_keeps_every_extreme() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(crate::output::TIMESERIES_CSV);
+    let manifest = MANIFEST.as_bytes();
+
+    let (short, scaling) = synthetic_run(1000, 1.0);
+    std::fs::write(&path, &short).unwrap();
+    let from_file =
+        ChartInput::from_timeseries_file(&path, scaling.as_bytes(), manifest, b"").unwrap();
+    let in_memory =
+        ChartInput::from_bytes(short.as_bytes(), scaling.as_bytes(), manifest, b"").unwrap();
+    assert_eq!(from_file.series.len(), 1000);
+    // Compared as text: the latency gaps are NaN.
+    assert_eq!(
+        format!("{:?}", from_file.series),
+        format!("{:?}", in_memory.series)
+    );
+
+    let n = 300_000;
+    let (long, scaling) = synthetic_run(n, 0.01);
+    std::fs::write(&path, &long).unwrap();
+    let input = ChartInput::from_timeseries_file(&path, scaling.as_bytes(), manifest, b"").unwrap();
+    let s = &input.series;
+    assert!(s.len() < n / 4, "{} rows kept", s.len());
+    assert_eq!(s.time_s.first(), Some(&0.01));
+    assert_eq!(s.time_s.last(), Some(&(n as f64 * 0.01)));
+    assert!(
+        s.time_s.windows(2).all(|w| w[0] < w[1]),
+        "rows stay in order"
+    );
+    let kept: [(&str, &Vec<f64>); 6] = [
+        ("produced_records_per_s", &s.produced_records_per_s),
+        ("lag_records", &s.lag_records),
+        ("oldest_record_age_s", &s.oldest_record_age_s),
+        ("pollers", &s.pollers),
+        ("latency_p99_s", &s.latency_p99_s),
+        ("cost_usd", &s.cost_usd),
+    ];
+    for (column, values) in kept {
+        assert_eq!(
+            extremes(values),
+            extremes(&column_of(&long, column)),
+            "{column}"
+        );
+    }
+    assert_eq!(extremes(&s.produced_records_per_s).1, 20_000.0, "the spike");
+
+    // A zoom into 1,000 of those rows keeps each of them.
+    std::fs::write(dir.path().join(crate::output::MANIFEST_JSON), manifest).unwrap();
+    let zoomed = ChartInput::from_files_within(dir.path(), Some(100.005), Some(110.0)).unwrap();
+    assert_eq!(zoomed.series.len(), 1000);
+    assert_eq!(zoomed.series.time_s.first(), Some(&100.01));
+    let empty = ChartInput::from_files_within(dir.path(), Some(5000.0), None).unwrap();
+    let opts = ChartOptions {
+        from_s: Some(5000.0),
+        ..ChartOptions::default()
+    };
+    let err = render(&empty, &opts).unwrap_err().to_string();
+    assert!(err.contains("3000"), "names where the samples end: {err}");
+}

@@ -154,7 +154,7 @@ pub fn command(args: &CalibrateArgs) -> anyhow::Result<()> {
     let mut best_overrides = args.overrides.clone();
     best_overrides.extend(result.best.iter().cloned());
     let calibrated = base.resolve(&best_overrides, &traces)?;
-    let run = simulate(&calibrated, Detail::SummaryOnly)?;
+    let run = simulate(&calibrated, Detail::Rows)?;
     let wall = started.elapsed().as_secs_f64();
     let json = serde_json::json!({
         "scenario": scenario.name,

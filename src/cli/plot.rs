@@ -114,7 +114,7 @@ pub fn parse_time(text: &str) -> Result<f64, ChartError> {
 ///
 /// Any [`ChartError`] from loading, rendering or writing, or a failure to print.
 pub fn command(args: &PlotArgs) -> anyhow::Result<()> {
-    let input = ChartInput::from_files(&args.dir)?;
+    let input = ChartInput::from_files_within(&args.dir, args.from, args.to)?;
     let opts = ChartOptions {
         format: args.format,
         size: args.size,

@@ -12,6 +12,7 @@ use super::progress::SimulationProgress;
 use super::scenario::print_warnings;
 use crate::engine::time::SimDuration;
 use crate::output::estimate::{Limits, OutputEstimate};
+use crate::output::stream::RowFiles;
 use crate::output::{self, OutputFile};
 use crate::report;
 use crate::scenario::{Scenario, warnings};
@@ -63,11 +64,24 @@ pub fn command(args: &RunArgs) -> anyhow::Result<()> {
         .out
         .clone()
         .unwrap_or_else(|| Path::new("outputs").join(&scenario.name));
+    std::fs::create_dir_all(&out_dir)
+        .with_context(|| format!("creating the output folder {}", out_dir.display()))?;
+    let writing = || format!("writing the outputs of '{}'", scenario.name);
+    // The rows go to their files as the run produces them (under temporary names until
+    // every file is ready), so memory does not grow with the run's length.
+    let mut rows = RowFiles::create(
+        &out_dir,
+        scenario.outputs.partitions_csv,
+        scenario.start_at.as_ref(),
+    )
+    .with_context(writing)?;
     let started = Instant::now();
     let progress = SimulationProgress::new(&scenario.name, scenario.duration.0, !args.quiet);
-    let mut result = Simulation::new(&scenario).run(&mut |now| progress.update(now));
+    let mut result =
+        Simulation::new(&scenario).run_into(&mut |now| progress.update(now), &mut rows);
     progress.finish();
     let wall = started.elapsed();
+    let (mut timeseries, partitions) = rows.finish().with_context(writing)?;
     measure_events(&scenario, &mut result.summary, &mut |name| {
         if !args.quiet {
             eprintln!(
@@ -76,20 +90,30 @@ pub fn command(args: &RunArgs) -> anyhow::Result<()> {
             );
         }
     });
-    let mut files = output::render(&scenario, &result);
+    let mut files = output::render_except_rows(&scenario, &result);
+    let timeseries_so_far = timeseries.flushed().with_context(writing)?.to_path_buf();
     let charts = scenario.outputs.charts && !args.no_charts;
     if charts {
-        files.extend(crate::charts::render_run(
+        files.extend(crate::charts::render_run_from_file(
+            &timeseries_so_far,
             &files,
             &crate::charts::ChartOptions::default(),
         )?);
     }
     if scenario.outputs.report && !args.no_report {
-        files.push(report_file(&scenario, &result, &files, charts)?);
+        files.push(report_file(
+            &scenario,
+            &result,
+            &files,
+            (!charts).then_some(timeseries_so_far.as_path()),
+        )?);
     }
     files.push(timing_file(&scenario, &result, wall.as_secs_f64()));
-    let written = output::write::write_all(&out_dir, &files)
-        .with_context(|| format!("writing the outputs of '{}'", scenario.name))?;
+    let mut written = vec![timeseries.commit().with_context(writing)?];
+    if let Some(partitions) = partitions {
+        written.push(partitions.commit().with_context(writing)?);
+    }
+    written.extend(output::write::write_all(&out_dir, &files).with_context(writing)?);
     // Never a mix of two runs in one folder: what an earlier run wrote and this one did
     // not (a partitions.csv, charts now off) goes once this run's files are in place.
     output::write::remove_stale(&out_dir, &run_file_names(), &written)
@@ -128,20 +152,25 @@ fn run_file_names() -> Vec<String> {
     names
 }
 
-/// `report.html`, with the SVG charts already drawn or, when charts are off, drawn for
-/// the report alone.
+/// `report.html`, with the SVG charts already drawn among `files` or, when charts are off,
+/// drawn for the report alone from the time series at `draw_from`.
 fn report_file(
     scenario: &Scenario,
     result: &RunResult,
     files: &[OutputFile],
-    charts_drawn: bool,
+    draw_from: Option<&Path>,
 ) -> anyhow::Result<OutputFile> {
     let drawn_now;
-    let charts = if charts_drawn {
-        files
-    } else {
-        drawn_now = crate::charts::render_run(files, &report::run::chart_options())?;
-        &drawn_now[..]
+    let charts = match draw_from {
+        None => files,
+        Some(timeseries) => {
+            drawn_now = crate::charts::render_run_from_file(
+                timeseries,
+                files,
+                &report::run::chart_options(),
+            )?;
+            &drawn_now[..]
+        }
     };
     Ok(OutputFile {
         name: report::REPORT_HTML.into(),

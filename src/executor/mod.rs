@@ -49,6 +49,7 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::mpsc;
 
+use crate::metrics::sink::Discard;
 use crate::scenario::Scenario;
 use crate::sim::{RunResult, Simulation};
 
@@ -145,7 +146,11 @@ impl Executor {
 pub enum Detail {
     /// Everything a run's own output files need.
     Outputs,
-    /// Only the summary: the rows' per-interval latency is skipped, which is faster.
+    /// The rows without their per-interval latency percentiles (faster), and the
+    /// summary; for callers that compare rows with observed data.
+    Rows,
+    /// Only the summary: the rows are not kept (`RunResult::rows` is empty), which is
+    /// faster still and takes no memory per row.
     SummaryOnly,
 }
 
@@ -166,11 +171,13 @@ pub struct SimulationPanicked {
 pub fn simulate(scenario: &Scenario, detail: Detail) -> Result<RunResult, SimulationPanicked> {
     catch_unwind(AssertUnwindSafe(|| {
         let simulation = Simulation::new(scenario);
-        let simulation = match detail {
-            Detail::Outputs => simulation,
-            Detail::SummaryOnly => simulation.without_interval_latency(),
-        };
-        simulation.run(&mut |_| {})
+        match detail {
+            Detail::Outputs => simulation.run(&mut |_| {}),
+            Detail::Rows => simulation.without_interval_latency().run(&mut |_| {}),
+            Detail::SummaryOnly => simulation
+                .without_interval_latency()
+                .run_into(&mut |_| {}, &mut Discard),
+        }
     }))
     .map_err(|panic| SimulationPanicked {
         message: panic

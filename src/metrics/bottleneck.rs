@@ -134,18 +134,87 @@ fn class_of(row: &SampleRow, scaling_out: bool) -> Option<Bottleneck> {
     }
 }
 
-/// Sets the binding constraint of every row, with the scaler's decisions of the run.
+/// Sets the binding constraint of every row, with the scaler's decisions of the run
+/// (what [`Classifier`] does as the run goes).
 pub fn classify(rows: &mut [SampleRow], scaling: &[ScalingRecord]) {
-    let phases = scale_out_phases(scaling);
-    let mut next = 0;
-    for row in rows {
-        while phases.get(next).is_some_and(|&(_, end)| end <= row.time) {
-            next += 1;
+    let mut classifier = Classifier::default();
+    let mut classified = Vec::with_capacity(rows.len());
+    let mut decisions = scaling.iter().peekable();
+    for row in rows.iter() {
+        while let Some(d) = decisions.next_if(|d| d.time <= row.time) {
+            classifier.decision(d, &mut |r| classified.push(r));
         }
-        let scaling_out = phases
-            .get(next)
-            .is_some_and(|&(start, end)| start <= row.time && row.time < end);
-        row.bottleneck = class_of(row, scaling_out);
+        classifier.row(row.clone(), &mut |r| classified.push(r));
+    }
+    for d in decisions {
+        classifier.decision(d, &mut |r| classified.push(r));
+    }
+    classifier.finish(&mut |r| classified.push(r));
+    for (row, done) in rows.iter_mut().zip(classified) {
+        row.bottleneck = done.bottleneck;
+    }
+}
+
+/// Sets each row's binding constraint while the run goes, fed the scaler's decisions and
+/// the rows in time order (a decision at the time of a sample before the row).
+///
+/// Whether a row lies in a scale-out phase (rule 2) can depend on a decision made after
+/// it: a row past the effect of the phase's latest scale-out is in the phase if the next
+/// decision is another scale-out (which then takes effect after the row), and out
+/// otherwise. Such rows wait here until that decision, so at most the rows of one
+/// evaluation interval are held; every other row passes straight through. The result is
+/// the same as [`scale_out_phases`] over all the decisions afterwards.
+#[derive(Debug, Default)]
+pub struct Classifier {
+    /// The phase still open: its start and the effect of its latest scale-out.
+    open: Option<(SimTime, SimTime)>,
+    /// Rows after the open phase's current end, waiting on the next decision.
+    pending: std::collections::VecDeque<SampleRow>,
+}
+
+impl Classifier {
+    /// Takes in the scaler's next decision; `out` gets the rows it settles.
+    pub fn decision(&mut self, record: &ScalingRecord, out: &mut dyn FnMut(SampleRow)) {
+        let extends = self.open.is_some() && record.action == Action::ScaleOut;
+        let effect = record.effective_at.unwrap_or(record.time);
+        self.open = match (self.open, record.action) {
+            (Some((start, _)), Action::ScaleOut) => Some((start, effect)),
+            (None, Action::ScaleOut) => Some((record.time, effect)),
+            (Some((start, end)), _) if record.time < end => Some((start, end)),
+            _ => None,
+        };
+        // Each waiting row lies after the phase's end before this decision and before
+        // the decision itself: in the phase exactly when the decision extends it.
+        for mut row in self.pending.drain(..) {
+            row.bottleneck = class_of(&row, extends);
+            out(row);
+        }
+    }
+
+    /// Takes in the next row; `out` gets it at once unless its class waits on the next
+    /// decision.
+    pub fn row(&mut self, mut row: SampleRow, out: &mut dyn FnMut(SampleRow)) {
+        let scaling_out = match self.open {
+            _ if !self.pending.is_empty() => None,
+            Some((start, end)) if row.time >= start && row.time >= end => None,
+            Some((start, end)) => Some(start <= row.time && row.time < end),
+            None => Some(false),
+        };
+        match scaling_out {
+            Some(scaling_out) => {
+                row.bottleneck = class_of(&row, scaling_out);
+                out(row);
+            }
+            None => self.pending.push_back(row),
+        }
+    }
+
+    /// Ends the run: the rows still waiting were after the end of the last phase.
+    pub fn finish(&mut self, out: &mut dyn FnMut(SampleRow)) {
+        for mut row in self.pending.drain(..) {
+            row.bottleneck = class_of(&row, false);
+            out(row);
+        }
     }
 }
 
@@ -200,19 +269,52 @@ fn verdict_name<S: Serializer>(v: &Option<Bottleneck>, s: S) -> Result<S::Ok, S:
 }
 
 /// The verdict over `rows` (classified by [`classify`]), the first of which starts at
-/// `start`.
+/// `start` (what [`ReportFold`] gives fed the same rows).
 pub fn report(rows: &[SampleRow], start: SimTime) -> BottleneckReport {
-    let mut r = BottleneckReport {
-        pollers_min: rows.iter().map(|x| x.pollers).min().unwrap_or(0),
-        pollers_max: rows.iter().map(|x| x.pollers).max().unwrap_or(0),
-        ..BottleneckReport::default()
-    };
-    let mut previous = start;
-    let (mut span, mut read, mut busy, mut busy_span) = (0.0, 0.0, 0.0, 0.0);
-    let (mut concurrency, mut invocations) = (0.0, 0.0);
-    for row in rows {
-        let width = row.time.saturating_since(previous).as_secs_f64();
-        previous = row.time;
+    let mut fold = ReportFold::new(start);
+    rows.iter().for_each(|row| fold.observe(row));
+    fold.finish()
+}
+
+/// The verdict over a span of classified rows, taken in one row at a time.
+#[derive(Clone, Debug)]
+pub struct ReportFold {
+    report: BottleneckReport,
+    /// Fewest and most pollers so far.
+    pollers: Option<(u32, u32)>,
+    previous: SimTime,
+    span: f64,
+    read: f64,
+    busy: f64,
+    busy_span: f64,
+    concurrency: f64,
+    invocations: f64,
+}
+
+impl ReportFold {
+    /// A span whose first row starts at `start`.
+    pub fn new(start: SimTime) -> Self {
+        ReportFold {
+            report: BottleneckReport::default(),
+            pollers: None,
+            previous: start,
+            span: 0.0,
+            read: 0.0,
+            busy: 0.0,
+            busy_span: 0.0,
+            concurrency: 0.0,
+            invocations: 0.0,
+        }
+    }
+
+    /// Takes in the next row of the span.
+    pub fn observe(&mut self, row: &SampleRow) {
+        let r = &mut self.report;
+        let width = row.time.saturating_since(self.previous).as_secs_f64();
+        self.previous = row.time;
+        self.pollers = Some(self.pollers.map_or((row.pollers, row.pollers), |(lo, hi)| {
+            (lo.min(row.pollers), hi.max(row.pollers))
+        }));
         let load = &row.load;
         if let Some(b) = row.bottleneck {
             r.bound_s.0[Bottleneck::ALL
@@ -221,8 +323,8 @@ pub fn report(rows: &[SampleRow], start: SimTime) -> BottleneckReport {
                 .expect("listed")] += width;
         }
         if let Some(s) = load.busiest_poller_bandwidth_share {
-            span += width;
-            read += load.poller_read_bytes_per_s * width;
+            self.span += width;
+            self.read += load.poller_read_bytes_per_s * width;
             if r.peak_busiest_poller_bandwidth_share.is_none_or(|p| s > p) {
                 r.peak_busiest_poller_bandwidth_share = Some(s);
             }
@@ -234,23 +336,29 @@ pub fn report(rows: &[SampleRow], start: SimTime) -> BottleneckReport {
             r.busiest_processor_partitions = load.busiest_processor_partitions;
         }
         if let Some(s) = load.processor_busy_share {
-            busy += s * width;
-            busy_span += width;
+            self.busy += s * width;
+            self.busy_span += width;
         }
-        concurrency += row.concurrency_mean * width;
-        invocations += row.invocations_per_s * width;
+        self.concurrency += row.concurrency_mean * width;
+        self.invocations += row.invocations_per_s * width;
         r.throttles += row.throttles;
     }
-    r.mean_poller_read_bytes_per_s = (span > 0.0).then(|| read / span);
-    r.mean_processor_busy_share = (busy_span > 0.0).then(|| busy / busy_span);
-    r.mean_invocation_s = (invocations > 0.0).then(|| concurrency / invocations);
-    r.verdict = Bottleneck::ALL
-        .into_iter()
-        .zip(r.bound_s.0)
-        .filter(|&(_, s)| s > 0.0)
-        .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.rank().cmp(&a.0.rank())))
-        .map(|(b, _)| b);
-    r
+
+    /// The verdict over the rows taken in.
+    pub fn finish(self) -> BottleneckReport {
+        let mut r = self.report;
+        (r.pollers_min, r.pollers_max) = self.pollers.unwrap_or((0, 0));
+        r.mean_poller_read_bytes_per_s = (self.span > 0.0).then(|| self.read / self.span);
+        r.mean_processor_busy_share = (self.busy_span > 0.0).then(|| self.busy / self.busy_span);
+        r.mean_invocation_s = (self.invocations > 0.0).then(|| self.concurrency / self.invocations);
+        r.verdict = Bottleneck::ALL
+            .into_iter()
+            .zip(r.bound_s.0)
+            .filter(|&(_, s)| s > 0.0)
+            .max_by(|a, b| a.1.total_cmp(&b.1).then(b.0.rank().cmp(&a.0.rank())))
+            .map(|(b, _)| b);
+        r
+    }
 }
 
 #[cfg(test)]
@@ -374,5 +482,51 @@ function: {function}
             scale_out_phases(&records),
             vec![(m(1), m(7)), (m(9), m(12))]
         );
+    }
+
+    proptest::proptest! {
+        /// Streaming classification equals membership in the phases found from all the
+        /// decisions afterwards, whatever the order of actions and the delays (random
+        /// delays can put a later scale-out's effect before an earlier one's).
+        #[test]
+        fn streamed_classes_equal_the_phases_of_the_whole_run(
+            steps in proptest::collection::vec((0u8..3, 0u64..400), 0..40),
+            row_gaps in proptest::collection::vec(1u64..90, 1..200),
+        ) {
+            let mut t = 0;
+            let records: Vec<ScalingRecord> = steps
+                .iter()
+                .map(|&(action, delay)| {
+                    t += 60;
+                    let action = [Action::ScaleOut, Action::Hold, Action::ScaleIn][action as usize];
+                    let at = SimTime::from_secs_f64(t as f64);
+                    ScalingRecord {
+                        time: at,
+                        effective_at: (action != Action::Hold)
+                            .then(|| at + crate::engine::time::SimDuration::from_secs(delay)),
+                        ..decision(0, action)
+                    }
+                })
+                .collect();
+            let mut t = 0;
+            let mut rows: Vec<SampleRow> = row_gaps
+                .iter()
+                .map(|gap| {
+                    t += gap;
+                    crate::metrics::summary::tests::row(t, 1, 0.0)
+                })
+                .collect();
+            classify(&mut rows, &records);
+            let phases = scale_out_phases(&records);
+            for row in &rows {
+                let inside = phases.iter().any(|&(a, b)| a <= row.time && row.time < b);
+                proptest::prop_assert_eq!(
+                    row.bottleneck == Some(Bottleneck::Scaler),
+                    inside,
+                    "row at {:?}",
+                    row.time
+                );
+            }
+        }
     }
 }

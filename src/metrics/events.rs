@@ -18,7 +18,7 @@ use serde::Serialize;
 
 use crate::engine::time::{SimDuration, SimTime};
 use crate::metrics::SampleRow;
-use crate::metrics::bottleneck::{BottleneckReport, report};
+use crate::metrics::bottleneck::{BottleneckReport, ReportFold};
 use crate::scenario::producer::events::NamedEvent;
 
 /// How far before an event's start the lag level it must come back to is read.
@@ -63,6 +63,10 @@ pub struct EventTracker {
     settled: SimTime,
     /// The sample at which the lag was back.
     drained: Option<SimTime>,
+    /// The last sample at or before the start (the start of the run before one).
+    before: SimTime,
+    /// What bound, from the first sample after the start; `None` before it.
+    bottleneck: Option<ReportFold>,
 }
 
 impl EventTracker {
@@ -86,6 +90,8 @@ impl EventTracker {
             start: SimTime::ZERO + event.start,
             settled: SimTime::ZERO + event.settled,
             drained: None,
+            before: SimTime::ZERO,
+            bottleneck: None,
         }
     }
 
@@ -96,11 +102,16 @@ impl EventTracker {
             if self.start.saturating_since(row.time) <= PRE_EVENT_WINDOW {
                 s.lag_before = s.lag_before.max(row.lag);
             }
+            self.before = row.time;
             return;
         }
         if self.drained.is_some() {
             return;
         }
+        let before = self.before;
+        self.bottleneck
+            .get_or_insert_with(|| ReportFold::new(before))
+            .observe(row);
         s.peak_lag = s.peak_lag.max(row.lag);
         s.peak_age_s = s.peak_age_s.max(row.oldest_age_s);
         if row.time >= self.settled && row.lag <= s.lag_before {
@@ -112,24 +123,11 @@ impl EventTracker {
 
     /// The event's summary after the last row.
     pub fn finish(self) -> EventSummary {
-        self.summary
+        let mut summary = self.summary;
+        summary.bottleneck = self
+            .bottleneck
+            .unwrap_or_else(|| ReportFold::new(self.before))
+            .finish();
+        summary
     }
-}
-
-/// The summaries of `events` over `rows`.
-pub fn analyse(events: &[NamedEvent], rows: &[SampleRow]) -> Vec<EventSummary> {
-    events
-        .iter()
-        .map(|e| {
-            let mut tracker = EventTracker::new(e);
-            rows.iter().for_each(|r| tracker.observe(r));
-            let (start, end) = (tracker.start, tracker.drained.unwrap_or(SimTime::MAX));
-            let mut summary = tracker.finish();
-            let first = rows.partition_point(|r| r.time <= start);
-            let last = rows.partition_point(|r| r.time <= end);
-            let before = first.checked_sub(1).map_or(SimTime::ZERO, |i| rows[i].time);
-            summary.bottleneck = report(&rows[first..last.max(first)], before);
-            summary
-        })
-        .collect()
 }

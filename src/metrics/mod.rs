@@ -8,6 +8,7 @@
 pub mod bottleneck;
 pub mod events;
 pub mod latency;
+pub mod sink;
 pub mod slo;
 pub mod summary;
 
@@ -20,6 +21,7 @@ use crate::model::function::Outcome;
 use crate::model::log::{Run, Skip};
 use crate::model::scaler::Action;
 
+pub use sink::RowSink;
 pub use summary::Summary;
 
 /// One row of `timeseries.csv`: the state at the end of a sample interval and what
@@ -217,7 +219,6 @@ impl Interval {
 
 /// Accumulates measurements and closes one [`SampleRow`] per sample.
 pub struct Recorder {
-    rows: Vec<SampleRow>,
     current: Interval,
     active: u32,
     last_change: SimTime,
@@ -248,7 +249,6 @@ impl Recorder {
     /// at t = 0. Rows close when [`Recorder::sample`] is called.
     pub fn new(initial_produced: u64) -> Self {
         Recorder {
-            rows: Vec::new(),
             current: Interval::new(
                 0,
                 Some(LatencyStats::with_precision(INTERVAL_LATENCY_DIGITS)),
@@ -370,8 +370,9 @@ impl Recorder {
         self.latency.record_groups(&groups);
     }
 
-    /// Closes the interval ending at `now` with the model's state at that time.
-    pub fn sample(&mut self, now: SimTime, snapshot: Snapshot) {
+    /// Closes the interval ending at `now` with the model's state at that time: its row
+    /// (not yet classified, see [`bottleneck::Classifier`]).
+    pub fn sample(&mut self, now: SimTime, snapshot: Snapshot) -> SampleRow {
         self.integrate(now);
         let secs = (now - self.last_sample).as_secs_f64();
         let interval = &self.current;
@@ -426,13 +427,12 @@ impl Recorder {
         self.last_duplicated = snapshot.duplicated;
         self.last_filtered = snapshot.filtered_total;
         self.last_skipped_at_start = snapshot.skipped_at_start_total;
-        self.rows.push(row);
+        row
     }
 
-    /// Ends the run: the rows and the run totals, with what `billing` billed up to the
-    /// last sample.
-    pub fn finish(self, billing: &Billing) -> (Vec<SampleRow>, RunTotals) {
-        let totals = RunTotals {
+    /// Ends the run: the run totals, with what `billing` billed up to the last sample.
+    pub fn finish(self, billing: &Billing) -> RunTotals {
+        RunTotals {
             invocations: self.invocations,
             batch_records: self.batch_records,
             errors: self.errors,
@@ -454,8 +454,7 @@ impl Recorder {
                     0
                 },
             cold_starts: self.cold_starts,
-        };
-        (self.rows, totals)
+        }
     }
 }
 
@@ -537,11 +536,11 @@ mod tests {
         // (0, 1]: one invocation 0.2 -> 0.5 s; 10 produced, 4 committed.
         r.invocation_started(secs(0.2), 4, false, 1);
         r.invocation_ended(secs(0.5), Outcome::Ok, 0);
-        r.sample(secs(1.0), snapshot(10, 4));
+        let mut rows = vec![r.sample(secs(1.0), snapshot(10, 4))];
         // (1, 2]: one invocation 1.5 -> 2.25 s, still in flight at 2 s; 10 more
         // produced, 6 more committed.
         r.invocation_started(secs(1.5), 6, false, 1);
-        r.sample(secs(2.0), snapshot(20, 10));
+        rows.push(r.sample(secs(2.0), snapshot(20, 10)));
         // (2, 2.5]: a second invocation 2.1 -> 2.4 s overlaps the first until 2.25 s;
         // 3 more produced and 3 more committed (a run arrived at 2.2 s, committed at 2.4 s).
         r.invocation_started(secs(2.1), 3, false, 2);
@@ -554,8 +553,8 @@ mod tests {
         };
         r.committed(&run, secs(2.4));
         r.invocation_ended(secs(2.4), Outcome::Ok, 0);
-        r.sample(secs(2.5), snapshot(23, 13));
-        let (rows, totals) = r.finish(&crate::model::cost::tests::one_gb_billing());
+        rows.push(r.sample(secs(2.5), snapshot(23, 13)));
+        let totals = r.finish(&crate::model::cost::tests::one_gb_billing());
 
         let got: Vec<_> = rows
             .iter()

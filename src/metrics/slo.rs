@@ -66,110 +66,154 @@ fn overlap(spans: &[(SimTime, SimTime)], next: &mut usize, from: SimTime, to: Si
         .sum()
 }
 
-/// Evaluates a row objective; `value` reads the limited quantity off a row.
-fn rows_objective(
+/// An objective being evaluated: from the rows, or from its event's drain at the end.
+#[derive(Clone, Debug)]
+enum Folded {
+    Rows(RowObjective),
+    Drain { event: String },
+}
+
+/// A `max_age` or `max_lag` objective being evaluated, one row at a time.
+#[derive(Clone, Debug)]
+struct RowObjective {
     limit: f64,
     value: fn(&SampleRow) -> f64,
-    rows: &[SampleRow],
-    spans: &[(SimTime, SimTime)],
-) -> (Option<f64>, u64) {
-    let (mut worst, mut over_ns, mut next) = (None::<f64>, 0u64, 0usize);
-    let mut previous = SimTime::ZERO;
-    for r in rows {
-        let inside = overlap(spans, &mut next, previous, r.time);
-        previous = r.time;
+    /// The spans it applies in, sorted and disjoint.
+    spans: Vec<(SimTime, SimTime)>,
+    /// The first span that does not end before the current row's interval.
+    next: usize,
+    worst: Option<f64>,
+    over_ns: u64,
+    /// The in-window parts of the rows over the limit, neighbours merged.
+    over: Vec<(SimTime, SimTime)>,
+}
+
+impl RowObjective {
+    /// Takes in the row ending at `to`, whose interval starts at `from`.
+    fn observe(&mut self, row: &SampleRow, from: SimTime, to: SimTime) {
+        let inside = overlap(&self.spans, &mut self.next, from, to);
         if inside == 0 {
-            continue;
+            return;
         }
-        let v = value(r);
-        worst = Some(worst.map_or(v, |w| w.max(v)));
-        if v > limit {
-            over_ns += inside;
+        let v = (self.value)(row);
+        self.worst = Some(self.worst.map_or(v, |w| w.max(v)));
+        if v > self.limit {
+            self.over_ns += inside;
+            for s in self.spans[self.next..].iter().take_while(|s| s.0 < to) {
+                let part = (from.max(s.0), to.min(s.1));
+                match self.over.last_mut() {
+                    Some(last) if last.1 == part.0 => last.1 = part.1,
+                    _ => self.over.push(part),
+                }
+            }
         }
     }
-    (worst, over_ns)
 }
 
-/// The verdict on every objective of `slo`, and the time during which at least one
-/// `max_age` or `max_lag` objective was over its limit (`None` without such an
-/// objective).
-pub fn evaluate(
-    slo: &Slo,
-    clock: Option<&Clock>,
-    duration: SimDuration,
-    rows: &[SampleRow],
-    events: &[EventSummary],
-) -> (Vec<ObjectiveResult>, Option<f64>) {
-    let end = SimTime::ZERO + duration;
-    // Per row, whether some row objective was over in it, with its in-window parts.
-    let mut over_any: Vec<Vec<(SimTime, SimTime)>> = Vec::new();
-    let results = slo
-        .objectives
-        .iter()
-        .map(|o| {
-            let limit = o.target.limit();
-            let (worst, time_over_s, met, event) = match &o.target {
-                Target::MaxAge(_) | Target::MaxLag(_) => {
-                    let value: fn(&SampleRow) -> f64 = match o.target {
+/// The verdict on every objective, taken in one row at a time: a run hands its rows on
+/// without keeping them. Fed a run's rows in order, it gives what [`evaluate`] gives.
+#[derive(Clone, Debug)]
+pub struct SloFold {
+    /// Per objective of the `slo`, in order.
+    objectives: Vec<Folded>,
+    previous: SimTime,
+}
+
+impl SloFold {
+    /// Before the first row of a run of `duration`, with `clock` for the windows.
+    pub fn new(slo: &Slo, clock: Option<&Clock>, duration: SimDuration) -> Self {
+        let end = SimTime::ZERO + duration;
+        SloFold {
+            objectives: slo
+                .objectives
+                .iter()
+                .map(|o| {
+                    let value: fn(&SampleRow) -> f64 = match &o.target {
                         Target::MaxAge(_) => |r| r.oldest_age_s,
-                        _ => |r| r.lag as f64,
+                        Target::MaxLag(_) => |r| r.lag as f64,
+                        Target::Drain { event, .. } => {
+                            return Folded::Drain {
+                                event: event.clone(),
+                            };
+                        }
                     };
-                    let spans = spans(o, clock, end);
-                    let (worst, over_ns) = rows_objective(limit, value, rows, &spans);
-                    over_any.push(over_spans(rows, &spans, value, limit));
-                    let over = SimDuration(over_ns).as_secs_f64();
-                    (worst, over, over_ns == 0, None)
-                }
-                Target::Drain { event, .. } => {
-                    let found = events.iter().find(|e| &e.name == event);
-                    let drain = found.and_then(|e| e.drain_s);
-                    let late = match (drain, found) {
-                        (Some(d), _) => (d - limit).max(0.0),
-                        (None, Some(e)) => (duration.as_secs_f64() - e.start_s - limit).max(0.0),
-                        (None, None) => 0.0,
-                    };
-                    (
-                        drain,
-                        late,
-                        drain.is_some_and(|d| d <= limit),
-                        Some(event.clone()),
-                    )
-                }
-            };
-            ObjectiveResult {
-                name: o.name.clone(),
-                kind: o.target.kind(),
-                limit,
-                event,
-                during: o.during.as_ref().map(window_label),
-                met,
-                worst,
-                time_over_s,
-            }
-        })
-        .collect();
-    let any = (!over_any.is_empty()).then(|| union_length(over_any.concat()));
-    (results, any)
-}
+                    Folded::Rows(RowObjective {
+                        limit: o.target.limit(),
+                        value,
+                        spans: spans(o, clock, end),
+                        next: 0,
+                        worst: None,
+                        over_ns: 0,
+                        over: Vec::new(),
+                    })
+                })
+                .collect(),
+            previous: SimTime::ZERO,
+        }
+    }
 
-/// The in-window parts of the rows over `limit`.
-fn over_spans(
-    rows: &[SampleRow],
-    spans: &[(SimTime, SimTime)],
-    value: fn(&SampleRow) -> f64,
-    limit: f64,
-) -> Vec<(SimTime, SimTime)> {
-    let mut out = Vec::new();
-    let mut previous = SimTime::ZERO;
-    for r in rows {
-        if value(r) > limit {
-            for s in spans.iter().filter(|s| s.0 < r.time && s.1 > previous) {
-                out.push((previous.max(s.0), r.time.min(s.1)));
+    /// Takes in the next row of the run.
+    pub fn observe(&mut self, row: &SampleRow) {
+        for objective in &mut self.objectives {
+            if let Folded::Rows(objective) = objective {
+                objective.observe(row, self.previous, row.time);
             }
         }
-        previous = r.time;
+        self.previous = row.time;
     }
-    out
+
+    /// The verdict on every objective of `slo` (the one given to [`SloFold::new`]) with
+    /// the named events' drains, and the time during which at least one `max_age` or
+    /// `max_lag` objective was over its limit (`None` without such an objective).
+    pub fn finish(
+        self,
+        slo: &Slo,
+        duration: SimDuration,
+        events: &[EventSummary],
+    ) -> (Vec<ObjectiveResult>, Option<f64>) {
+        let mut over_any: Vec<(SimTime, SimTime)> = Vec::new();
+        let mut any_row_objective = false;
+        let results = slo
+            .objectives
+            .iter()
+            .zip(self.objectives)
+            .map(|(o, folded)| {
+                let limit = o.target.limit();
+                let (worst, time_over_s, met, event) = match folded {
+                    Folded::Rows(r) => {
+                        any_row_objective = true;
+                        over_any.extend(r.over);
+                        let over = SimDuration(r.over_ns).as_secs_f64();
+                        (r.worst, over, r.over_ns == 0, None)
+                    }
+                    Folded::Drain { event } => {
+                        let found = events.iter().find(|e| e.name == event);
+                        let drain = found.and_then(|e| e.drain_s);
+                        let late = match (drain, found) {
+                            (Some(d), _) => (d - limit).max(0.0),
+                            (None, Some(e)) => {
+                                (duration.as_secs_f64() - e.start_s - limit).max(0.0)
+                            }
+                            (None, None) => 0.0,
+                        };
+                        (drain, late, drain.is_some_and(|d| d <= limit), Some(event))
+                    }
+                };
+                ObjectiveResult {
+                    name: o.name.clone(),
+                    kind: o.target.kind(),
+                    limit,
+                    event,
+                    during: o.during.as_ref().map(window_label),
+                    met,
+                    worst,
+                    time_over_s,
+                }
+            })
+            .collect();
+        let any = any_row_objective.then(|| union_length(over_any));
+        (results, any)
+    }
 }
 
 /// Seconds covered by the union of `spans`.
@@ -193,6 +237,21 @@ mod tests {
     use crate::scenario::clock::{DailyWindow, Days, TimeOfDay};
 
     const H: u64 = 3600;
+
+    /// The verdict on every objective of `slo` over a run's `rows` (see [`SloFold`]), and
+    /// the time during which at least one `max_age` or `max_lag` objective was over its
+    /// limit (`None` without such an objective).
+    fn evaluate(
+        slo: &Slo,
+        clock: Option<&Clock>,
+        duration: SimDuration,
+        rows: &[SampleRow],
+        events: &[EventSummary],
+    ) -> (Vec<ObjectiveResult>, Option<f64>) {
+        let mut fold = SloFold::new(slo, clock, duration);
+        rows.iter().for_each(|r| fold.observe(r));
+        fold.finish(slo, duration, events)
+    }
 
     fn objective(name: &str, target: Target, during: Option<DailyWindow>) -> Objective {
         Objective {

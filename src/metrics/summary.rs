@@ -1,9 +1,14 @@
 //! The planner's answers for one run, computed from the sample rows and run totals.
+//!
+//! What the summary reads from the rows is folded in one row at a time
+//! ([`SummaryFold`]), so a run hands its rows on (to a file) without keeping them; fed a
+//! run's rows in order, the fold gives exactly what a pass over all of them gives (the
+//! same comparisons and the same sums in the same order).
 
 use crate::engine::time::{SimDuration, SimTime};
-use crate::metrics::bottleneck::{BottleneckReport, report};
-use crate::metrics::events::{EventSummary, analyse};
-use crate::metrics::slo::{ObjectiveResult, evaluate};
+use crate::metrics::bottleneck::{BottleneckReport, ReportFold};
+use crate::metrics::events::{EventSummary, EventTracker};
+use crate::metrics::slo::{ObjectiveResult, SloFold};
 use crate::metrics::{RunTotals, SampleRow, ScalingRecord};
 use crate::model::log::Skip;
 use crate::scenario::clock::Clock;
@@ -144,41 +149,99 @@ pub struct SummaryContext<'a> {
 }
 
 impl Summary {
-    /// Computes the summary of a finished run.
+    /// Computes the summary of a finished run from all its rows (see [`SummaryFold`]).
     pub fn compute(
         ctx: &SummaryContext<'_>,
         rows: &[SampleRow],
         scaling: &[ScalingRecord],
         totals: &RunTotals,
     ) -> Self {
-        let first_max = |key: &dyn Fn(&SampleRow) -> f64| {
-            rows.iter().fold(None::<&SampleRow>, |best, r| match best {
-                Some(b) if key(b) >= key(r) => Some(b),
-                _ => Some(r),
-            })
-        };
-        let peak_lag = first_max(&|r| r.lag as f64);
-        let peak_age = first_max(&|r| r.oldest_age_s);
-        let events = analyse(ctx.named_events, rows);
-        let (slo, time_over_slo_s) = if ctx.slo.is_empty() {
-            (Vec::new(), None)
-        } else {
-            evaluate(ctx.slo, ctx.clock, ctx.duration, rows, &events)
-        };
-        let last = rows.last();
+        let mut fold = SummaryFold::new(ctx.named_events, ctx.slo, ctx.clock, ctx.duration);
+        rows.iter().for_each(|r| fold.observe(r));
+        fold.finish(ctx, scaling, totals)
+    }
+}
+
+/// What the summary reads from a run's rows, taken in one row at a time.
+#[derive(Clone, Debug)]
+pub struct SummaryFold {
+    /// Largest total lag (compared as `f64`) and when; the first row wins a tie.
+    peak_lag: Option<(u64, SimTime)>,
+    /// Largest oldest-record age and when; the first row wins a tie.
+    peak_age: Option<(f64, SimTime)>,
+    max_partition_lag: u64,
+    max_pollers: u32,
+    /// The last row's produced and committed totals, lag and pollers.
+    last: Option<(u64, u64, u64, u32)>,
+    events: Vec<EventTracker>,
+    slo: SloFold,
+    bottleneck: ReportFold,
+}
+
+impl SummaryFold {
+    /// Before the first row of a run of `duration` with these named events and
+    /// objectives (`clock` places the objectives' windows).
+    pub fn new(
+        named_events: &[NamedEvent],
+        slo: &Slo,
+        clock: Option<&Clock>,
+        duration: SimDuration,
+    ) -> Self {
+        SummaryFold {
+            peak_lag: None,
+            peak_age: None,
+            max_partition_lag: 0,
+            max_pollers: 0,
+            last: None,
+            events: named_events.iter().map(EventTracker::new).collect(),
+            slo: SloFold::new(slo, clock, duration),
+            bottleneck: ReportFold::new(SimTime::ZERO),
+        }
+    }
+
+    /// Takes in the next row of the run (classified, see
+    /// [`crate::metrics::bottleneck::Classifier`]).
+    pub fn observe(&mut self, r: &SampleRow) {
+        if !matches!(self.peak_lag, Some((lag, _)) if lag as f64 >= r.lag as f64) {
+            self.peak_lag = Some((r.lag, r.time));
+        }
+        if !matches!(self.peak_age, Some((age, _)) if age >= r.oldest_age_s) {
+            self.peak_age = Some((r.oldest_age_s, r.time));
+        }
+        self.max_partition_lag = self.max_partition_lag.max(r.max_partition_lag);
+        self.max_pollers = self.max_pollers.max(r.pollers);
+        self.last = Some((r.produced_total, r.committed_total, r.lag, r.pollers));
+        for tracker in &mut self.events {
+            tracker.observe(r);
+        }
+        self.slo.observe(r);
+        self.bottleneck.observe(r);
+    }
+
+    /// The summary of the run, with what is not in the rows.
+    pub fn finish(
+        self,
+        ctx: &SummaryContext<'_>,
+        scaling: &[ScalingRecord],
+        totals: &RunTotals,
+    ) -> Summary {
+        let events: Vec<EventSummary> = self.events.into_iter().map(EventTracker::finish).collect();
+        let (slo, time_over_slo_s) = self.slo.finish(ctx.slo, ctx.duration, &events);
+        let (produced, committed, final_lag, final_pollers) = self.last.unwrap_or_default();
+        let seconds = |t: SimTime| t.as_secs_f64();
         Summary {
             scenario: ctx.scenario.to_string(),
             seed: ctx.seed,
             duration_s: ctx.duration.as_secs_f64(),
             mode: ctx.mode,
-            produced_records: last.map_or(0, |r| r.produced_total),
-            committed_records: last.map_or(0, |r| r.committed_total),
-            final_lag_records: last.map_or(0, |r| r.lag),
-            max_lag_records: peak_lag.map_or(0, |r| r.lag),
-            max_lag_at_s: peak_lag.map_or(0.0, |r| r.time.as_secs_f64()),
-            max_partition_lag_records: rows.iter().map(|r| r.max_partition_lag).max().unwrap_or(0),
-            max_record_age_s: peak_age.map_or(0.0, |r| r.oldest_age_s),
-            max_record_age_at_s: peak_age.map_or(0.0, |r| r.time.as_secs_f64()),
+            produced_records: produced,
+            committed_records: committed,
+            final_lag_records: final_lag,
+            max_lag_records: self.peak_lag.map_or(0, |p| p.0),
+            max_lag_at_s: self.peak_lag.map_or(0.0, |p| seconds(p.1)),
+            max_partition_lag_records: self.max_partition_lag,
+            max_record_age_s: self.peak_age.map_or(0.0, |p| p.0),
+            max_record_age_at_s: self.peak_age.map_or(0.0, |p| seconds(p.1)),
             latency_mean_s: totals.latency.mean_secs(),
             latency_p50_s: totals.latency.quantile_secs(0.5),
             latency_p99_s: totals.latency.quantile_secs(0.99),
@@ -192,7 +255,7 @@ impl Summary {
             errors_timeout: totals.errors_timeout,
             errors_function: totals.errors - totals.errors_timeout,
             retries: totals.retries,
-            records_succeeded: last.map_or(0, |r| r.committed_total)
+            records_succeeded: committed
                 - totals.skipped.iter().sum::<u64>()
                 - totals.records_filtered
                 - totals.records_skipped_at_start,
@@ -210,8 +273,8 @@ impl Summary {
             records_filtered: totals.records_filtered,
             records_skipped_at_start: totals.records_skipped_at_start,
             max_concurrency: totals.max_concurrency,
-            max_pollers: rows.iter().map(|r| r.pollers).max().unwrap_or(0),
-            final_pollers: last.map_or(0, |r| r.pollers),
+            max_pollers: self.max_pollers,
+            final_pollers,
             scaling_changes: scaling
                 .iter()
                 .filter(|s| {
@@ -228,7 +291,7 @@ impl Summary {
             cost_usd: totals.cost.total_usd,
             events_processed: ctx.events,
             events,
-            bottleneck: report(rows, SimTime::ZERO),
+            bottleneck: self.bottleneck.finish(),
             slo,
         }
     }

@@ -13,8 +13,26 @@ use crate::scenario::clock::Clock;
 /// The name of the wall-clock column that follows `time_s` when `start_at` is set.
 pub const TIME: &str = "time";
 
-/// A CSV file being written in memory: `\n` line ends, and fields that hold a comma, a
-/// quote or a line break quoted (inner quotes doubled).
+/// Appends one CSV record to `out`: fields separated by commas, a `\n` line end, and
+/// fields that hold a comma, a quote or a line break quoted (inner quotes doubled).
+pub fn write_record<S: AsRef<str>>(out: &mut Vec<u8>, fields: &[S]) {
+    for (i, field) in fields.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        let field = field.as_ref();
+        if field.contains([',', '"', '\n', '\r']) {
+            out.push(b'"');
+            out.extend(field.replace('"', "\"\"").bytes());
+            out.push(b'"');
+        } else {
+            out.extend(field.bytes());
+        }
+    }
+    out.push(b'\n');
+}
+
+/// A CSV file being written in memory, record by record (see [`write_record`]).
 #[derive(Debug)]
 pub struct CsvWriter {
     bytes: Vec<u8>,
@@ -30,20 +48,7 @@ impl CsvWriter {
 
     /// Appends one row.
     pub fn row<S: AsRef<str>>(&mut self, fields: &[S]) {
-        for (i, field) in fields.iter().enumerate() {
-            if i > 0 {
-                self.bytes.push(b',');
-            }
-            let field = field.as_ref();
-            if field.contains([',', '"', '\n', '\r']) {
-                self.bytes.push(b'"');
-                self.bytes.extend(field.replace('"', "\"\"").bytes());
-                self.bytes.push(b'"');
-            } else {
-                self.bytes.extend(field.bytes());
-            }
-        }
-        self.bytes.push(b'\n');
+        write_record(&mut self.bytes, fields);
     }
 
     /// The file's contents.
@@ -52,33 +57,62 @@ impl CsvWriter {
     }
 }
 
-/// A table with one row per item of `rows` and one column per entry of `columns`
-/// (the first is `time_s`); with a clock, the `time` column (the wall clock at `time_of`
-/// the row) follows the first.
+/// The header of a table with one column per entry of `columns` (the first is
+/// `time_s`); with a clock, `time` follows the first.
+fn table_header<R>(columns: &[&Column<R>], clock: Option<&Clock>) -> Vec<u8> {
+    let mut header = columns::names(columns);
+    if clock.is_some() {
+        header.insert(1, TIME);
+    }
+    let mut out = Vec::new();
+    write_record(&mut out, &header);
+    out
+}
+
+/// Appends the row of `row` to a table of `columns`; with a clock, the wall clock at
+/// `time` follows the first cell.
+fn table_row<R>(
+    out: &mut Vec<u8>,
+    columns: &[&Column<R>],
+    row: &R,
+    clock: Option<&Clock>,
+    time: SimTime,
+) {
+    let mut cells: Vec<String> = columns.iter().map(|c| c.cell(row)).collect();
+    if let Some(clock) = clock {
+        cells.insert(1, clock.format(time));
+    }
+    write_record(out, &cells);
+}
+
+/// A table with one row per item of `rows` (see [`table_header`] and [`table_row`]).
 fn table<R>(
     columns: &[&Column<R>],
     rows: &[R],
     clock: Option<&Clock>,
     time_of: fn(&R) -> SimTime,
 ) -> Vec<u8> {
-    let mut header = columns::names(columns);
-    if clock.is_some() {
-        header.insert(1, TIME);
-    }
-    let mut csv = CsvWriter::new(&header);
+    let mut out = table_header(columns, clock);
     for row in rows {
-        let mut cells: Vec<String> = columns.iter().map(|c| c.cell(row)).collect();
-        if let Some(clock) = clock {
-            cells.insert(1, clock.format(time_of(row)));
-        }
-        csv.row(&cells);
+        table_row(&mut out, columns, row, clock, time_of(row));
     }
-    csv.into_bytes()
+    out
 }
 
 /// `timeseries.csv`: one row per sample interval.
 pub fn timeseries(rows: &[SampleRow], clock: Option<&Clock>) -> Vec<u8> {
     table(&TIMESERIES, rows, clock, |r| r.time)
+}
+
+/// The header line of `timeseries.csv`.
+pub fn timeseries_header(clock: Option<&Clock>) -> Vec<u8> {
+    table_header(&TIMESERIES, clock)
+}
+
+/// Appends the line of `row` to `timeseries.csv` being written in `out`; the header
+/// and these lines, in order, are the bytes of [`timeseries`].
+pub fn timeseries_row(out: &mut Vec<u8>, row: &SampleRow, clock: Option<&Clock>) {
+    table_row(out, &TIMESERIES, row, clock, row.time);
 }
 
 /// `scaling.csv`: one row per scaler evaluation.
@@ -89,24 +123,35 @@ pub fn scaling(records: &[ScalingRecord], clock: Option<&Clock>) -> Vec<u8> {
 /// `partitions.csv`: `time_s` (and `time` with a clock) then the lag of each partition
 /// (`p0`, `p1`, ...).
 pub fn partitions(rows: &[SampleRow], clock: Option<&Clock>) -> Vec<u8> {
-    let time = &columns::timeseries::TIME_S;
-    let count = rows
-        .first()
+    let mut out = partitions_header(rows.first(), clock);
+    for row in rows {
+        partitions_row(&mut out, row, clock);
+    }
+    out
+}
+
+/// The header line of `partitions.csv`, whose partition count is read off its `first`
+/// row (none without rows).
+pub fn partitions_header(first: Option<&SampleRow>, clock: Option<&Clock>) -> Vec<u8> {
+    let count = first
         .and_then(|r| r.partition_lags.as_ref())
         .map_or(0, Vec::len);
-    let mut header = vec![time.name.to_string()];
+    let mut header = vec![columns::timeseries::TIME_S.name.to_string()];
     if clock.is_some() {
         header.push(TIME.to_string());
     }
     header.extend((0..count).map(|p| format!("p{p}")));
-    let mut csv = CsvWriter::new(&header);
-    for row in rows {
-        let mut cells = vec![time.cell(row)];
-        if let Some(clock) = clock {
-            cells.push(clock.format(row.time));
-        }
-        cells.extend(row.partition_lags.iter().flatten().map(u64::to_string));
-        csv.row(&cells);
+    let mut out = Vec::new();
+    write_record(&mut out, &header);
+    out
+}
+
+/// Appends the line of `row` to `partitions.csv` being written in `out`.
+pub fn partitions_row(out: &mut Vec<u8>, row: &SampleRow, clock: Option<&Clock>) {
+    let mut cells = vec![columns::timeseries::TIME_S.cell(row)];
+    if let Some(clock) = clock {
+        cells.push(clock.format(row.time));
     }
-    csv.into_bytes()
+    cells.extend(row.partition_lags.iter().flatten().map(u64::to_string));
+    write_record(out, &cells);
 }

@@ -9,6 +9,7 @@ pub mod columns;
 pub mod csv;
 pub mod estimate;
 pub mod json;
+pub mod stream;
 pub mod write;
 
 use crate::scenario::Scenario;
@@ -49,12 +50,11 @@ impl OutputFile {
 /// `time_s`, and both JSON files a `start_at`.
 pub fn render(scenario: &Scenario, result: &RunResult) -> Vec<OutputFile> {
     let clock = scenario.start_at.as_ref();
-    let mut files = vec![
-        OutputFile::new(TIMESERIES_CSV, csv::timeseries(&result.rows, clock)),
-        OutputFile::new(SCALING_CSV, csv::scaling(&result.scaling, clock)),
-        OutputFile::new(SUMMARY_JSON, json::summary(&result.summary, clock)),
-        OutputFile::new(MANIFEST_JSON, json::manifest(scenario, result)),
-    ];
+    let mut files = vec![OutputFile::new(
+        TIMESERIES_CSV,
+        csv::timeseries(&result.rows, clock),
+    )];
+    files.extend(render_except_rows(scenario, result));
     if scenario.outputs.partitions_csv {
         files.push(OutputFile::new(
             PARTITIONS_CSV,
@@ -62,4 +62,15 @@ pub fn render(scenario: &Scenario, result: &RunResult) -> Vec<OutputFile> {
         ));
     }
     files
+}
+
+/// The files of [`render`] that do not hold the rows: `scaling.csv`, `summary.json` and
+/// `manifest.json`, for a run whose rows went to [`stream::RowFiles`].
+pub fn render_except_rows(scenario: &Scenario, result: &RunResult) -> Vec<OutputFile> {
+    let clock = scenario.start_at.as_ref();
+    vec![
+        OutputFile::new(SCALING_CSV, csv::scaling(&result.scaling, clock)),
+        OutputFile::new(SUMMARY_JSON, json::summary(&result.summary, clock)),
+        OutputFile::new(MANIFEST_JSON, json::manifest(scenario, result)),
+    ]
 }

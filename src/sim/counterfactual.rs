@@ -4,6 +4,7 @@
 //! everything), and the difference in records produced and in cost.
 
 use crate::metrics::Summary;
+use crate::metrics::sink::Discard;
 use crate::scenario::Scenario;
 
 use super::Simulation;
@@ -25,7 +26,7 @@ pub fn measure_events(scenario: &Scenario, summary: &mut Summary, progress: &mut
         progress(&event.name);
         let base = Simulation::new(&without_shape(scenario, event.shape))
             .without_interval_latency()
-            .run(&mut |_| {})
+            .run_into(&mut |_| {}, &mut Discard)
             .summary;
         report.extra_records = Some(summary.produced_records as i64 - base.produced_records as i64);
         report.extra_cost_usd = Some(summary.cost_usd - base.cost_usd);

@@ -61,9 +61,9 @@ mod tests;
 
 use crate::engine::queue::EventQueue;
 use crate::engine::time::SimTime;
-use crate::metrics::bottleneck::classify;
-use crate::metrics::summary::SummaryContext;
-use crate::metrics::{Recorder, SampleRow, ScalingRecord, Snapshot, Summary};
+use crate::metrics::bottleneck::Classifier;
+use crate::metrics::summary::{SummaryContext, SummaryFold};
+use crate::metrics::{Recorder, RowSink, SampleRow, ScalingRecord, Snapshot, Summary};
 use crate::model::cost::Billing;
 use crate::model::esm::{Dispatch, Dispatcher, Settled};
 use crate::model::function::{Environment, FunctionModel, Outcome};
@@ -78,7 +78,8 @@ use scaling::Scaling;
 /// Everything a run produces.
 #[derive(Clone, Debug)]
 pub struct RunResult {
-    /// One row per sample interval.
+    /// One row per sample interval ([`Simulation::run`]); empty when the rows went to
+    /// a sink ([`Simulation::run_into`]).
     pub rows: Vec<SampleRow>,
     /// One record per scaler evaluation.
     pub scaling: Vec<ScalingRecord>,
@@ -129,6 +130,10 @@ pub struct Simulation<'a> {
     scaling: Scaling,
     queue: EventQueue<Event>,
     recorder: Recorder,
+    /// Sets each row's binding constraint before the row goes on.
+    classifier: Classifier,
+    /// What the summary reads from the rows, folded as they go.
+    summary: SummaryFold,
     samples: SampleClock,
     /// Reused buffer: the first failed offset of each part of a batch whose poison
     /// record the function reports (partial-batch responses).
@@ -146,6 +151,13 @@ impl<'a> Simulation<'a> {
             log.skip_to_end(SimTime::ZERO);
         }
         let recorder = Recorder::new(log.produced()).with_initial_committed(log.committed());
+        let named = named_events(&scenario.producer.rate, scenario.duration);
+        let summary = SummaryFold::new(
+            &named,
+            &scenario.slo,
+            scenario.start_at.as_ref(),
+            scenario.duration,
+        );
         Simulation {
             scenario,
             log,
@@ -155,6 +167,8 @@ impl<'a> Simulation<'a> {
             scaling: Scaling::new(scenario),
             queue: EventQueue::new(),
             recorder,
+            classifier: Classifier::default(),
+            summary,
             samples: SampleClock::new(scenario.sample_interval, SimTime::ZERO + scenario.duration),
             first_failed: Vec::new(),
             invariants: None,
@@ -178,8 +192,24 @@ impl<'a> Simulation<'a> {
         self
     }
 
-    /// Runs to the end; `progress` is called after every sample with the current time.
-    pub fn run(mut self, progress: &mut dyn FnMut(SimTime)) -> RunResult {
+    /// Runs to the end, keeping every row in [`RunResult::rows`]; `progress` is called
+    /// after every sample with the current time.
+    pub fn run(self, progress: &mut dyn FnMut(SimTime)) -> RunResult {
+        let mut rows = Vec::new();
+        let mut result = self.run_into(progress, &mut rows);
+        result.rows = rows;
+        result
+    }
+
+    /// Runs to the end, handing each row to `sink` once its binding constraint is known
+    /// (at the latest at the scaler's next evaluation) instead of keeping it: memory does
+    /// not grow with the run's length. The summary is the same as [`Simulation::run`]'s;
+    /// [`RunResult::rows`] is empty.
+    pub fn run_into(
+        mut self,
+        progress: &mut dyn FnMut(SimTime),
+        sink: &mut dyn RowSink,
+    ) -> RunResult {
         let start = self.polling_start();
         if start == SimTime::ZERO {
             self.start_polling(SimTime::ZERO);
@@ -196,25 +226,29 @@ impl<'a> Simulation<'a> {
                 self.handle(now, event);
             } else if next_evaluation <= next_sample && next_evaluation <= end {
                 self.queue.advance_to(next_evaluation);
-                self.evaluate_scaler(next_evaluation);
+                self.evaluate_scaler(next_evaluation, sink);
             } else if next_sample <= end {
                 self.queue.advance_to(next_sample);
-                self.sample(next_sample);
+                self.sample(next_sample, sink);
                 progress(next_sample);
                 self.samples.advance();
             } else {
                 break;
             }
         }
-        self.finish()
+        self.finish(sink)
     }
 
-    fn finish(self) -> RunResult {
+    fn finish(mut self, sink: &mut dyn RowSink) -> RunResult {
+        let summary = &mut self.summary;
+        self.classifier.finish(&mut |row| {
+            summary.observe(&row);
+            sink.row(row);
+        });
         let events = self.queue.popped();
         let scenario = self.scenario;
-        let (mut rows, totals) = self.recorder.finish(&self.billing);
+        let totals = self.recorder.finish(&self.billing);
         let scaling = self.scaling.into_records();
-        classify(&mut rows, &scaling);
         let named = named_events(&scenario.producer.rate, scenario.duration);
         let ctx = SummaryContext {
             scenario: &scenario.name,
@@ -226,9 +260,9 @@ impl<'a> Simulation<'a> {
             clock: scenario.start_at.as_ref(),
             events,
         };
-        let summary = Summary::compute(&ctx, &rows, &scaling, &totals);
+        let summary = self.summary.finish(&ctx, &scaling, &totals);
         RunResult {
-            rows,
+            rows: Vec::new(),
             scaling,
             summary,
             events,
@@ -449,14 +483,21 @@ impl<'a> Simulation<'a> {
         }
     }
 
-    fn evaluate_scaler(&mut self, now: SimTime) {
+    fn evaluate_scaler(&mut self, now: SimTime, sink: &mut dyn RowSink) {
         self.log.advance_all(now);
         if let Some((at, target)) = self.scaling.evaluate(now, &self.log, self.esm.pollers()) {
             self.schedule(at, Event::ApplyPollers { target });
         }
+        if let Some(record) = self.scaling.last_record() {
+            let summary = &mut self.summary;
+            self.classifier.decision(record, &mut |row| {
+                summary.observe(&row);
+                sink.row(row);
+            });
+        }
     }
 
-    fn sample(&mut self, now: SimTime) {
+    fn sample(&mut self, now: SimTime, sink: &mut dyn RowSink) {
         if now < self.polling_start()
             && self.scenario.topic.starting_position == StartingPosition::Latest
         {
@@ -505,6 +546,11 @@ impl<'a> Simulation<'a> {
             snapshot.partition_lags =
                 Some(self.log.partitions().iter().map(Partition::lag).collect());
         }
-        self.recorder.sample(now, snapshot);
+        let row = self.recorder.sample(now, snapshot);
+        let summary = &mut self.summary;
+        self.classifier.row(row, &mut |row| {
+            summary.observe(&row);
+            sink.row(row);
+        });
     }
 }

@@ -99,6 +99,11 @@ impl Scaling {
         effective_at.map(|at| (at, decision.target))
     }
 
+    /// The latest decision.
+    pub(super) fn last_record(&self) -> Option<&ScalingRecord> {
+        self.records.last()
+    }
+
     /// Every decision, in order.
     pub(super) fn into_records(self) -> Vec<ScalingRecord> {
         self.records

@@ -1,13 +1,15 @@
 //! Hostile inputs: files built to hurt (alias bombs, deep nesting, huge or endless files,
 //! binary junk, traces that escape the scenario's folder, NaN, infinities and numbers past
 //! 2^64 in every numeric field, random YAML trees) are refused quickly, with a clear
-//! message and bounded memory.
+//! message and bounded memory; a long run streams its rows in memory that does not grow
+//! with its length.
 //!
 //! Memory is measured, not guessed: this test binary counts the bytes each thread has
 //! allocated ([`alloc::peak_during`]), so a test can assert the peak of one parse.
 
 mod alloc;
 mod files;
+mod long_runs;
 mod numbers;
 mod trees;
 mod yaml;

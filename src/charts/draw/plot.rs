@@ -252,8 +252,9 @@ fn draw_hlines<'c, DB: DrawingBackend + 'c>(
     Ok(())
 }
 
-/// Draws the marker sets (scaling decisions) inside the window, with legend entries.
-/// Shades each band's spans over the panel's height, one legend entry per band.
+/// Shades each band's spans over the panel's height, one legend entry per band. Spans
+/// less than a pixel apart are drawn as one rectangle (a long run at a short sample
+/// interval can switch thousands of times within a pixel).
 fn draw_bands<'c, DB: DrawingBackend + 'c>(
     chart: &mut Chart<'c, DB>,
     frame: &Frame<'_>,
@@ -261,16 +262,25 @@ fn draw_bands<'c, DB: DrawingBackend + 'c>(
     (y0, y1): (f64, f64),
 ) -> DrawResult<DB> {
     let unit = frame.unit.seconds;
+    let columns = chart.plotting_area().dim_in_pixel().0.max(1) as f64;
+    let pixel_s = (frame.x1_s - frame.x0_s) / columns;
     for band in &panel.bands {
         let fill = band.color.mix(0.18).filled();
-        let rects = band
+        let mut merged: Vec<(f64, f64)> = Vec::new();
+        for &(a, b) in band
             .spans
             .iter()
             .filter(|(a, b)| *b >= frame.x0_s && *a <= frame.x1_s)
-            .map(|&(a, b)| {
-                let (a, b) = (a.max(frame.x0_s) / unit, b.min(frame.x1_s) / unit);
-                Rectangle::new([(a, y0), (b, y1)], fill)
-            });
+        {
+            let (a, b) = (a.max(frame.x0_s), b.min(frame.x1_s));
+            match merged.last_mut() {
+                Some(last) if a - last.1 < pixel_s => last.1 = b,
+                _ => merged.push((a, b)),
+            }
+        }
+        let rects = merged
+            .into_iter()
+            .map(|(a, b)| Rectangle::new([(a / unit, y0), (b / unit, y1)], fill));
         let r = frame.px(6.0);
         chart
             .draw_series(rects)?
@@ -280,6 +290,7 @@ fn draw_bands<'c, DB: DrawingBackend + 'c>(
     Ok(())
 }
 
+/// Draws the marker sets (scaling decisions) inside the window, with legend entries.
 fn draw_markers<'c, DB: DrawingBackend + 'c>(
     chart: &mut Chart<'c, DB>,
     frame: &Frame<'_>,
