@@ -31,6 +31,10 @@ pub struct SweepArgs {
     /// Also write each run's own outputs (time series, summary, manifest) under `runs/`.
     #[arg(long)]
     pub keep_runs: bool,
+    /// Keep the runs even when their outputs are estimated above 2 GB in all, or above
+    /// 2 GB or 20 million rows in one file of one run.
+    #[arg(long, requires = "keep_runs")]
+    pub allow_large: bool,
     /// Run only the variants whose id modulo N is I (shards numbered from 0); combine the
     /// shards' folders with `esmsim merge`.
     #[arg(long, value_name = "I/N")]
@@ -93,6 +97,7 @@ pub fn command(args: &SweepArgs) -> anyhow::Result<()> {
         shard: args.shard,
         charts: !args.no_charts,
         report: !args.no_report,
+        allow_large: args.allow_large,
     };
     let mut progress = RunsProgress::new(&spec.plan.name, !args.quiet);
     let report = run_spec(&spec, &opts, &mut |p| progress.update(p));
