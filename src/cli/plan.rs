@@ -1,6 +1,8 @@
 //! `esmsim plan`: the cheapest configuration that meets every objective on every seed,
 //! its margins and binding constraint, the alternatives, the robustness of the verdict,
-//! `plan.json` and the charts.
+//! `plan.json` and the charts. The fields to vary come from the scenario's `plan:`
+//! section and `--vary` (which wins for a field both name); the wall-clock time goes to
+//! `timing.json`, so `plan.json` is the same bytes for the same inputs and `--jobs`.
 
 use std::io::IsTerminal;
 use std::num::NonZeroUsize;

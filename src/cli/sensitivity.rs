@@ -1,5 +1,6 @@
 //! `esmsim sensitivity`: re-run a scenario across the plausible range of every constant
-//! AWS does not publish, say which can flip its verdict, and draw the tornado.
+//! AWS does not publish (or the calibrated range, with `--calibrated`), say which can
+//! flip its verdict, and draw the tornado.
 
 use std::io::IsTerminal;
 use std::num::NonZeroUsize;
@@ -199,8 +200,13 @@ pub fn command(args: &SensitivityArgs) -> anyhow::Result<()> {
     }];
     outputs.extend(tornado_chart(
         &format!(
-            "{}: margin over the plausible range of each assumption",
-            scenario.name
+            "{}: margin over the {} range of each assumption",
+            scenario.name,
+            if report.calibrated.is_empty() {
+                "plausible"
+            } else {
+                "plausible or calibrated"
+            }
         ),
         &report,
     )?);

@@ -138,7 +138,17 @@ impl Drawing for TornadoDrawing<'_> {
                 (a.min(l), b.max(h))
             });
         let pad = ((hi - lo) * 0.08).max(1.0);
-        let names: Vec<String> = effects.iter().map(|e| e.name.clone()).collect();
+        // A range narrowed by `--calibrated` says so on its label.
+        let names: Vec<String> = effects
+            .iter()
+            .map(|e| {
+                if e.calibrated {
+                    format!("{} (calibrated)", e.name)
+                } else {
+                    e.name.clone()
+                }
+            })
+            .collect();
         let n = names.len().max(1) as i32;
         let mut chart = ChartBuilder::on(root)
             .caption(self.title, font(22.0))

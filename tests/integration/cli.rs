@@ -1148,23 +1148,36 @@ fn plan_reads_its_fields_from_the_plan_section_and_its_json_does_not_depend_on_t
 
 #[test]
 fn sensitivity_takes_the_calibrated_ranges_and_says_so() {
-    let out = tempfile::tempdir().unwrap();
-    let o = esmsim(&[
-        "sensitivity",
-        "scenarios/quickstart.yaml",
-        "--set",
-        "duration=5m",
-        "--set",
-        "slo.max_age=30s",
-        "--seeds",
-        "1",
-        "--calibrated",
-        "tests/fixtures/calibrate/fit-delay.json",
-        "--out",
-        out.path().to_str().unwrap(),
-    ]);
-    assert!(o.status.success(), "{}", text(&o.stderr));
-    let stdout = text(&o.stdout);
+    let dir = tempfile::tempdir().unwrap();
+    let mut reports = Vec::new();
+    let mut stdout = String::new();
+    for jobs in ["1", "2"] {
+        let out = dir.path().join(jobs);
+        let o = esmsim(&[
+            "sensitivity",
+            "scenarios/quickstart.yaml",
+            "--set",
+            "duration=5m",
+            "--set",
+            "slo.max_age=30s",
+            "--seeds",
+            "1",
+            "--calibrated",
+            "tests/fixtures/calibrate/fit-delay.json",
+            "--jobs",
+            jobs,
+            "--out",
+            out.to_str().unwrap(),
+        ]);
+        assert!(o.status.success(), "{}", text(&o.stderr));
+        assert!(out.join("timing.json").is_file());
+        reports.push(std::fs::read(out.join("sensitivity.json")).unwrap());
+        stdout = text(&o.stdout);
+    }
+    assert!(
+        reports[0] == reports[1],
+        "sensitivity.json differs between --jobs 1 and 2"
+    );
     assert!(
         stdout.contains("actuation delay (esm.scaler.actuation_delay, calibrated): 0s: "),
         "{stdout}"
@@ -1173,9 +1186,7 @@ fn sensitivity_takes_the_calibrated_ranges_and_says_so() {
         stdout.contains("calibrated but not an assumption tried here: function.memory"),
         "{stdout}"
     );
-    let report: serde_json::Value =
-        serde_json::from_slice(&std::fs::read(out.path().join("sensitivity.json")).unwrap())
-            .unwrap();
+    let report: serde_json::Value = serde_json::from_slice(&reports[0]).unwrap();
     assert_eq!(
         report["calibration"]["file"],
         "tests/fixtures/calibrate/fit-delay.json"
