@@ -396,7 +396,7 @@ pub fn run_folder(variant: usize, replication: usize) -> String {
 }
 
 /// Whether `name` is a folder name [`run_folder`] gives.
-fn is_run_folder(name: &str) -> bool {
+pub(crate) fn is_run_folder(name: &str) -> bool {
     let parsed = name
         .strip_prefix('v')
         .and_then(|rest| rest.split_once("-r"))
@@ -410,10 +410,10 @@ fn is_run_folder(name: &str) -> bool {
 }
 
 /// The folder of the kept runs.
-const RUNS_DIR: &str = "runs";
+pub(crate) const RUNS_DIR: &str = "runs";
 
-/// Every file name a sweep writes at the top of its folder.
-fn sweep_file_names() -> Vec<String> {
+/// Every file name a sweep (or a merge) writes at the top of its folder.
+pub(crate) fn sweep_file_names() -> Vec<String> {
     let mut names: Vec<String> = [
         PLAN_FILE,
         JOURNAL,
@@ -429,7 +429,7 @@ fn sweep_file_names() -> Vec<String> {
 }
 
 /// Every file name a kept run's folder can hold.
-fn kept_run_file_names() -> Vec<String> {
+pub(crate) fn kept_run_file_names() -> Vec<String> {
     [
         crate::output::TIMESERIES_CSV,
         crate::output::SCALING_CSV,
@@ -443,7 +443,7 @@ fn kept_run_file_names() -> Vec<String> {
 
 /// Removes from `runs` the run folders not in `kept` (their run files, then the folder
 /// when nothing else is in it), and `runs` itself when it is left empty.
-fn remove_stale_runs(runs: &Path, kept: &HashSet<String>) -> Result<(), SweepError> {
+pub(crate) fn remove_stale_runs(runs: &Path, kept: &HashSet<String>) -> Result<(), SweepError> {
     if !runs.is_dir() {
         return Ok(());
     }
