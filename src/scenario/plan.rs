@@ -40,11 +40,27 @@ pub struct RawPlan {
     /// is a text as `--vary` takes it (`12..48`, `12..48:6`, `0s..5s`, `512,1024`), a
     /// number, or a list of the values (`[512, 1024]`, `[double, {add: 2}]`).
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schemars(schema_with = "vary_schema")]
     pub vary: Option<serde_json::Map<String, Value>>,
     /// Seeds every answer must hold for: the scenario's seed and the next ones (default
     /// 3; `--seeds` overrides it).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub seeds: Option<i64>,
+}
+
+/// The schema of `plan.vary`: a map of fields to a text, a number or a list of values.
+fn vary_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+    schemars::json_schema!({
+        "type": ["object", "null"],
+        "minProperties": 1,
+        "additionalProperties": {
+            "anyOf": [
+                {"type": "string"},
+                {"type": "number"},
+                {"type": "array", "minItems": 1}
+            ]
+        }
+    })
 }
 
 /// The resolved `plan:` section.
@@ -166,7 +182,10 @@ pub fn describe(section: &PlanSection) -> String {
     let fields: Vec<String> = section
         .axes
         .iter()
-        .map(|a| format!("{} ({} values)", a.path, a.values.len()))
+        .map(|a| {
+            let n = a.values.len();
+            format!("{} ({n} value{})", a.path, if n == 1 { "" } else { "s" })
+        })
         .collect();
     let grid = section
         .axes
@@ -238,7 +257,7 @@ function: {duration: {per_batch: 10ms}}
         assert_eq!(s.seeds, Some(2));
         assert_eq!(
             super::describe(&s),
-            "plan: varies function.memory (2 values), topic.partitions (3 values), esm.batch_size (1 values), esm.scaler.scale_out.step (2 values); 12 configurations, 2 seeds"
+            "plan: varies function.memory (2 values), topic.partitions (3 values), esm.batch_size (1 value), esm.scaler.scale_out.step (2 values); 12 configurations, 2 seeds"
         );
         assert_eq!(section("").unwrap(), None);
     }

@@ -1068,6 +1068,15 @@ fn plan_reads_its_fields_from_the_plan_section_and_its_json_does_not_depend_on_t
         "{}",
         text(&o.stdout)
     );
+    // The bundled example's section.
+    let o = esmsim(&["check", "scenarios/memory-or-batch.yaml"]);
+    assert!(
+        text(&o.stdout).contains(
+            "plan: varies function.memory (3 values), esm.batch_size (3 values); 9 configurations, 2 seeds"
+        ),
+        "{}",
+        text(&o.stdout)
+    );
     let mut plans = Vec::new();
     for jobs in ["1", "2"] {
         let out = dir.path().join(format!("plan-{jobs}"));
