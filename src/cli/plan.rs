@@ -13,11 +13,13 @@ use anyhow::Context;
 use clap::Args;
 
 use super::progress::RunsProgress;
-use super::sensitivity::{on_progress, read_calibration, report_text, seeds_from, timing_file};
+use super::sensitivity::{
+    TIMING_JSON, on_progress, read_calibration, report_text, seeds_from, timing_file,
+};
 use crate::executor::Executor;
 use crate::output::OutputFile;
 use crate::planner::axes::{self, Axis};
-use crate::planner::charts::{cost_chart, cost_curves, tornado_chart};
+use crate::planner::charts::{COST_CHART, TORNADO_CHART, cost_chart, cost_curves, tornado_chart};
 use crate::planner::eval::{Problem, Runner};
 use crate::planner::search::{self, Choice, PlanResult};
 use crate::planner::sensitivity::{Subject, sensitivity};
@@ -92,6 +94,17 @@ fn choice_text(label: &str, c: &Choice, period: &str) -> String {
         ));
     }
     out
+}
+
+/// Every file name `plan` can write into its folder.
+fn plan_file_names() -> Vec<String> {
+    let mut names = vec!["plan.json".to_string(), TIMING_JSON.to_string()];
+    for chart in [COST_CHART, TORNADO_CHART] {
+        for ext in ["png", "svg"] {
+            names.push(format!("{chart}.{ext}"));
+        }
+    }
+    names
 }
 
 /// The short report printed on standard output.
@@ -281,8 +294,18 @@ pub fn command(args: &PlanArgs) -> anyhow::Result<()> {
     }
     let evaluations = result.evaluations + robustness.as_ref().map_or(0, |r| r.evaluations);
     outputs.push(timing_file(wall, evaluations));
-    crate::output::write::write_all(&out_dir, &outputs)
+    let written = crate::output::write::write_all(&out_dir, &outputs)
         .with_context(|| format!("writing the plan of '{}'", scenario.name))?;
+    // Never a mix of two plans in one folder: a tornado after --no-sensitivity, a cost
+    // chart of an earlier plan, go once this plan's files are in place.
+    crate::output::write::remove_stale(&out_dir, &plan_file_names(), &written).with_context(
+        || {
+            format!(
+                "removing an earlier plan's files from {}",
+                out_dir.display()
+            )
+        },
+    )?;
     if !args.quiet {
         print!(
             "{}",

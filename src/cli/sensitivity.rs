@@ -71,6 +71,9 @@ pub(crate) fn read_calibration(path: Option<&Path>) -> anyhow::Result<Option<Cal
     )?))
 }
 
+/// The file name of the wall-clock timing of `plan` and `sensitivity`.
+pub(crate) const TIMING_JSON: &str = "timing.json";
+
 /// `timing.json`: the wall-clock time of a `plan` or `sensitivity`, kept out of its
 /// report so that the report's bytes depend only on the inputs, the seeds and `--jobs`.
 pub(crate) fn timing_file(wall_s: f64, evaluations: usize) -> OutputFile {
@@ -80,7 +83,7 @@ pub(crate) fn timing_file(wall_s: f64, evaluations: usize) -> OutputFile {
         "runs_per_s": evaluations as f64 / wall_s.max(1e-9),
     });
     OutputFile {
-        name: "timing.json".into(),
+        name: TIMING_JSON.into(),
         bytes: crate::output::json::pretty(&timing),
     }
 }

@@ -1080,6 +1080,10 @@ fn plan_reads_its_fields_from_the_plan_section_and_its_json_does_not_depend_on_t
     let mut plans = Vec::new();
     for jobs in ["1", "2"] {
         let out = dir.path().join(format!("plan-{jobs}"));
+        // An earlier plan's tornado: this one has --no-sensitivity, so it must go.
+        std::fs::create_dir_all(&out).unwrap();
+        std::fs::write(out.join("tornado.png"), "old").unwrap();
+        std::fs::write(out.join("mine.txt"), "mine").unwrap();
         let o = esmsim(&[
             "plan",
             &scenario,
@@ -1102,6 +1106,8 @@ fn plan_reads_its_fields_from_the_plan_section_and_its_json_does_not_depend_on_t
             serde_json::from_slice(&std::fs::read(out.join("timing.json")).unwrap()).unwrap();
         assert!(timing["wall_time_s"].as_f64().unwrap() > 0.0);
         plans.push(std::fs::read(out.join("plan.json")).unwrap());
+        assert!(!out.join("tornado.png").exists());
+        assert!(out.join("mine.txt").is_file() && out.join("cost-by-parameter.png").is_file());
     }
     assert!(
         plans[0] == plans[1],
