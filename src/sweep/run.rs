@@ -397,16 +397,17 @@ pub fn run_folder(variant: usize, replication: usize) -> String {
 
 /// Whether `name` is a folder name [`run_folder`] gives.
 pub(crate) fn is_run_folder(name: &str) -> bool {
-    let parsed = name
+    let Some((v, r)) = name
         .strip_prefix('v')
         .and_then(|rest| rest.split_once("-r"))
-        .and_then(|(v, r)| {
-            let digits = |t: &str| !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit());
-            (digits(v) && digits(r))
-                .then(|| Some((v.parse::<usize>().ok()?, r.parse::<usize>().ok()?)))
-                .flatten()
-        });
-    parsed.is_some_and(|(v, r)| run_folder(v, r) == name)
+    else {
+        return false;
+    };
+    // Parsed, then written back: only the exact text `run_folder` gives.
+    match (v.parse::<usize>(), r.parse::<usize>()) {
+        (Ok(v), Ok(r)) => run_folder(v, r) == name,
+        _ => false,
+    }
 }
 
 /// The folder of the kept runs.
@@ -577,6 +578,27 @@ impl State {
             done: self.records.len(),
             total,
             failed: self.failed,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_the_names_run_folder_gives_are_run_folders() {
+        assert!(is_run_folder("v00012-r3"));
+        assert!(is_run_folder(&run_folder(123_456, 10)));
+        for other in [
+            "v12-r3",
+            "v00012-r03",
+            "v+0012-r3",
+            "v00012",
+            "x00012-r3",
+            "runs",
+        ] {
+            assert!(!is_run_folder(other), "{other}");
         }
     }
 }
