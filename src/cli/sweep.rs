@@ -9,7 +9,7 @@ use super::emit::{ClusterJob, ClusterKind, emit};
 use super::progress::RunsProgress;
 use super::scenario::print_warnings;
 use crate::scenario::{ScenarioWarning, warnings};
-use crate::sweep::run::default_out;
+use crate::sweep::run::{KeptEstimate, default_out};
 use crate::sweep::{Shard, SweepOptions, SweepSpec, run_spec};
 
 /// Arguments of `esmsim sweep`.
@@ -72,8 +72,8 @@ pub struct SweepArgs {
     pub claim: String,
 }
 
-/// Runs `esmsim sweep`: progress on standard error, then the result line and the best
-/// variant.
+/// Runs `esmsim sweep`: with `--keep-runs` the estimated size of the kept runs and
+/// progress on standard error, then the result line and the best variant.
 ///
 /// # Errors
 ///
@@ -89,6 +89,13 @@ pub fn command(args: &SweepArgs) -> anyhow::Result<()> {
         return emit_jobs(args, kind, &spec.plan.name).with_context(context);
     }
     print_warnings(&distinct_warnings(&spec, args.shard));
+    if args.keep_runs && !args.quiet {
+        eprintln!(
+            "{}: {}",
+            spec.plan.name,
+            KeptEstimate::of(&spec, args.shard)
+        );
+    }
     let opts = SweepOptions {
         out: args.out.clone(),
         jobs: args.jobs.map(usize::from),

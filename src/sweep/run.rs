@@ -530,8 +530,9 @@ impl fmt::Display for KeptEstimate {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "{} kept runs, {} in all",
+            "{} kept run{}, {} in all",
             estimate::thousands(self.runs),
+            if self.runs == 1 { "" } else { "s" },
             estimate::bytes(self.bytes)
         )?;
         if let Some((v, one)) = &self.largest {

@@ -238,8 +238,15 @@ fn a_sweep_removes_what_an_earlier_sweep_left_in_its_folder_and_nothing_else() {
         "one",
         "replications: 1\ngrid:\n  topic.partitions: [2]\n",
     );
-    let o = esmsim(&["sweep", &two, "--keep-runs", "-q", "--out", out_s]);
+    let o = esmsim(&["sweep", &two, "--keep-runs", "--out", out_s]);
     assert!(o.status.success(), "{}", text(&o.stderr));
+    // Sized first: 5 minutes sampled every second, 300 rows a run.
+    assert!(
+        text(&o.stderr).contains("two: 2 kept runs, about ")
+            && text(&o.stderr).contains("each: timeseries.csv 300 rows"),
+        "{}",
+        text(&o.stderr)
+    );
     for path in [
         "pareto.png",
         "report.html",
