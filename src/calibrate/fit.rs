@@ -34,6 +34,15 @@ use crate::scenario::traces::TraceSource;
 pub const MAX_ROUNDS: usize = 4;
 /// Grid points of a range parameter by default.
 pub const DEFAULT_POINTS: usize = 7;
+/// A value whose loss is within this share of the best loss fits the data as well: a
+/// parameter with such another value is *not determined by the data*.
+pub const TOLERANCE: f64 = 0.05;
+
+/// Whether `loss` fits the data as well as the `best` loss (within [`TOLERANCE`]); a
+/// loss that was not computed (NaN) cannot rule its value out, so it counts as within.
+pub fn within_tolerance(loss: f64, best: f64) -> bool {
+    loss.is_nan() || loss <= best * (1.0 + TOLERANCE) + 1e-9
+}
 
 /// One parameter to fit.
 #[derive(Clone, Debug, PartialEq, serde::Serialize)]
@@ -394,7 +403,7 @@ pub fn fit(
                 determined: points
                     .iter()
                     .enumerate()
-                    .all(|(v, (_, l))| v == index[k] || *l > loss * 1.05 + 1e-9),
+                    .all(|(v, (_, l))| v == index[k] || !within_tolerance(*l, loss)),
                 points,
             })
             .collect(),

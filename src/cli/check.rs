@@ -3,17 +3,21 @@
 use super::ScenarioArgs;
 use super::scenario::print_warnings;
 use crate::output::estimate::{Limits, OutputEstimate};
-use crate::scenario::{Scenario, warnings};
+use crate::scenario::{FileTraces, ParsedScenario, Scenario, warnings};
 
 /// Runs `esmsim check`: loads the scenario, prints its warnings (values AWS cannot be
-/// set to) on standard error, one `ok` line with its hash and one line with the
-/// estimated size of its outputs.
+/// set to) on standard error, one `ok` line with its hash, one line with the estimated
+/// size of its outputs and, when the scenario has a `plan:` section, one line with what
+/// it varies.
 ///
 /// # Errors
 ///
 /// The scenario's error, naming the file, field, value and what is allowed.
 pub fn command(args: &ScenarioArgs) -> anyhow::Result<()> {
-    let scenario = args.load()?;
+    let overrides = args.all_overrides();
+    let parsed = ParsedScenario::read(&args.scenario)?;
+    let scenario = parsed.resolve(&overrides, &FileTraces::default())?;
+    let section = parsed.plan(&overrides)?;
     print_warnings(&warnings(&scenario));
     println!(
         "{}: ok ({} scenario '{}', hash {})",
@@ -29,6 +33,9 @@ pub fn command(args: &ScenarioArgs) -> anyhow::Result<()> {
         ""
     };
     println!("outputs: {estimate}{over}");
+    if let Some(section) = &section {
+        println!("{}", crate::scenario::plan::describe(section));
+    }
     Ok(())
 }
 

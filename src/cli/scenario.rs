@@ -27,11 +27,16 @@ impl ScenarioArgs {
     ///
     /// The scenario's error, naming the file, field, value and what is allowed.
     pub fn load(&self) -> Result<Scenario, scenario::error::ScenarioError> {
+        scenario::load::load(&self.scenario, &self.all_overrides())
+    }
+
+    /// The `--set` overrides, then `--seed` as one.
+    pub fn all_overrides(&self) -> Vec<String> {
         let mut overrides = self.overrides.clone();
         if let Some(seed) = self.seed {
             overrides.push(format!("seed={seed}"));
         }
-        scenario::load::load(&self.scenario, &overrides)
+        overrides
     }
 }
 

@@ -131,11 +131,18 @@ mod tests {
         };
         assert!(v.is_valid(&scenario("{constant: 5}", "")));
         assert!(!v.is_valid(&scenario("{wave: 5}", "")));
+        assert!(v.is_valid(&scenario(
+            "{constant: 5}",
+            "plan: {vary: {topic.partitions: 2..4, function.memory: [512, 1024]}, seeds: 2}"
+        )));
         for bad in [
             "typo_field: 1",
             "esm: {batch_size: many}",
             "esm: {scaler: {policy: aws, pollers: 3}}",
             "esm: {poller: {max_concurrent_invokes: lots}}",
+            "plan: {vary: {}}",
+            "plan: {vary: {topic.partitions: []}}",
+            "plan: {vary: {topic.partitions: 2..4}, sweep: 1}",
         ] {
             assert!(
                 !v.is_valid(&scenario("{constant: 5}", bad)),

@@ -9,7 +9,7 @@ use super::emit::{ClusterJob, ClusterKind, emit};
 use super::progress::RunsProgress;
 use super::scenario::print_warnings;
 use crate::scenario::{ScenarioWarning, warnings};
-use crate::sweep::run::default_out;
+use crate::sweep::run::{KeptEstimate, default_out};
 use crate::sweep::{Shard, SweepOptions, SweepSpec, run_spec};
 
 /// Arguments of `esmsim sweep`.
@@ -31,6 +31,10 @@ pub struct SweepArgs {
     /// Also write each run's own outputs (time series, summary, manifest) under `runs/`.
     #[arg(long)]
     pub keep_runs: bool,
+    /// Keep the runs even when their outputs are estimated above 2 GB in all, or above
+    /// 2 GB or 20 million rows in one file of one run.
+    #[arg(long, requires = "keep_runs")]
+    pub allow_large: bool,
     /// Run only the variants whose id modulo N is I (shards numbered from 0); combine the
     /// shards' folders with `esmsim merge`.
     #[arg(long, value_name = "I/N")]
@@ -68,8 +72,8 @@ pub struct SweepArgs {
     pub claim: String,
 }
 
-/// Runs `esmsim sweep`: progress on standard error, then the result line and the best
-/// variant.
+/// Runs `esmsim sweep`: with `--keep-runs` the estimated size of the kept runs and
+/// progress on standard error, then the result line and the best variant.
 ///
 /// # Errors
 ///
@@ -85,6 +89,13 @@ pub fn command(args: &SweepArgs) -> anyhow::Result<()> {
         return emit_jobs(args, kind, &spec.plan.name).with_context(context);
     }
     print_warnings(&distinct_warnings(&spec, args.shard));
+    if args.keep_runs && !args.quiet {
+        eprintln!(
+            "{}: {}",
+            spec.plan.name,
+            KeptEstimate::of(&spec, args.shard)
+        );
+    }
     let opts = SweepOptions {
         out: args.out.clone(),
         jobs: args.jobs.map(usize::from),
@@ -93,6 +104,7 @@ pub fn command(args: &SweepArgs) -> anyhow::Result<()> {
         shard: args.shard,
         charts: !args.no_charts,
         report: !args.no_report,
+        allow_large: args.allow_large,
     };
     let mut progress = RunsProgress::new(&spec.plan.name, !args.quiet);
     let report = run_spec(&spec, &opts, &mut |p| progress.update(p));

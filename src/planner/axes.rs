@@ -85,24 +85,44 @@ pub fn parse_axis(spec: &str) -> Result<Axis, VaryError> {
     if path.is_empty() {
         return Err(bad("the path before `=` is empty".into()));
     }
+    values_of(text)
+        .and_then(|values| axis(&path, values))
+        .map_err(bad)
+}
+
+/// The values of a VALUES text (see the module doc): a range or a list.
+///
+/// # Errors
+///
+/// What is wrong and the forms allowed.
+pub fn values_of(text: &str) -> Result<Vec<String>, String> {
     let text = text.trim();
-    let values = if text.contains("..") && !text.starts_with(['{', '[']) {
-        range(text).map_err(bad)?
+    if text.contains("..") && !text.starts_with(['{', '[']) {
+        range(text)
     } else {
-        list(text).map_err(bad)?
-    };
+        list(text)
+    }
+}
+
+/// The axis of `path` taking `values` (as `--set` texts): at most [`MAX_VALUES`] of
+/// them, none twice; a monotone field's numbers sorted ascending.
+///
+/// # Errors
+///
+/// Too many values, or one listed twice.
+pub fn axis(path: &str, values: Vec<String>) -> Result<Axis, String> {
     if values.len() > MAX_VALUES {
-        return Err(bad(format!(
+        return Err(format!(
             "{} values; at most {MAX_VALUES} per field",
             values.len()
-        )));
+        ));
     }
     let mut seen = std::collections::BTreeSet::new();
     if let Some(dup) = values.iter().find(|v| !seen.insert(v.as_str())) {
-        return Err(bad(format!("the value `{dup}` is listed twice")));
+        return Err(format!("the value `{dup}` is listed twice"));
     }
     let numbers: Option<Vec<f64>> = values.iter().map(|v| number(v)).collect();
-    let monotone = MONOTONE.contains(&path.as_str()) && numbers.is_some();
+    let monotone = MONOTONE.contains(&path) && numbers.is_some();
     let values = match numbers {
         Some(n) if monotone => {
             let mut pairs: Vec<(f64, String)> = n.into_iter().zip(values).collect();
@@ -112,7 +132,7 @@ pub fn parse_axis(spec: &str) -> Result<Axis, VaryError> {
         _ => values,
     };
     Ok(Axis {
-        path,
+        path: path.to_string(),
         values,
         monotone,
     })

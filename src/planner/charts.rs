@@ -138,7 +138,17 @@ impl Drawing for TornadoDrawing<'_> {
                 (a.min(l), b.max(h))
             });
         let pad = ((hi - lo) * 0.08).max(1.0);
-        let names: Vec<String> = effects.iter().map(|e| e.name.clone()).collect();
+        // A range narrowed by `--calibrated` says so on its label.
+        let names: Vec<String> = effects
+            .iter()
+            .map(|e| {
+                if e.calibrated {
+                    format!("{} (calibrated)", e.name)
+                } else {
+                    e.name.clone()
+                }
+            })
+            .collect();
         let n = names.len().max(1) as i32;
         let mut chart = ChartBuilder::on(root)
             .caption(self.title, font(22.0))
@@ -221,6 +231,11 @@ fn files(
         .collect()
 }
 
+/// The name of the cost chart's files (without extension).
+pub const COST_CHART: &str = "cost-by-parameter";
+/// The name of the tornado chart's files (without extension).
+pub const TORNADO_CHART: &str = "tornado";
+
 /// `cost-by-parameter.png` and `.svg`.
 ///
 /// # Errors
@@ -228,11 +243,7 @@ fn files(
 /// [`PlanError::Chart`] when plotters or the encoder fails.
 pub fn cost_chart(title: &str, curves: &[CostCurve]) -> Result<Vec<OutputFile>, PlanError> {
     let height = 120 + 260 * curves.len().max(1) as u32;
-    files(
-        "cost-by-parameter",
-        (1000, height),
-        &CostDrawing { title, curves },
-    )
+    files(COST_CHART, (1000, height), &CostDrawing { title, curves })
 }
 
 /// `tornado.png` and `.svg`.
@@ -245,5 +256,9 @@ pub fn tornado_chart(
     report: &SensitivityReport,
 ) -> Result<Vec<OutputFile>, PlanError> {
     let height = 160 + 50 * report.assumptions.len().max(1) as u32;
-    files("tornado", (1100, height), &TornadoDrawing { title, report })
+    files(
+        TORNADO_CHART,
+        (1100, height),
+        &TornadoDrawing { title, report },
+    )
 }

@@ -8,7 +8,8 @@
 //! * [`search`]: screening with one seed and monotone pruning, confirmation with every
 //!   seed, local search; [`search::exhaustive`] for comparison;
 //! * [`assumptions`] and [`sensitivity`]: the plausible range of every unpublished
-//!   constant and the verdict at each;
+//!   constant and the verdict at each; [`calibration`]: the narrower ranges
+//!   `esmsim calibrate` fitted;
 //! * [`charts`]: cost against each varied field near the optimum, and the tornado.
 //!
 //! No file IO here; `src/cli/plan.rs` and `src/cli/sensitivity.rs` read the scenario and
@@ -16,6 +17,7 @@
 
 pub mod assumptions;
 pub mod axes;
+pub mod calibration;
 pub mod charts;
 pub mod eval;
 pub mod objectives;
@@ -36,6 +38,11 @@ pub enum PlanError {
         "the scenario sets no objective; add one (e.g. `slo: {{max_age: 2m}}` or `--set slo.max_age=2m`) so that there is something to meet"
     )]
     NoObjective,
+    /// Neither `--vary` nor the scenario's `plan:` section names a field to vary.
+    #[error(
+        "nothing to vary: give `--vary PATH=VALUES` (e.g. `--vary topic.partitions=2..12`) or a `plan: {{vary: {{topic.partitions: 2..12}}}}` section in the scenario"
+    )]
+    NothingToVary,
     /// The scenario (with its overrides) does not resolve.
     #[error(transparent)]
     Scenario(Box<ScenarioError>),

@@ -2,12 +2,14 @@
 //! values of every unpublished constant ([`super::assumptions::RANGES`]), one constant
 //! at a time, every run with every seed. A constant *flips the verdict* when at one of
 //! its values the configuration meets every objective on every seed and at another (or
-//! at the scenario's own value) it does not.
+//! at the scenario's own value) it does not. Given a calibration
+//! ([`super::calibration`]), a constant it fitted takes its calibrated range instead.
 
 use serde::Serialize;
 
 use super::PlanError;
 use super::assumptions::RANGES;
+use super::calibration::Calibration;
 use super::eval::Progress;
 use super::objectives::{ObjectiveOutcome, binding, combine, has_objectives, objectives};
 use crate::executor::{Detail, Executor, simulate};
@@ -24,6 +26,8 @@ pub struct Subject<'a> {
     pub traces: &'a dyn TraceSource,
     /// Seeds of every run.
     pub seeds: Vec<u64>,
+    /// Calibrated ranges that replace the table's for the constants they cover.
+    pub calibration: Option<&'a Calibration>,
 }
 
 /// How a configuration did over the seeds.
@@ -63,6 +67,8 @@ pub struct AssumptionEffect {
     pub path: String,
     /// Where its range comes from.
     pub source: String,
+    /// Whether the range is the calibrated one (from `--calibrated`).
+    pub calibrated: bool,
     /// The verdict at each value of the range.
     pub values: Vec<ValueVerdict>,
     /// Whether some value's verdict differs from another's or from the baseline's.
@@ -83,6 +89,11 @@ pub struct SensitivityReport {
     pub not_applicable: Vec<String>,
     /// Names of the assumptions that flip the verdict.
     pub flips: Vec<String>,
+    /// Names of the assumptions whose range came from the calibration.
+    pub calibrated: Vec<String>,
+    /// Paths the calibration fitted that are not an applicable assumption of the table
+    /// (their fitted value matters only through the scenario or `--set`).
+    pub calibration_unused: Vec<String>,
     /// Simulations run.
     pub evaluations: usize,
 }
@@ -113,11 +124,24 @@ pub fn sensitivity(
     executor: &Executor,
     progress: &mut dyn FnMut(Progress),
 ) -> Result<SensitivityReport, PlanError> {
+    let calibrated = |path: &str| subject.calibration.and_then(|c| c.range(path));
     let applicable: Vec<(usize, Vec<String>)> = RANGES
         .iter()
         .enumerate()
-        .filter_map(|(i, r)| (r.values)(scenario).map(|v| (i, v)))
+        .filter_map(|(i, r)| {
+            (r.values)(scenario).map(|v| (i, calibrated(r.path).map_or(v, |c| c.values.clone())))
+        })
         .collect();
+    let calibration_unused = subject
+        .calibration
+        .map(|c| {
+            c.ranges
+                .iter()
+                .filter(|r| !applicable.iter().any(|(i, _)| RANGES[*i].path == r.path))
+                .map(|r| r.path.clone())
+                .collect()
+        })
+        .unwrap_or_default();
     let not_applicable = RANGES
         .iter()
         .enumerate()
@@ -198,10 +222,24 @@ pub fn sensitivity(
         let margin_range = margins.fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), m| {
             (lo.min(m), hi.max(m))
         });
+        let calibration = calibrated(range.path);
+        let source = match (calibration, subject.calibration) {
+            (Some(c), Some(file)) if c.determined => format!(
+                "calibrated ({}): the fitted value, which the data determine",
+                file.file
+            ),
+            (Some(_), Some(file)) => format!(
+                "calibrated ({}): the values whose loss is within {} % of the best",
+                file.file,
+                crate::calibrate::fit::TOLERANCE * 100.0
+            ),
+            _ => range.source.to_string(),
+        };
         effects.push(AssumptionEffect {
             name: range.name.to_string(),
             path: range.path.to_string(),
-            source: range.source.to_string(),
+            source,
+            calibrated: calibration.is_some(),
             values: vs,
             flips,
             margin_range,
@@ -219,6 +257,12 @@ pub fn sensitivity(
             .filter(|e| e.flips)
             .map(|e| e.name.clone())
             .collect(),
+        calibrated: effects
+            .iter()
+            .filter(|e| e.calibrated)
+            .map(|e| e.name.clone())
+            .collect(),
+        calibration_unused,
         baseline,
         assumptions: effects,
         not_applicable,

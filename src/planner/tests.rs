@@ -1,13 +1,15 @@
 //! The planner against the full grid, an infeasible requirement, the sensitivity report
-//! on a scenario whose verdict the actuation delay decides, and determinism over threads.
+//! on a scenario whose verdict the actuation delay decides (and no longer decides once a
+//! calibration narrows its range), and determinism over threads.
 
 use std::num::NonZeroUsize;
 use std::path::Path;
 
 use super::axes::parse_axis;
+use super::calibration::Calibration;
 use super::eval::{Problem, Progress, Runner};
 use super::search::{PlanResult, exhaustive, plan};
-use super::sensitivity::{Subject, sensitivity};
+use super::sensitivity::{SensitivityReport, Subject, sensitivity};
 use crate::executor::Executor;
 use crate::scenario::ParsedScenario;
 use crate::scenario::traces::FileTraces;
@@ -123,8 +125,7 @@ fn the_plan_is_the_same_on_one_and_two_threads() {
     assert_eq!(one, two);
 }
 
-#[test]
-fn sensitivity_flags_the_actuation_delay_when_it_decides_the_verdict() {
+fn delay_report(calibration: Option<&Calibration>) -> SensitivityReport {
     let base = ParsedScenario::parse(DELAY_DECIDES, Path::new(".")).expect("valid");
     let traces = FileTraces::default();
     let scenario = base.resolve(&[], &traces).expect("valid");
@@ -133,23 +134,44 @@ fn sensitivity_flags_the_actuation_delay_when_it_decides_the_verdict() {
         overrides: Vec::new(),
         traces: &traces,
         seeds: vec![3],
+        calibration,
     };
     let executor = Executor::new(NonZeroUsize::new(2)).expect("threads");
-    let report = sensitivity(&subject, &scenario, &executor, &mut |_| {}).expect("runs");
+    sensitivity(&subject, &scenario, &executor, &mut |_| {}).expect("runs")
+}
+
+fn verdicts(report: &SensitivityReport, path: &str) -> Vec<(String, bool)> {
+    report
+        .assumptions
+        .iter()
+        .find(|e| e.path == path)
+        .expect("applies to the aws policy")
+        .values
+        .iter()
+        .map(|v| (v.value.clone(), v.verdict.as_ref().expect("resolves").met))
+        .collect()
+}
+
+#[test]
+fn sensitivity_flags_the_actuation_delay_when_it_decides_the_verdict() {
+    let report = delay_report(None);
     assert!(report.baseline.met);
     let delay = report
         .assumptions
         .iter()
         .find(|e| e.path == "esm.scaler.actuation_delay")
         .expect("applies to the aws policy");
-    assert!(delay.flips);
-    let met: Vec<(&str, bool)> = delay
-        .values
-        .iter()
-        .map(|v| (v.value.as_str(), v.verdict.as_ref().expect("resolves").met))
-        .collect();
-    assert_eq!(met, [("0s", true), ("60s", true), ("180s", false)]);
+    assert!(delay.flips && !delay.calibrated);
+    assert_eq!(
+        verdicts(&report, "esm.scaler.actuation_delay"),
+        [
+            ("0s".into(), true),
+            ("60s".into(), true),
+            ("180s".into(), false)
+        ]
+    );
     assert!(report.flips.iter().any(|f| f == "actuation delay"));
+    assert!(report.calibrated.is_empty());
     // Provisioned-mode and cold-start constants do not apply here.
     assert!(
         report
@@ -162,5 +184,49 @@ fn sensitivity_flags_the_actuation_delay_when_it_decides_the_verdict() {
             .not_applicable
             .iter()
             .any(|n| n.contains("keep_warm"))
+    );
+}
+
+#[test]
+fn a_calibration_narrows_the_ranges_and_the_delay_no_longer_flips_the_verdict() {
+    let calibration = Calibration::parse(
+        "fit-delay.json",
+        include_str!("../../tests/fixtures/calibrate/fit-delay.json"),
+    )
+    .expect("a fit.json");
+    let report = delay_report(Some(&calibration));
+    assert!(report.baseline.met);
+    // The delay's profile is flat between 0 s (loss 1.03) and 60 s (1.0): those two
+    // values, both met; 180 s (2.5) is ruled out by the data, and with it the flip.
+    assert_eq!(
+        verdicts(&report, "esm.scaler.actuation_delay"),
+        [("0s".into(), true), ("60s".into(), true)]
+    );
+    // The cooldown is determined: its fitted value alone.
+    assert_eq!(
+        verdicts(&report, "esm.scaler.scale_in.cooldown"),
+        [("600s".into(), true)]
+    );
+    assert!(!report.flips.iter().any(|f| f == "actuation delay"));
+    assert_eq!(report.calibrated, ["actuation delay", "scale-in cooldown"]);
+    let delay = report
+        .assumptions
+        .iter()
+        .find(|e| e.path == "esm.scaler.actuation_delay")
+        .expect("applies");
+    assert!(delay.calibrated && !delay.flips);
+    assert_eq!(
+        delay.source,
+        "calibrated (fit-delay.json): the values whose loss is within 5 % of the best"
+    );
+    // Memory is not an unpublished constant: fitted, but not a range tried here.
+    assert_eq!(report.calibration_unused, ["function.memory"]);
+    // Constants the calibration does not cover keep the table's range.
+    assert_eq!(
+        verdicts(&report, "esm.rebalance_pause")
+            .iter()
+            .map(|v| v.0.as_str())
+            .collect::<Vec<_>>(),
+        ["0s", "30s"]
     );
 }

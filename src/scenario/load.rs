@@ -174,6 +174,32 @@ impl ParsedScenario {
     }
 }
 
+impl ParsedScenario {
+    /// The `plan:` section with `overrides` applied, resolved and checked (`None` when the
+    /// scenario has none). Errors name the file, if any.
+    pub fn plan(
+        &self,
+        overrides: &[String],
+    ) -> Result<Option<super::plan::PlanSection>, ScenarioError> {
+        let resolved = overrides::apply(&self.raw, overrides).and_then(|(raw, applied)| {
+            super::plan::resolve(
+                &raw,
+                &Context {
+                    source: Some(&self.text),
+                    overrides: &applied,
+                    base_dir: &self.folder,
+                    traces: &FileTraces::default(),
+                    clock: None,
+                },
+            )
+        });
+        match &self.file {
+            Some(path) => resolved.map_err(|e| e.in_file(path.clone())),
+            None => resolved,
+        }
+    }
+}
+
 /// Reads, overrides and resolves the scenario file at `path`.
 ///
 /// `overrides` are `--set path=value` texts, applied in order. Relative trace files
@@ -229,5 +255,6 @@ pub fn to_raw(s: &Scenario) -> RawScenario {
         pricing: Some(pricing::to_raw(&s.pricing)),
         slo: Some(slo::to_raw(&s.slo)),
         outputs: Some(outputs::to_raw(&s.outputs)),
+        plan: None,
     }
 }

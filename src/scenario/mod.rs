@@ -6,7 +6,8 @@
 //! owns its raw type, resolved type, named defaults, checks and `explain` inverse:
 //! [`topic`], [`producer`] (rate shapes and traces in [`producer::rate`]), [`esm`]
 //! (per-poller limits in [`esm::poller`]), [`scaler`] (one module per policy),
-//! [`function`], [`pricing`], [`slo`], [`outputs`]. The shared machinery: [`resolve`]
+//! [`function`], [`pricing`], [`slo`], [`outputs`], and [`plan`] (what `esmsim plan`
+//! varies; not part of the resolved scenario). The shared machinery: [`resolve`]
 //! (checks and error building), [`locate`] (field paths, YAML lines), [`overrides`],
 //! [`units`], [`placeholders`] (`"<fill in: ...>"` values), [`error`], [`mod@warnings`] (values AWS cannot be set to); trace files
 //! come through a [`TraceSource`] ([`traces`]), so resolution does no file IO.
@@ -35,6 +36,7 @@ pub mod locate;
 pub mod outputs;
 pub mod overrides;
 pub mod placeholders;
+pub mod plan;
 pub mod pricing;
 pub mod producer;
 pub mod raw;

@@ -22,6 +22,7 @@ pub use super::esm::RawEsm;
 pub use super::esm::poller::{RawConcurrentInvokes, RawPoller};
 pub use super::function::{RawArchitecture, RawDurationModel, RawFunction, RawJitter};
 pub use super::outputs::RawOutputs;
+pub use super::plan::RawPlan;
 pub use super::pricing::{RawPriceTier, RawPricing};
 pub use super::producer::rate::{RawPoint, RawRateShape, RawTrace};
 pub use super::producer::{RawArrivals, RawProducer, RawRecordSize, RawRecordSizeTagged};
@@ -74,6 +75,9 @@ pub struct RawScenario {
     /// Optional outputs.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub outputs: Option<RawOutputs>,
+    /// What `esmsim plan` varies (ignored by `run` and `sweep`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub plan: Option<RawPlan>,
 }
 
 /// The JSON Schema of the scenario file format.

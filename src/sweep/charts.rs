@@ -38,6 +38,9 @@ enum Chart {
 }
 
 impl Chart {
+    /// Every chart a sweep can draw.
+    const ALL: [Chart; 3] = [Chart::ByParameter, Chart::Heatmap, Chart::Pareto];
+
     fn name(self) -> &'static str {
         match self {
             Chart::ByParameter => "metric-by-parameter",
@@ -45,6 +48,14 @@ impl Chart {
             Chart::Pareto => "pareto",
         }
     }
+}
+
+/// Every chart file name a sweep can write (each chart in both formats).
+pub(crate) fn file_names() -> Vec<String> {
+    Chart::ALL
+        .iter()
+        .flat_map(|c| ["png", "svg"].map(|ext| format!("{}.{ext}", c.name())))
+        .collect()
 }
 
 /// What the charts draw from: the plan, the per-variant statistics, the reference variant

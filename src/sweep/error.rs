@@ -79,6 +79,14 @@ pub enum SweepError {
     /// An output file could not be written.
     #[error(transparent)]
     Write(#[from] WriteError),
+    /// The runs kept with `--keep-runs` would write more than the limits allow.
+    #[error(
+        "the kept runs' outputs would be too large: {estimate}. Keep no runs (drop --keep-runs), sample less often (`sample_interval: 1s` in the base scenario), turn partitions.csv off (`outputs.partitions_csv: false`), shorten the runs, or pass --allow-large"
+    )]
+    TooLarge {
+        /// The estimate, as text.
+        estimate: String,
+    },
 
     /// A journal or plan file written by an earlier sweep cannot be read.
     #[error("{}: {message}", path.display())]

@@ -5,18 +5,22 @@
 //! runs). The plans must be equal, the shards `0/n` to `n-1/n` must each be there once,
 //! and every run must be recorded; the tables and charts are then rebuilt from the
 //! records exactly as [`super::run::run_spec`] builds them. Kept run folders (`runs/`)
-//! are copied.
+//! are copied. Like a sweep, a merge then removes what an earlier sweep or merge left in
+//! its folder and it did not write (only names sweeps write).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use super::error::SweepError;
 use super::journal::{self, JOURNAL, RunRecord};
 use super::plan::{Plan, Shard};
-use super::run::{PLAN_FILE, PlanFile, charts_and_report, tables};
+use super::run::{
+    PLAN_FILE, PlanFile, RUNS_DIR, charts_and_report, is_run_folder, kept_run_file_names,
+    remove_stale_runs, sweep_file_names, tables,
+};
 use super::table;
 use crate::output::json::pretty;
-use crate::output::write::{write_all, write_atomic};
+use crate::output::write::{remove_stale, write_all, write_atomic};
 
 /// What a merge did.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -148,10 +152,15 @@ pub fn merge(
     let stats = table::aggregate(plan, &records);
     let mut files = tables(plan, &records, &stats);
     files.extend(charts_and_report(plan, &stats, charts, report)?);
-    write_all(out, &files)?;
+    let mut written = write_all(out, &files)?;
+    written.extend([out.join(PLAN_FILE), out.join(JOURNAL)]);
+    let mut kept = HashSet::new();
     for dir in dirs {
-        copy_runs(&dir.join("runs"), &out.join("runs"))?;
+        kept.extend(copy_runs(&dir.join(RUNS_DIR), &out.join(RUNS_DIR))?);
     }
+    // As a sweep does: nothing an earlier sweep or merge left in `out` stays.
+    remove_stale(out, &sweep_file_names(), &written)?;
+    remove_stale_runs(&out.join(RUNS_DIR), &kept)?;
     Ok(MergeReport {
         name: plan.name.clone(),
         shards: count,
@@ -160,14 +169,23 @@ pub fn merge(
     })
 }
 
-/// Copies the kept run folders under `from` (if any) to `to`.
-fn copy_runs(from: &Path, to: &Path) -> Result<(), SweepError> {
-    if !from.is_dir() || from == to {
-        return Ok(());
+/// Copies the kept run folders under `from` (if any) to `to`; returns the names of the
+/// run folders `from` holds (copied, or already in place when `from` is `to`).
+fn copy_runs(from: &Path, to: &Path) -> Result<Vec<String>, SweepError> {
+    let mut runs = Vec::new();
+    if !from.is_dir() {
+        return Ok(runs);
     }
     for entry in std::fs::read_dir(from).map_err(SweepError::io(from))? {
         let run = entry.map_err(SweepError::io(from))?.path();
         if !run.is_dir() {
+            continue;
+        }
+        let name = run.file_name().unwrap_or_default().to_string_lossy();
+        if is_run_folder(&name) {
+            runs.push(name.into_owned());
+        }
+        if from == to {
             continue;
         }
         let target = to.join(run.file_name().unwrap_or_default());
@@ -184,7 +202,8 @@ fn copy_runs(from: &Path, to: &Path) -> Result<(), SweepError> {
                 files.push(crate::output::OutputFile { name, bytes });
             }
         }
-        write_all(&target, &files)?;
+        let written = write_all(&target, &files)?;
+        remove_stale(&target, &kept_run_file_names(), &written)?;
     }
-    Ok(())
+    Ok(runs)
 }

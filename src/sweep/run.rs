@@ -13,8 +13,21 @@
 //! differences are not blurred by different traffic (common random numbers). The seed is
 //! in every row of `sweep.csv`. Nothing depends on the thread that ran a run or on the
 //! order runs finished in, so the outputs are the same bytes for any `--jobs`.
+//!
+//! # One sweep per folder
+//!
+//! With `--keep-runs`, the runs' outputs are sized before anything runs
+//! ([`KeptEstimate`]) and the sweep is refused above [`Limits`] unless told
+//! `allow_large`. Once its files are in place, a sweep removes from its folder what an
+//! earlier sweep wrote there and it did not: top-level files of the names a sweep writes
+//! (charts now off or no longer drawn, `report.html`), and under `runs/` the run folders
+//! (named as [`run_folder`] names them) of runs it did not keep, with the run files in
+//! them; inside a kept run's folder, run files it no longer writes. Other files, and a
+//! folder that still holds one, are left alone. The journal and `sweep.json` are always
+//! rewritten, so `--resume` reads only this sweep's runs.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
+use std::fmt;
 use std::num::NonZeroUsize;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -28,7 +41,8 @@ use super::spec::{Base, SweepSpec};
 use super::table;
 use crate::executor::{Detail, Executor, simulate};
 use crate::output::OutputFile;
-use crate::output::write::{write_all, write_atomic};
+use crate::output::estimate::{self, Limits, OutputEstimate};
+use crate::output::write::{remove_stale, write_all, write_atomic};
 
 /// The plan file's name inside the output folder.
 pub const PLAN_FILE: &str = "sweep.json";
@@ -53,6 +67,8 @@ pub struct SweepOptions {
     pub charts: bool,
     /// Write `report.html`.
     pub report: bool,
+    /// Keep runs even when their outputs are estimated above [`Limits`].
+    pub allow_large: bool,
 }
 
 impl Default for SweepOptions {
@@ -65,6 +81,7 @@ impl Default for SweepOptions {
             shard: None,
             charts: true,
             report: true,
+            allow_large: false,
         }
     }
 }
@@ -151,6 +168,14 @@ pub fn run_spec(
 ) -> Result<SweepReport, SweepError> {
     let started = Instant::now();
     let plan = &spec.plan;
+    if opts.keep_runs && !opts.allow_large {
+        let kept = KeptEstimate::of(spec, opts.shard);
+        if kept.exceeds(&Limits::default()) {
+            return Err(SweepError::TooLarge {
+                estimate: kept.to_string(),
+            });
+        }
+    }
     let out = opts
         .out
         .clone()
@@ -190,7 +215,7 @@ pub fn run_spec(
         failed: 0,
         checkpoint: Instant::now(),
     };
-    let keep = opts.keep_runs.then(|| out.join("runs"));
+    let keep = opts.keep_runs.then(|| out.join(RUNS_DIR));
     progress(state.progress(runs.len()));
     executor.run(
         &runs,
@@ -215,7 +240,18 @@ pub fn run_spec(
     let stats = table::aggregate(plan, &records);
     let mut files = tables(plan, &records, &stats);
     files.extend(charts_and_report(plan, &stats, opts.charts, opts.report)?);
-    write_all(&out, &files)?;
+    let mut written = write_all(&out, &files)?;
+    written.extend([out.join(PLAN_FILE), journal_path]);
+    // Never a mix of two sweeps in one folder (see the module doc).
+    remove_stale(&out, &sweep_file_names(), &written)?;
+    let kept: HashSet<String> = if opts.keep_runs {
+        runs.iter()
+            .map(|k| run_folder(k / replications, k % replications))
+            .collect()
+    } else {
+        HashSet::new()
+    };
+    remove_stale_runs(&out.join(RUNS_DIR), &kept)?;
     Ok(SweepReport {
         name: plan.name.clone(),
         out_dir: out,
@@ -341,10 +377,9 @@ fn execute(
         }
     };
     if let Some(dir) = keep {
-        write_all(
-            &dir.join(run_folder(v, r)),
-            &crate::output::render(&scenario, &result),
-        )?;
+        let dir = dir.join(run_folder(v, r));
+        let written = write_all(&dir, &crate::output::render(&scenario, &result))?;
+        remove_stale(&dir, &kept_run_file_names(), &written)?;
     }
     Ok(Outcome::Ran(RunRecord::ok(
         v,
@@ -358,6 +393,153 @@ fn execute(
 /// The folder of a kept run under `runs/`: `v00012-r3`.
 pub fn run_folder(variant: usize, replication: usize) -> String {
     format!("v{variant:05}-r{replication}")
+}
+
+/// Whether `name` is a folder name [`run_folder`] gives.
+pub(crate) fn is_run_folder(name: &str) -> bool {
+    let Some((v, r)) = name
+        .strip_prefix('v')
+        .and_then(|rest| rest.split_once("-r"))
+    else {
+        return false;
+    };
+    // Parsed, then written back: only the exact text `run_folder` gives.
+    match (v.parse::<usize>(), r.parse::<usize>()) {
+        (Ok(v), Ok(r)) => run_folder(v, r) == name,
+        _ => false,
+    }
+}
+
+/// The folder of the kept runs.
+pub(crate) const RUNS_DIR: &str = "runs";
+
+/// Every file name a sweep (or a merge) writes at the top of its folder.
+pub(crate) fn sweep_file_names() -> Vec<String> {
+    let mut names: Vec<String> = [
+        PLAN_FILE,
+        JOURNAL,
+        "sweep.csv",
+        "aggregate.csv",
+        "best.csv",
+        crate::report::REPORT_HTML,
+    ]
+    .map(String::from)
+    .to_vec();
+    names.extend(super::charts::file_names());
+    names
+}
+
+/// Every file name a kept run's folder can hold.
+pub(crate) fn kept_run_file_names() -> Vec<String> {
+    [
+        crate::output::TIMESERIES_CSV,
+        crate::output::SCALING_CSV,
+        crate::output::PARTITIONS_CSV,
+        crate::output::SUMMARY_JSON,
+        crate::output::MANIFEST_JSON,
+    ]
+    .map(String::from)
+    .to_vec()
+}
+
+/// Removes from `runs` the run folders not in `kept` (their run files, then the folder
+/// when nothing else is in it), and `runs` itself when it is left empty.
+pub(crate) fn remove_stale_runs(runs: &Path, kept: &HashSet<String>) -> Result<(), SweepError> {
+    if !runs.is_dir() {
+        return Ok(());
+    }
+    let entries = std::fs::read_dir(runs).map_err(SweepError::io(runs))?;
+    let mut stale = Vec::new();
+    for entry in entries {
+        let entry = entry.map_err(SweepError::io(runs))?;
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if is_run_folder(&name) && !kept.contains(&name) && entry.path().is_dir() {
+            stale.push(entry.path());
+        }
+    }
+    stale.sort();
+    for dir in stale {
+        remove_stale(&dir, &kept_run_file_names(), &[])?;
+        remove_if_empty(&dir)?;
+    }
+    if kept.is_empty() {
+        remove_if_empty(runs)?;
+    }
+    Ok(())
+}
+
+/// Removes the folder `dir` when it holds nothing.
+fn remove_if_empty(dir: &Path) -> Result<(), SweepError> {
+    let empty = std::fs::read_dir(dir)
+        .map_err(SweepError::io(dir))?
+        .next()
+        .is_none();
+    if empty {
+        std::fs::remove_dir(dir).map_err(SweepError::io(dir))?;
+    }
+    Ok(())
+}
+
+/// What the runs a sweep keeps (`--keep-runs`) will write, before they run.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct KeptEstimate {
+    /// Runs kept (every replication of every variant of the shard that resolves).
+    pub runs: u64,
+    /// Estimated bytes over all of them.
+    pub bytes: u64,
+    /// The variant whose runs write the most, and one run's estimate.
+    pub largest: Option<(usize, OutputEstimate)>,
+}
+
+impl KeptEstimate {
+    /// The estimate for the runs of `spec` in `shard` (a variant that does not resolve
+    /// writes nothing: it fails in its run).
+    pub fn of(spec: &SweepSpec, shard: Option<Shard>) -> Self {
+        let plan = &spec.plan;
+        let replications = plan.seeds.len() as u64;
+        let mut kept = KeptEstimate {
+            runs: 0,
+            bytes: 0,
+            largest: None,
+        };
+        for v in (0..plan.variant_count()).filter(|&v| shard.is_none_or(|s| s.owns(v))) {
+            let Ok(scenario) = spec.base.resolve(&plan.overrides(v, 0)) else {
+                continue;
+            };
+            let one = OutputEstimate::of(&scenario);
+            kept.runs += replications;
+            kept.bytes = kept
+                .bytes
+                .saturating_add(one.bytes().saturating_mul(replications));
+            if kept.largest.is_none_or(|(_, l)| one.bytes() > l.bytes()) {
+                kept.largest = Some((v, one));
+            }
+        }
+        kept
+    }
+
+    /// Whether the runs go over `limits`: all of them together over the bytes, or one
+    /// run over the bytes or the rows of one file.
+    pub fn exceeds(&self, limits: &Limits) -> bool {
+        self.bytes > limits.max_bytes || self.largest.is_some_and(|(_, l)| l.exceeds(limits))
+    }
+}
+
+impl fmt::Display for KeptEstimate {
+    /// `24 kept runs, about 2.3 GB in all; the largest, variant 3: timeseries.csv ...`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} kept run{}, {} in all",
+            estimate::thousands(self.runs),
+            if self.runs == 1 { "" } else { "s" },
+            estimate::bytes(self.bytes)
+        )?;
+        if let Some((v, one)) = &self.largest {
+            write!(f, "; the largest, variant {v}, each: {one}")?;
+        }
+        Ok(())
+    }
 }
 
 /// What the sweep has gathered so far, updated in run order by the executor's callback.
@@ -397,6 +579,27 @@ impl State {
             done: self.records.len(),
             total,
             failed: self.failed,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_the_names_run_folder_gives_are_run_folders() {
+        assert!(is_run_folder("v00012-r3"));
+        assert!(is_run_folder(&run_folder(123_456, 10)));
+        for other in [
+            "v12-r3",
+            "v00012-r03",
+            "v+0012-r3",
+            "v00012",
+            "x00012-r3",
+            "runs",
+        ] {
+            assert!(!is_run_folder(other), "{other}");
         }
     }
 }

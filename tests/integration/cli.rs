@@ -211,6 +211,157 @@ fn sweep_and_merge_through_the_binary() {
     );
 }
 
+/// A sweep file over the sweep tests' base scenario, in `dir`.
+fn sweep_file(dir: &Path, name: &str, body: &str) -> String {
+    let base = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/sweep/base.yaml");
+    let path = dir.join(format!("{name}.yaml"));
+    std::fs::write(
+        &path,
+        format!("name: {name}\nbase: {}\n{body}", base.display()),
+    )
+    .unwrap();
+    path.to_str().unwrap().to_string()
+}
+
+#[test]
+fn a_sweep_removes_what_an_earlier_sweep_left_in_its_folder_and_nothing_else() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("out");
+    let out_s = out.to_str().unwrap();
+    let two = sweep_file(
+        dir.path(),
+        "two",
+        "replications: 1\ngrid:\n  topic.partitions: [2, 4]\n",
+    );
+    let one = sweep_file(
+        dir.path(),
+        "one",
+        "replications: 1\ngrid:\n  topic.partitions: [2]\n",
+    );
+    let o = esmsim(&["sweep", &two, "--keep-runs", "--out", out_s]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    // Sized first: 5 minutes sampled every second, 300 rows a run.
+    assert!(
+        text(&o.stderr).contains("two: 2 kept runs, about ")
+            && text(&o.stderr).contains("each: timeseries.csv 300 rows"),
+        "{}",
+        text(&o.stderr)
+    );
+    for path in [
+        "pareto.png",
+        "report.html",
+        "runs/v00000-r0/summary.json",
+        "runs/v00001-r0/summary.json",
+    ] {
+        assert!(out.join(path).is_file(), "{path}");
+    }
+    // The user's own files, one of them inside a run folder.
+    std::fs::write(out.join("notes.txt"), "mine").unwrap();
+    std::fs::write(out.join("runs/notes.txt"), "mine").unwrap();
+    std::fs::write(out.join("runs/v00001-r0/mine.txt"), "mine").unwrap();
+
+    let o = esmsim(&[
+        "sweep",
+        &one,
+        "--keep-runs",
+        "--no-charts",
+        "--no-report",
+        "-q",
+        "--out",
+        out_s,
+    ]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    for gone in [
+        "pareto.png",
+        "pareto.svg",
+        "report.html",
+        "runs/v00001-r0/summary.json",
+    ] {
+        assert!(
+            !out.join(gone).exists(),
+            "{gone} is left from the earlier sweep"
+        );
+    }
+    for kept in [
+        "sweep.csv",
+        "runs.jsonl",
+        "runs/v00000-r0/summary.json",
+        "notes.txt",
+        "runs/notes.txt",
+        "runs/v00001-r0/mine.txt",
+    ] {
+        assert!(out.join(kept).is_file(), "{kept}");
+    }
+    let journal = std::fs::read_to_string(out.join("runs.jsonl")).unwrap();
+    assert_eq!(journal.lines().count(), 1, "{journal}");
+
+    // Resuming still finds its run, and keeps its folder.
+    let o = esmsim(&[
+        "sweep",
+        &one,
+        "--keep-runs",
+        "--no-charts",
+        "--no-report",
+        "--resume",
+        "--out",
+        out_s,
+    ]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    assert!(
+        text(&o.stdout).contains("1 runs (0 failed, 1 resumed)"),
+        "{}",
+        text(&o.stdout)
+    );
+    assert!(out.join("runs/v00000-r0/summary.json").is_file());
+
+    // Without --keep-runs the kept runs are stale; runs/ stays for the user's file.
+    let o = esmsim(&[
+        "sweep",
+        &one,
+        "--no-charts",
+        "--no-report",
+        "-q",
+        "--out",
+        out_s,
+    ]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    assert!(!out.join("runs/v00000-r0").exists());
+    assert!(out.join("runs/notes.txt").is_file());
+}
+
+#[test]
+fn a_sweep_sizes_its_kept_runs_and_refuses_too_large_ones_unless_allowed() {
+    let dir = tempfile::tempdir().unwrap();
+    // 5 minutes sampled every millisecond: 300,000 rows a run, 30 runs, over 2 GB in all.
+    let sweep = sweep_file(
+        dir.path(),
+        "fine",
+        "replications: 30\ngrid:\n  sample_interval: [1ms]\n",
+    );
+    let out = dir.path().join("out");
+    let o = esmsim(&[
+        "sweep",
+        &sweep,
+        "--keep-runs",
+        "-q",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = text(&o.stderr);
+    assert!(
+        err.contains("the kept runs' outputs would be too large: 30 kept runs, about ")
+            && err.contains("the largest, variant 0, each: timeseries.csv 300,000 rows")
+            && err.contains("drop --keep-runs")
+            && err.contains("--allow-large"),
+        "{err}"
+    );
+    assert!(!out.exists(), "refused before anything is written");
+    // --allow-large only means something with --keep-runs.
+    let o = esmsim(&["sweep", &sweep, "--allow-large", "-q"]);
+    assert_eq!(o.status.code(), Some(2));
+}
+
 #[test]
 fn plot_redraws_the_chosen_charts_of_a_run() {
     let dir = tempfile::tempdir().unwrap();
@@ -900,6 +1051,199 @@ fn sensitivity_writes_its_report_and_tornado() {
             .unwrap();
     assert_eq!(report["report"]["baseline"]["met"], true);
     assert!(out.path().join("tornado.png").is_file());
+}
+
+/// The quick start with an objective and a `plan:` section, in a folder of its own.
+fn planned_quickstart(dir: &Path) -> String {
+    let text = std::fs::read_to_string("scenarios/quickstart.yaml").unwrap()
+        + "slo: {max_age: 30s}\nplan:\n  vary:\n    topic.partitions: 2..4\n    function.memory: [512, 1024]\n  seeds: 2\n";
+    let path = dir.join("planned.yaml");
+    std::fs::write(&path, text).unwrap();
+    path.to_str().unwrap().to_string()
+}
+
+#[test]
+fn plan_reads_its_fields_from_the_plan_section_and_its_json_does_not_depend_on_threads() {
+    let dir = tempfile::tempdir().unwrap();
+    let scenario = planned_quickstart(dir.path());
+    let o = esmsim(&["check", &scenario]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    assert!(
+        text(&o.stdout).contains(
+            "plan: varies topic.partitions (3 values), function.memory (2 values); 6 configurations, 2 seeds"
+        ),
+        "{}",
+        text(&o.stdout)
+    );
+    // The bundled example's section.
+    let o = esmsim(&["check", "scenarios/memory-or-batch.yaml"]);
+    assert!(
+        text(&o.stdout).contains(
+            "plan: varies function.memory (3 values), esm.batch_size (3 values); 9 configurations, 2 seeds"
+        ),
+        "{}",
+        text(&o.stdout)
+    );
+    let mut plans = Vec::new();
+    for jobs in ["1", "2"] {
+        let out = dir.path().join(format!("plan-{jobs}"));
+        // An earlier plan's tornado: this one has --no-sensitivity, so it must go.
+        std::fs::create_dir_all(&out).unwrap();
+        std::fs::write(out.join("tornado.png"), "old").unwrap();
+        std::fs::write(out.join("mine.txt"), "mine").unwrap();
+        let o = esmsim(&[
+            "plan",
+            &scenario,
+            "--set",
+            "duration=5m",
+            // Replaces the section's memory values; the partitions stay the section's.
+            "--vary",
+            "function.memory=256,512",
+            "--vary",
+            "esm.batch_size=100,200",
+            "--no-sensitivity",
+            "--jobs",
+            jobs,
+            "--out",
+            out.to_str().unwrap(),
+            "-q",
+        ]);
+        assert!(o.status.success(), "{}", text(&o.stderr));
+        let timing: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(out.join("timing.json")).unwrap()).unwrap();
+        assert!(timing["wall_time_s"].as_f64().unwrap() > 0.0);
+        plans.push(std::fs::read(out.join("plan.json")).unwrap());
+        assert!(!out.join("tornado.png").exists());
+        assert!(out.join("mine.txt").is_file() && out.join("cost-by-parameter.png").is_file());
+    }
+    assert!(
+        plans[0] == plans[1],
+        "plan.json differs between --jobs 1 and 2"
+    );
+    let plan: serde_json::Value = serde_json::from_slice(&plans[0]).unwrap();
+    assert_eq!(plan.get("wall_time_s"), None);
+    assert_eq!(plan["seeds"], serde_json::json!([42, 43]));
+    let axes: Vec<(String, serde_json::Value)> = plan["axes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| (a["path"].as_str().unwrap().to_string(), a["values"].clone()))
+        .collect();
+    assert_eq!(
+        axes,
+        [
+            (
+                "topic.partitions".into(),
+                serde_json::json!(["2", "3", "4"])
+            ),
+            ("function.memory".into(), serde_json::json!(["256", "512"])),
+            ("esm.batch_size".into(), serde_json::json!(["100", "200"])),
+        ]
+    );
+    // `run` ignores the section.
+    let o = esmsim(&[
+        "run",
+        &scenario,
+        "--set",
+        "duration=1m",
+        "--no-charts",
+        "--no-report",
+        "-q",
+        "--out",
+        dir.path().join("run").to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    // Nothing to vary at all is an error that says how to give the fields.
+    let o = esmsim(&[
+        "plan",
+        "scenarios/quickstart.yaml",
+        "--set",
+        "slo.max_age=30s",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        text(&o.stderr).contains("nothing to vary: give `--vary PATH=VALUES`"),
+        "{}",
+        text(&o.stderr)
+    );
+}
+
+#[test]
+fn sensitivity_takes_the_calibrated_ranges_and_says_so() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut reports = Vec::new();
+    let mut stdout = String::new();
+    for jobs in ["1", "2"] {
+        let out = dir.path().join(jobs);
+        let o = esmsim(&[
+            "sensitivity",
+            "scenarios/quickstart.yaml",
+            "--set",
+            "duration=5m",
+            "--set",
+            "slo.max_age=30s",
+            "--seeds",
+            "1",
+            "--calibrated",
+            "tests/fixtures/calibrate/fit-delay.json",
+            "--jobs",
+            jobs,
+            "--out",
+            out.to_str().unwrap(),
+        ]);
+        assert!(o.status.success(), "{}", text(&o.stderr));
+        assert!(out.join("timing.json").is_file());
+        reports.push(std::fs::read(out.join("sensitivity.json")).unwrap());
+        stdout = text(&o.stdout);
+    }
+    assert!(
+        reports[0] == reports[1],
+        "sensitivity.json differs between --jobs 1 and 2"
+    );
+    assert!(
+        stdout.contains("actuation delay (esm.scaler.actuation_delay, calibrated): 0s: "),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("calibrated but not an assumption tried here: function.memory"),
+        "{stdout}"
+    );
+    let report: serde_json::Value = serde_json::from_slice(&reports[0]).unwrap();
+    assert_eq!(
+        report["calibration"]["file"],
+        "tests/fixtures/calibrate/fit-delay.json"
+    );
+    assert_eq!(
+        report["report"]["calibrated"],
+        serde_json::json!(["actuation delay", "scale-in cooldown"])
+    );
+    let delay = report["report"]["assumptions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["path"] == "esm.scaler.actuation_delay")
+        .unwrap();
+    let values: Vec<&str> = delay["values"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v["value"].as_str().unwrap())
+        .collect();
+    assert_eq!(values, ["0s", "60s"]);
+    let o = esmsim(&[
+        "sensitivity",
+        "scenarios/quickstart.yaml",
+        "--set",
+        "slo.max_age=30s",
+        "--calibrated",
+        "scenarios/quickstart.yaml",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        text(&o.stderr).contains("--calibrated scenarios/quickstart.yaml: not the fit.json"),
+        "{}",
+        text(&o.stderr)
+    );
 }
 
 #[test]

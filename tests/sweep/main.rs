@@ -189,7 +189,13 @@ fn merged_shards_equal_the_unsharded_run() {
             out
         })
         .collect();
+    // What an earlier sweep left in the merge's folder goes (the file sets must match).
     let merged = dir.path().join("merged");
+    for run in ["v00099-r0", "v00000-r0"] {
+        std::fs::create_dir_all(merged.join("runs").join(run)).unwrap();
+    }
+    std::fs::write(merged.join("runs/v00099-r0/summary.json"), "{}").unwrap();
+    std::fs::write(merged.join("runs/v00000-r0/partitions.csv"), "old").unwrap();
     let report = merge(&shards, &merged, true, true).unwrap();
     assert_eq!((report.shards, report.runs), (3, 24));
     assert_same_files(&whole, &merged);
