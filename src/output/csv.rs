@@ -7,7 +7,7 @@
 
 use crate::engine::time::SimTime;
 use crate::metrics::{SampleRow, ScalingRecord};
-use crate::output::columns::{self, Column, scaling::SCALING, timeseries::TIMESERIES};
+use crate::output::columns::{self, Column, Value, scaling::SCALING, timeseries::TIMESERIES};
 use crate::scenario::clock::Clock;
 
 /// The name of the wall-clock column that follows `time_s` when `start_at` is set.
@@ -20,16 +20,39 @@ pub fn write_record<S: AsRef<str>>(out: &mut Vec<u8>, fields: &[S]) {
         if i > 0 {
             out.push(b',');
         }
-        let field = field.as_ref();
-        if field.contains([',', '"', '\n', '\r']) {
-            out.push(b'"');
-            out.extend(field.replace('"', "\"\"").bytes());
-            out.push(b'"');
-        } else {
-            out.extend(field.bytes());
-        }
+        write_field(out, field.as_ref());
     }
     out.push(b'\n');
+}
+
+/// Appends `value` as its cell ([`Value::cell`]), quoted as [`write_record`] quotes,
+/// formatted straight into `out`: a row of numbers costs no allocation.
+fn write_value(out: &mut Vec<u8>, value: Value<'_>, decimals: Option<usize>) {
+    use std::io::Write as _;
+    // Writing into a Vec<u8> cannot fail.
+    let _ = match value {
+        Value::Int(v) => write!(out, "{v}"),
+        Value::Real(v) => match decimals {
+            Some(decimals) => write!(out, "{v:.decimals$}"),
+            None => write!(out, "{v}"),
+        },
+        Value::Text(text) => {
+            write_field(out, text);
+            Ok(())
+        }
+        Value::Missing => Ok(()),
+    };
+}
+
+/// Appends one field, quoted when it holds a comma, a quote or a line break.
+fn write_field(out: &mut Vec<u8>, field: &str) {
+    if field.contains([',', '"', '\n', '\r']) {
+        out.push(b'"');
+        out.extend(field.replace('"', "\"\"").bytes());
+        out.push(b'"');
+    } else {
+        out.extend(field.bytes());
+    }
 }
 
 /// A CSV file being written in memory, record by record (see [`write_record`]).
@@ -78,11 +101,19 @@ fn table_row<R>(
     clock: Option<&Clock>,
     time: SimTime,
 ) {
-    let mut cells: Vec<String> = columns.iter().map(|c| c.cell(row)).collect();
-    if let Some(clock) = clock {
-        cells.insert(1, clock.format(time));
+    for (i, column) in columns.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        write_value(out, column.of(row), column.decimals);
+        if i == 0
+            && let Some(clock) = clock
+        {
+            out.push(b',');
+            write_field(out, &clock.format(time));
+        }
     }
-    write_record(out, &cells);
+    out.push(b'\n');
 }
 
 /// A table with one row per item of `rows` (see [`table_header`] and [`table_row`]).
@@ -148,10 +179,15 @@ pub fn partitions_header(first: Option<&SampleRow>, clock: Option<&Clock>) -> Ve
 
 /// Appends the line of `row` to `partitions.csv` being written in `out`.
 pub fn partitions_row(out: &mut Vec<u8>, row: &SampleRow, clock: Option<&Clock>) {
-    let mut cells = vec![columns::timeseries::TIME_S.cell(row)];
+    let time = &columns::timeseries::TIME_S;
+    write_value(out, time.of(row), time.decimals);
     if let Some(clock) = clock {
-        cells.push(clock.format(row.time));
+        out.push(b',');
+        write_field(out, &clock.format(row.time));
     }
-    cells.extend(row.partition_lags.iter().flatten().map(u64::to_string));
-    write_record(out, &cells);
+    for &lag in row.partition_lags.iter().flatten() {
+        out.push(b',');
+        write_value(out, Value::Int(lag), None);
+    }
+    out.push(b'\n');
 }
