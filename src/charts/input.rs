@@ -454,14 +454,23 @@ fn read_timeseries_file(path: &Path, window: Window) -> Result<TimeSeries, Chart
     parse_timeseries_from(open()?, rows, window)
 }
 
-/// The rows of `timeseries.csv` read from `input` whose `time_s` lies in `window`.
-fn rows_within(input: impl Read, window: Window) -> Result<usize, ChartError> {
-    let file = TIMESERIES_CSV;
+/// A reader of `timeseries.csv` from `input`, with its header row.
+fn timeseries_reader<R: Read>(input: R) -> Result<(csv::Reader<R>, csv::StringRecord), ChartError> {
     let mut rdr = reader(input);
     let headers = rdr
         .headers()
-        .map_err(|source| ChartError::Csv { file, source })?
+        .map_err(|source| ChartError::Csv {
+            file: TIMESERIES_CSV,
+            source,
+        })?
         .clone();
+    Ok((rdr, headers))
+}
+
+/// The rows of `timeseries.csv` read from `input` whose `time_s` lies in `window`.
+fn rows_within(input: impl Read, window: Window) -> Result<usize, ChartError> {
+    let file = TIMESERIES_CSV;
+    let (mut rdr, headers) = timeseries_reader(input)?;
     let [time] = column_indices(file, &headers, [timeseries::TIME_S.name])?;
     let mut record = csv::StringRecord::new();
     let mut rows = 0;
@@ -510,11 +519,7 @@ fn parse_timeseries_from(
     window: Window,
 ) -> Result<TimeSeries, ChartError> {
     let file = TIMESERIES_CSV;
-    let mut rdr = reader(input);
-    let headers = rdr
-        .headers()
-        .map_err(|source| ChartError::Csv { file, source })?
-        .clone();
+    let (mut rdr, headers) = timeseries_reader(input)?;
     let idx = column_indices(file, &headers, CHARTED.map(|(column, _)| column.name))?;
     let cold_idx = headers
         .iter()
