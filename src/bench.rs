@@ -16,11 +16,13 @@ use crate::sim::Simulation;
 
 /// The benchmark scenarios by name, as YAML compiled into the binary
 /// (`benches/scenarios/`, and the quick start as `small`).
-pub const SCENARIOS: [(&str, &str); 4] = [
+pub const SCENARIOS: [(&str, &str); 6] = [
     ("small", include_str!("../scenarios/quickstart.yaml")),
     ("medium", include_str!("../benches/scenarios/medium.yaml")),
     ("large", include_str!("../benches/scenarios/large.yaml")),
     ("backlog", include_str!("../benches/scenarios/backlog.yaml")),
+    ("sparse", include_str!("../benches/scenarios/sparse.yaml")),
+    ("invokes", include_str!("../benches/scenarios/invokes.yaml")),
 ];
 
 /// What one benchmark run measured.
@@ -92,7 +94,9 @@ pub fn run_one(
 
 /// A name given to `esmsim bench --only` that is not a benchmark scenario.
 #[derive(Debug, thiserror::Error)]
-#[error("unknown benchmark scenario `{0}`; choose from small, medium, large, backlog")]
+#[error(
+    "unknown benchmark scenario `{0}`; choose from small, medium, large, backlog, sparse, invokes"
+)]
 pub struct UnknownScenario(pub String);
 
 /// The benchmark scenarios named in `only` (all of them if it is empty), as
@@ -135,12 +139,15 @@ mod tests {
             let only: Vec<String> = only.iter().map(|s| s.to_string()).collect();
             select(&only).map(|s| s.iter().map(|(name, _)| *name).collect::<Vec<_>>())
         };
-        assert_eq!(names(&[]).unwrap(), ["small", "medium", "large", "backlog"]);
+        assert_eq!(
+            names(&[]).unwrap(),
+            ["small", "medium", "large", "backlog", "sparse", "invokes"]
+        );
         assert_eq!(names(&["large", "small"]).unwrap(), ["small", "large"]);
         let err = names(&["small", "huge"]).unwrap_err().to_string();
         assert_eq!(
             err,
-            "unknown benchmark scenario `huge`; choose from small, medium, large, backlog"
+            "unknown benchmark scenario `huge`; choose from small, medium, large, backlog, sparse, invokes"
         );
     }
 }

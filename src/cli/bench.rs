@@ -7,7 +7,7 @@ use crate::bench::{run_one, select};
 /// Arguments of `esmsim bench`.
 #[derive(Debug, Args)]
 pub struct BenchArgs {
-    /// Scenarios to run (default: all): small, medium, large, backlog.
+    /// Scenarios to run (default: all): small, medium, large, backlog, sparse, invokes.
     #[arg(long, value_delimiter = ',')]
     pub only: Vec<String>,
     /// Override a field of every benchmark scenario, e.g. `--set duration=1h`.

@@ -4,7 +4,7 @@
 //! stream of the producer side), so a change on the consumer side never changes what is
 //! produced.
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 
 use rand::Rng;
 use rand_distr::{Distribution, Normal, Poisson};
@@ -14,19 +14,21 @@ use crate::engine::time::{NANOS_PER_SEC, SimTime};
 use crate::scenario::{KeyDistribution, RateShape, RecordSize};
 
 /// The topic-wide producer rate in records/s as a function of time: the sum of the
-/// scenario's shapes, never below zero.
+/// scenario's shapes, never below zero, up to the end of the run ([`RateCurve::with_end`]).
 ///
 /// Every partition asks for the rate of the same arrival buckets at about the same
 /// time, so [`RateCurve::bucket_rate`] keeps recent buckets' rates in a small
 /// direct-mapped cache: the curve is evaluated about once per bucket, not once per
 /// bucket and partition. The cached value is the same number, so results do not change.
-/// Likewise [`RateCurve::bucket_poisson`] keeps the Poisson law of a bucket's expected
-/// count, which partitions with equal shares all draw from.
+/// Likewise [`RateCurve::draw_poisson`] keeps the inverted Poisson law (a table of its
+/// distribution function) of a bucket's expected count, which partitions with equal
+/// shares all draw from.
 #[derive(Clone, Debug)]
 pub struct RateCurve {
     shapes: Vec<RateShape>,
+    end: SimTime,
     cache: Vec<Cell<(u64, f64)>>,
-    laws: Vec<Cell<CachedLaw>>,
+    laws: RefCell<Vec<CachedLaw>>,
 }
 
 /// Slots of the bucket-rate cache.
@@ -36,46 +38,72 @@ const RATE_CACHE_SLOTS: usize = 4096;
 /// few recent buckets are live at once.
 const LAW_CACHE_SLOTS: usize = 256;
 
-/// The Poisson law of one expected count (`None`: no valid law).
-#[derive(Clone, Copy, Debug)]
+/// Poisson means from this one on are drawn by `rand_distr`'s rejection sampler
+/// (PTRS): building a table costs about `mean + 10 sqrt(mean)` terms, which from here on
+/// costs more than the rejection sampler saves (callgrind on `medium`, whose buckets
+/// expect 80 to 170 records shared by 24 partitions: 8 % more instructions at 256).
+pub const INVERSION_MEAN_LIMIT: f64 = 32.0;
+
+/// The distribution function of one Poisson mean, tabulated for inversion.
+#[derive(Clone, Debug)]
 struct CachedLaw {
     expected_bits: u64,
-    law: Option<Poisson<f64>>,
+    /// `P(N <= k)` for k = 0, 1, ..., the last entry 1 (see [`poisson_cdf`]).
+    cdf: Vec<f64>,
 }
 
 impl RateCurve {
-    /// A curve from the scenario's shapes.
+    /// A curve from the scenario's shapes, with no end.
     pub fn new(shapes: &[RateShape]) -> Self {
         let cache = (0..RATE_CACHE_SLOTS)
             .map(|_| Cell::new((u64::MAX, 0.0)))
             .collect();
         let empty = CachedLaw {
             expected_bits: f64::NAN.to_bits(),
-            law: None,
+            cdf: Vec::new(),
         };
         RateCurve {
             shapes: shapes.to_vec(),
+            end: SimTime::MAX,
             cache,
-            laws: vec![Cell::new(empty); LAW_CACHE_SLOTS],
+            laws: RefCell::new(vec![empty; LAW_CACHE_SLOTS]),
         }
     }
 
-    /// The Poisson law with mean `expected`, for a draw in arrival bucket `bucket`
-    /// (`None` when `expected` is not a valid Poisson mean). Setting a law up costs
-    /// square roots and divisions, and with equal shares every partition asks for the
-    /// same one, so each bucket's slot keeps the last law built for it.
-    pub fn bucket_poisson(&self, bucket: u64, expected: f64) -> Option<Poisson<f64>> {
-        let slot = &self.laws[bucket as usize % LAW_CACHE_SLOTS];
-        let cached = slot.get();
-        if cached.expected_bits == expected.to_bits() {
-            return cached.law;
+    /// The same curve, producing nothing after `end` (the end of the run): producers
+    /// draw no arrival bucket that starts after it, so a search for the next non-empty
+    /// bucket always ends.
+    pub fn with_end(mut self, end: SimTime) -> Self {
+        self.end = end;
+        self
+    }
+
+    /// No arrival bucket starting after this time is drawn.
+    pub fn end(&self) -> SimTime {
+        self.end
+    }
+
+    /// A draw of a Poisson count with mean `expected`, for arrival bucket `bucket`
+    /// (0 when `expected` is not a positive mean), by inversion: one uniform `u`, and
+    /// the count is the least `k` with `P(N <= k) >= u`. Tabulating the distribution
+    /// function costs a pass over its support, and with equal shares every partition
+    /// asks for the same one, so each bucket's slot keeps the last table built for it.
+    /// Means of [`INVERSION_MEAN_LIMIT`] or more use `rand_distr`'s sampler.
+    pub fn draw_poisson<R: Rng>(&self, bucket: u64, expected: f64, rng: &mut R) -> u64 {
+        if expected.is_nan() || expected <= 0.0 {
+            return 0;
         }
-        let law = Poisson::new(expected).ok();
-        slot.set(CachedLaw {
-            expected_bits: expected.to_bits(),
-            law,
-        });
-        law
+        if expected >= INVERSION_MEAN_LIMIT {
+            return Poisson::new(expected).map_or(0, |law| law.sample(rng) as u64);
+        }
+        let mut laws = self.laws.borrow_mut();
+        let slot = &mut laws[bucket as usize % LAW_CACHE_SLOTS];
+        if slot.expected_bits != expected.to_bits() {
+            slot.expected_bits = expected.to_bits();
+            poisson_cdf(expected, &mut slot.cdf);
+        }
+        let u: f64 = rng.random();
+        slot.cdf.partition_point(|&c| c < u) as u64
     }
 
     /// The rate at `mid`, the middle of arrival bucket number `bucket` (cached).
@@ -100,6 +128,87 @@ impl RateCurve {
             .map(|shape| shape_rate(shape, secs))
             .sum();
         total.max(0.0)
+    }
+
+    /// A time in seconds up to which (excluded) [`RateCurve::rate_at`] returns the very
+    /// same number as at `t` seconds: every shape keeps its value on `[t, until)`.
+    /// Infinite when the rate never changes again; `t` itself when it may change at
+    /// once (a ramp, a daily curve, points, a trace or a week being followed).
+    pub fn steady_until(&self, t: f64) -> f64 {
+        self.shapes
+            .iter()
+            .map(|shape| shape_steady_until(shape, t))
+            .fold(f64::INFINITY, f64::min)
+    }
+}
+
+/// The distribution function of the Poisson law with mean `mean` at 0, 1, 2, ... into
+/// `cdf`, until it is within 1e-15 of 1 or, past the mean, the terms fall below 1e-18
+/// (rounding can keep the sum just under 1 - 1e-15 for large means), then 1: the mass
+/// put on the last count is of the order of the rounding of the sum.
+fn poisson_cdf(mean: f64, cdf: &mut Vec<f64>) {
+    cdf.clear();
+    let mut p = (-mean).exp();
+    let mut total = p;
+    let mut k = 0.0;
+    while total < 1.0 - 1e-15 && (k <= mean || p > 1e-18) {
+        cdf.push(total);
+        k += 1.0;
+        p *= mean / k;
+        total += p;
+    }
+    cdf.push(1.0);
+}
+
+/// See [`RateCurve::steady_until`], for one shape.
+fn shape_steady_until(shape: &RateShape, t: f64) -> f64 {
+    match shape {
+        RateShape::Constant(_) => f64::INFINITY,
+        RateShape::Step { at, .. } => {
+            let at = at.as_secs_f64();
+            if t >= at { f64::INFINITY } else { at }
+        }
+        RateShape::Spike { at, duration, .. } => {
+            let start = at.as_secs_f64();
+            let end = start + duration.as_secs_f64();
+            if t < start {
+                start
+            } else if t < end {
+                end
+            } else {
+                f64::INFINITY
+            }
+        }
+        RateShape::Ramp { start, end, .. } => {
+            let (s, e) = (start.as_secs_f64(), end.as_secs_f64());
+            if t < s {
+                s
+            } else if t >= e {
+                f64::INFINITY
+            } else {
+                t
+            }
+        }
+        RateShape::Diurnal { amplitude, .. } => {
+            if *amplitude == 0.0 {
+                f64::INFINITY
+            } else {
+                t
+            }
+        }
+        RateShape::Points(points) => steady_after_last(points, t),
+        RateShape::Trace(trace) => steady_after_last(&trace.points, t),
+        RateShape::Weekly(_) => t,
+    }
+}
+
+/// Interpolated points hold their last value for ever after the last point.
+fn steady_after_last(points: &[(crate::engine::time::SimDuration, f64)], t: f64) -> f64 {
+    let t_ns = (t * NANOS_PER_SEC as f64) as u64;
+    match points.last() {
+        Some((at, _)) if at.0 <= t_ns => f64::INFINITY,
+        None => f64::INFINITY,
+        Some(_) => t,
     }
 }
 
@@ -359,7 +468,7 @@ mod tests {
     }
 
     #[test]
-    fn bucket_poisson_returns_the_law_of_the_mean_on_hits_and_misses() {
+    fn draw_poisson_inverts_the_law_of_the_mean_on_hits_and_misses() {
         let curve = RateCurve::new(&[RateShape::Constant(1.0)]);
         let slot_mate = 3 + LAW_CACHE_SLOTS as u64;
         let queries = [
@@ -369,19 +478,90 @@ mod tests {
             (slot_mate, 0.5),
             (3, 0.5),
             (3, 20.0),
-            (3, 0.0),
-            (3, 0.0),
-            (3, f64::NAN),
-            (4, f64::NAN),
+            (4, 7.0),
             (4, 7.0),
         ];
+        let mut rng = crate::engine::rng::stream(9, crate::engine::rng::Purpose::Arrivals, 0);
         for (bucket, expected) in queries {
-            assert_eq!(
-                curve.bucket_poisson(bucket, expected),
-                Poisson::new(expected).ok(),
-                "bucket {bucket}, mean {expected}"
-            );
+            let mut copy = rng.clone();
+            let got = curve.draw_poisson(bucket, expected, &mut rng);
+            let mut cdf = Vec::new();
+            poisson_cdf(expected, &mut cdf);
+            let u: f64 = copy.random();
+            let want = cdf
+                .iter()
+                .position(|&c| c >= u)
+                .expect("the last entry is 1");
+            assert_eq!(got, want as u64, "bucket {bucket}, mean {expected}");
         }
+        // No valid mean: no records, and no uniform used.
+        for expected in [0.0, -1.0, f64::NAN] {
+            let before = rng.clone();
+            assert_eq!(curve.draw_poisson(3, expected, &mut rng), 0);
+            assert!(rng == before, "mean {expected} used a uniform");
+        }
+    }
+
+    #[test]
+    fn the_distribution_function_ends_at_one_for_every_tabulated_mean() {
+        let mut cdf = Vec::new();
+        let mut mean = 1e-3;
+        while mean < INVERSION_MEAN_LIMIT {
+            poisson_cdf(mean, &mut cdf);
+            assert_eq!(cdf.last(), Some(&1.0), "mean {mean}");
+            let support = mean + 12.0 * mean.sqrt() + 40.0;
+            assert!(
+                (cdf.len() as f64) < support,
+                "mean {mean}: {} counts",
+                cdf.len()
+            );
+            mean *= 1.07;
+        }
+    }
+
+    #[test]
+    fn the_inverted_distribution_function_is_the_poisson_one() {
+        let mut cdf = Vec::new();
+        poisson_cdf(2.0, &mut cdf);
+        let e2 = (-2.0f64).exp();
+        assert!((cdf[0] - e2).abs() < 1e-16);
+        assert!((cdf[1] - 3.0 * e2).abs() < 1e-15);
+        assert!((cdf[2] - 5.0 * e2).abs() < 1e-15);
+        assert_eq!(cdf.last(), Some(&1.0));
+        assert!(cdf.windows(2).all(|w| w[0] <= w[1]));
+        // The support kept reaches far into the tail: P(N > 20) is about 6e-15 at 2.
+        assert!(cdf.len() > 18 && cdf.len() < 25, "{}", cdf.len());
+    }
+
+    #[test]
+    fn steady_until_is_where_some_shape_may_change() {
+        let curve = RateCurve::new(&[
+            RateShape::Constant(100.0),
+            RateShape::Spike {
+                name: None,
+                at: secs(10),
+                duration: secs(5),
+                rate: 50.0,
+            },
+            RateShape::Step {
+                name: None,
+                at: secs(40),
+                rate: 10.0,
+            },
+        ]);
+        assert_eq!(curve.steady_until(0.0), 10.0);
+        assert_eq!(curve.steady_until(12.0), 15.0);
+        assert_eq!(curve.steady_until(20.0), 40.0);
+        assert_eq!(curve.steady_until(40.0), f64::INFINITY);
+        let daily = RateCurve::new(&[RateShape::Diurnal {
+            period: secs(86_400),
+            amplitude: 5.0,
+            peak_at: secs(0),
+        }]);
+        assert_eq!(daily.steady_until(3.5), 3.5);
+        let points = RateCurve::new(&[RateShape::Points(vec![(secs(10), 1.0), (secs(20), 2.0)])]);
+        assert_eq!(points.steady_until(15.0), 15.0);
+        assert_eq!(points.steady_until(20.0), f64::INFINITY);
     }
 
     #[test]

@@ -1,6 +1,9 @@
 //! Batches: the limits that close one (batch size, payload), and building one from the
 //! ready records of a processor's partitions, oldest record first.
 
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
+
 use crate::engine::time::SimTime;
 use crate::model::log::{Partition, Run, Skip};
 use crate::scenario::Esm;
@@ -99,6 +102,9 @@ pub struct Batch {
     pub bisected: bool,
     /// Whether its invocation failed and it is to be retried (set when it is settled).
     pub failed: bool,
+    /// Reused by [`build_batch`]: the eligible partitions with ready records, by their
+    /// oldest ready record.
+    oldest_first: BinaryHeap<Reverse<(SimTime, u32)>>,
 }
 
 impl Batch {
@@ -146,54 +152,118 @@ pub fn build_batch(
     batch.matched_bytes = 0;
     batch.run_matched.clear();
     batch.attempt = 1;
+    if eligible.len() <= FEW_PARTITIONS {
+        take_oldest_by_scan(partitions, eligible, limits, batch);
+    } else {
+        take_oldest_by_heap(partitions, eligible, limits, batch);
+    }
+    if !limits.filtering {
+        batch.matched = batch.records;
+        batch.matched_bytes = batch.bytes;
+    }
+}
+
+/// Up to this many eligible partitions, [`build_batch`] finds the oldest ready record by
+/// a scan of them per run taken; beyond, with a heap (the same order, since ties go to
+/// the lowest partition index either way).
+const FEW_PARTITIONS: usize = 16;
+
+/// Takes runs, oldest first, scanning the eligible partitions for each.
+fn take_oldest_by_scan(
+    partitions: &mut [Partition],
+    eligible: &[u32],
+    limits: &BatchLimits,
+    batch: &mut Batch,
+) {
     while batch.records < limits.batch_size {
         let oldest = eligible
             .iter()
             .filter_map(|&p| partitions[p as usize].oldest_ready().map(|t| (t, p)))
             .min();
         let Some((_, p)) = oldest else { break };
-        let partition = &mut partitions[p as usize];
-        let run = *partition
-            .front_ready()
-            .expect("partition has a ready record");
-        let k = records_that_fit(&run, batch, limits);
-        if k == 0 && batch.records == 0 {
-            partition.skip_front(1, Skip::Oversized);
-            continue;
-        }
-        if k == 0 {
+        if !take_run(&mut partitions[p as usize], p, limits, batch) {
             break;
         }
-        // Which of the records taken pass the filter: asked before they leave the
-        // ready queue, whose front offset locates them.
-        let matched = if limits.filtering {
-            partition.matched_next(k)
-        } else {
-            0
+    }
+}
+
+/// Takes runs, oldest first, with the eligible partitions in a heap by their oldest
+/// ready record: only the partition a run came from changes, so it alone goes back in,
+/// which keeps a batch of many partitions' runs linear, not quadratic, in them.
+fn take_oldest_by_heap(
+    partitions: &mut [Partition],
+    eligible: &[u32],
+    limits: &BatchLimits,
+    batch: &mut Batch,
+) {
+    let mut oldest_first = std::mem::take(&mut batch.oldest_first);
+    oldest_first.clear();
+    oldest_first.extend(eligible.iter().filter_map(|&p| {
+        partitions[p as usize]
+            .oldest_ready()
+            .map(|t| Reverse((t, p)))
+    }));
+    while batch.records < limits.batch_size {
+        let Some(Reverse((_, p))) = oldest_first.pop() else {
+            break;
         };
-        let taken = partition.take_front(k);
-        if limits.filtering {
-            batch.run_matched.push(matched);
-            batch.matched += matched;
-            batch.matched_bytes += taken.front_bytes(matched);
+        let partition = &mut partitions[p as usize];
+        if !take_run(partition, p, limits, batch) {
+            break;
         }
-        batch.records += taken.count;
-        batch.bytes += taken.bytes;
-        batch.runs.push((p, taken));
-        match batch.parts.iter_mut().find(|part| part.partition == p) {
-            Some(part) => part.records += taken.count,
-            None => batch.parts.push(BatchPart {
-                partition: p,
-                records: taken.count,
-                oldest: taken.first,
-                offset: partition.committed(),
-            }),
+        if let Some(t) = partition.oldest_ready() {
+            oldest_first.push(Reverse((t, p)));
         }
     }
-    if !limits.filtering {
-        batch.matched = batch.records;
-        batch.matched_bytes = batch.bytes;
+    batch.oldest_first = oldest_first;
+}
+
+/// Takes as many records of partition `p`'s front run as fit into `batch`, or drops
+/// its front record if it alone is too large for the payload; `false` when nothing fits
+/// (the batch is full by size or payload).
+fn take_run(partition: &mut Partition, p: u32, limits: &BatchLimits, batch: &mut Batch) -> bool {
+    let run = *partition
+        .front_ready()
+        .expect("partition has a ready record");
+    let k = records_that_fit(&run, batch, limits);
+    if k == 0 && batch.records == 0 {
+        partition.skip_front(1, Skip::Oversized);
+        return true;
     }
+    if k == 0 {
+        return false;
+    }
+    // Which of the records taken pass the filter: asked before they leave the ready
+    // queue, whose front offset locates them.
+    let matched = if limits.filtering {
+        partition.matched_next(k)
+    } else {
+        0
+    };
+    let taken = partition.take_front(k);
+    if limits.filtering {
+        batch.run_matched.push(matched);
+        batch.matched += matched;
+        batch.matched_bytes += taken.front_bytes(matched);
+    }
+    batch.records += taken.count;
+    batch.bytes += taken.bytes;
+    batch.runs.push((p, taken));
+    match batch
+        .parts
+        .iter_mut()
+        .rev()
+        .find(|part| part.partition == p)
+    {
+        Some(part) => part.records += taken.count,
+        None => batch.parts.push(BatchPart {
+            partition: p,
+            records: taken.count,
+            oldest: taken.first,
+            offset: partition.committed(),
+        }),
+    }
+    true
 }
 
 /// How many records from the front of `run` can join `batch`: at most the batch size,

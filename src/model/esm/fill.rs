@@ -76,12 +76,23 @@ pub fn fill_time(
     runs: &mut Vec<Run>,
 ) -> Option<SimTime> {
     let (mut count, mut bytes) = (0, 0);
+    let (mut by_deadline, mut bytes_by_deadline) = (0, 0);
     runs.clear();
     for &p in eligible {
         let partition = log.generate_until(p, deadline);
         count += partition.ready_count();
         bytes += partition.ready_bytes();
-        runs.extend(partition.future_until(deadline).copied());
+        for run in partition.future_until(deadline) {
+            let (c, b) = run.arrived_with_bytes_by(deadline);
+            by_deadline += c;
+            bytes_by_deadline += b;
+            runs.push(*run);
+        }
+    }
+    // Not full even with everything that arrives by the deadline: no need to order
+    // the runs (the usual case with a window and a batch size that rarely fills).
+    if !limits.is_full(count + by_deadline, bytes + bytes_by_deadline) {
+        return None;
     }
     runs.sort_unstable_by_key(|run| run.first);
     let width = log.resolution().0;

@@ -441,3 +441,36 @@ fn payload_counts_encoding_and_overhead() {
     assert!(limits.is_full(1, 4_718_592));
     assert!(!limits.is_full(99, 1000));
 }
+
+#[test]
+fn a_batch_of_many_partitions_takes_the_oldest_runs_first_with_ties_to_the_lowest_index() {
+    // 40 partitions (more than a scan handles, so the heap orders them), partition i at
+    // 1 + (i % 7) records/s: runs start at 1/q within each second, and equal rates tie
+    // on time, which the lowest partition index wins.
+    let shares: Vec<f64> = (0..40).map(|i| 1.0 + (i % 7) as f64).collect();
+    let mut ps = partitions(&shares, &[100; 40], secs_f(2.0));
+    let eligible: Vec<u32> = (0..40).collect();
+    let mut expected: Vec<(SimTime, u32, Run)> = Vec::new();
+    for (p, partition) in ps.iter_mut().enumerate() {
+        while let Some(&run) = partition.front_ready() {
+            expected.push((run.first, p as u32, run));
+            partition.take_front(run.count);
+        }
+    }
+    expected.sort_by_key(|&(first, p, _)| (first, p));
+    let mut ps = partitions(&shares, &[100; 40], secs_f(2.0));
+    let limits = limits_with("  batch_size: 200\n");
+    let mut batch = Batch::default();
+    build_batch(&mut ps, &eligible, &limits, &mut batch);
+    // The first second's runs of every partition (155 records), then the second's until
+    // the batch is full: 45 more, the last run split.
+    assert_eq!(batch.records, 200);
+    let taken: Vec<(u32, Run)> = batch.runs.clone();
+    let whole = taken.len() - 1;
+    let want: Vec<(u32, Run)> = expected.iter().map(|&(_, p, run)| (p, run)).collect();
+    assert_eq!(taken[..whole], want[..whole]);
+    assert_eq!(taken[whole].0, want[whole].0);
+    assert_eq!(taken[whole].1.first, want[whole].1.first);
+    assert_eq!(batch.parts.len(), 40);
+    assert_eq!(batch.parts.iter().map(|p| p.records).sum::<u64>(), 200);
+}

@@ -4,9 +4,10 @@
 //! arrival bucket of width `producer.resolution`, how many records arrive, and stores
 //! them as one [`Run`]: a count, total bytes, and the arrival times of the first and the
 //! last record, with the records in between taken as evenly spaced. The first and last
-//! times are exact draws (order statistics of the bucket's uniform arrival times) for
-//! buckets of up to 8 records, so a bucket with one record holds its exact arrival time;
-//! busier buckets put them at their expected positions. Every interpolated time is
+//! times are exact draws (order statistics of the bucket's uniform arrival times, or
+//! the arrival process's own gaps in sparse buckets) for buckets of up to 8 records, so
+//! a bucket with one record holds its exact arrival time; busier buckets put them at
+//! their expected positions. Empty buckets are passed without a draw (see `producer`). Every interpolated time is
 //! within one bucket width of the truth. Work therefore grows with buckets and batches,
 //! not with records.
 //!

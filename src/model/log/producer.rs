@@ -1,9 +1,28 @@
 //! The producer of one partition: draws, bucket by bucket, how many records arrive and
-//! when, from the partition's own random streams.
+//! when, from the partition's own random streams, skipping empty buckets without
+//! drawing them one by one.
+//!
+//! Poisson arrivals follow one of two exact samplers per bucket, chosen by the bucket's
+//! expected count alone (so by the seed, the partition and the rate curve, never by the
+//! consumer):
+//!
+//! * a busy bucket (mean at least [`SPARSE_MEAN`]) draws its count from the Poisson law
+//!   ([`RateCurve::draw_poisson`]), then the first and last arrival times;
+//! * a sparse bucket is read off the partition's Poisson process itself: the expected
+//!   records before the next arrival are an Exp(1) draw (`gap`), which the buckets use
+//!   up one after another, so empty buckets cost no random draw, and a stretch of
+//!   buckets with the same rate is passed in one step (`floor(gap / mean)` buckets are
+//!   empty). In the bucket where the gap runs out, the arrivals are placed at the
+//!   successive Exp(1) steps, which gives their count and their exact first and last
+//!   times. The process has no memory, so the gap left at the end of a bucket, or a
+//!   fresh draw after a busy bucket, has the same law.
+//!
+//! The next non-empty bucket is found in one step, whoever asks and however far ahead,
+//! so the runs drawn never depend on when they are asked for.
 
 use rand::Rng;
 use rand_chacha::ChaCha8Rng;
-use rand_distr::Distribution;
+use rand_distr::Exp1;
 
 use crate::engine::rng::{Purpose, stream};
 use crate::engine::time::{SimDuration, SimTime};
@@ -16,6 +35,8 @@ pub(super) struct Producer {
     arrivals: ArrivalProcess,
     share: f64,
     pub(super) resolution: SimDuration,
+    /// The next bucket to draw; every bucket before it is drawn. `u64::MAX` once every
+    /// bucket up to the curve's end is.
     pub(super) next_bucket: u64,
     arrival_rng: ChaCha8Rng,
     /// Record sizes, drawn per run (also for the initial backlog).
@@ -23,7 +44,14 @@ pub(super) struct Producer {
     /// Deterministic arrivals: expected records so far, and records emitted so far.
     expected: f64,
     emitted: u64,
+    /// Poisson arrivals in sparse buckets: the expected records still to come, from the
+    /// start of `next_bucket`, before the next arrival; `None` when not drawn yet.
+    gap: Option<f64>,
 }
+
+/// Buckets expecting fewer records than this are drawn from the arrival process's gaps
+/// (see the module documentation), busier ones from the Poisson law of their count.
+pub const SPARSE_MEAN: f64 = 1.0;
 
 /// Buckets with up to this many Poisson arrivals draw their first and last arrival times
 /// exactly; busier buckets place them at their expected positions, `width / (n + 1)`
@@ -52,74 +80,186 @@ impl Producer {
             size_rng: stream(seed, Purpose::RecordSizes, index as u64),
             expected: 0.0,
             emitted: 0,
+            gap: None,
         }
     }
 
-    /// Draws the next bucket; returns its run if any record arrived in it.
+    /// Draws up to the next bucket that holds records and returns its run; `None` when
+    /// no bucket up to the curve's end does (every bucket is then drawn).
     pub(super) fn next_run(&mut self, curve: &RateCurve, sizer: &RecordSizer) -> Option<Run> {
+        let last_bucket = curve.end().0 / self.resolution.0;
+        while self.next_bucket <= last_bucket {
+            let drawn = match self.arrivals {
+                ArrivalProcess::Poisson => self.poisson_bucket(curve, last_bucket),
+                ArrivalProcess::Deterministic => self.fluid_bucket(curve, last_bucket),
+            };
+            if let Some((count, first, last)) = drawn {
+                let bytes = sizer.run_bytes(count, &mut self.size_rng);
+                return Some(Run {
+                    count,
+                    bytes,
+                    first,
+                    last,
+                });
+            }
+        }
+        self.next_bucket = u64::MAX;
+        None
+    }
+
+    /// The expected records of bucket `bucket`.
+    fn bucket_mean(&self, curve: &RateCurve, bucket: u64) -> f64 {
+        let width = self.resolution.0;
+        let mid = SimTime(bucket * width + width / 2);
+        curve.bucket_rate(bucket, mid) * self.share * self.resolution.as_secs_f64()
+    }
+
+    /// Draws from `next_bucket` on, at least one bucket: the count and first and last
+    /// arrival times of the bucket reached if it holds records, else `None` with the
+    /// empty buckets passed.
+    fn poisson_bucket(
+        &mut self,
+        curve: &RateCurve,
+        last_bucket: u64,
+    ) -> Option<(u64, SimTime, SimTime)> {
         let width = self.resolution.0;
         let bucket = self.next_bucket;
         let start = bucket * width;
-        self.next_bucket += 1;
-        let mid = SimTime(start + width / 2);
-        let expected = curve.bucket_rate(bucket, mid) * self.share * self.resolution.as_secs_f64();
-        let (count, first, last) = match self.arrivals {
-            ArrivalProcess::Poisson => {
-                if expected <= 0.0 {
-                    return None;
-                }
-                let count = curve
-                    .bucket_poisson(bucket, expected)
-                    .map_or(0, |law| law.sample(&mut self.arrival_rng) as u64);
-                if count == 0 {
-                    return None;
-                }
-                let (min_frac, max_frac) = if count > EXACT_ORDER_STATISTICS {
-                    // Busy bucket: the expected first and last of `count` uniforms.
-                    let gap = 1.0 / (count + 1) as f64;
-                    (gap, 1.0 - gap)
-                } else {
-                    // The maximum of `count` uniforms, then the minimum of the other ones
-                    // below it: the exact joint law of the first and last arrival.
-                    let max_frac: f64 = self.arrival_rng.random::<f64>().powf(1.0 / count as f64);
-                    let min_frac = if count == 1 {
-                        max_frac
-                    } else {
-                        let u: f64 = self.arrival_rng.random();
-                        max_frac * (1.0 - u.powf(1.0 / (count - 1) as f64))
-                    };
-                    (min_frac, max_frac)
-                };
-                let at = |frac: f64| SimTime(start + ((width as f64) * frac) as u64);
-                (count, at(min_frac), at(max_frac))
-            }
-            ArrivalProcess::Deterministic => {
-                let before = self.expected;
-                self.expected += expected;
-                let due = (self.expected + FLUID_EPSILON).floor() as u64;
-                if due <= self.emitted || expected <= 0.0 {
-                    return None;
-                }
-                let count = due - self.emitted;
-                let first_k = self.emitted + 1;
-                self.emitted = due;
-                let at = |k: u64| {
-                    let frac = ((k as f64 - before) / expected).clamp(0.0, 1.0);
-                    SimTime(start + ((width as f64) * frac).round() as u64)
-                };
-                (count, at(first_k), at(due))
-            }
+        let expected = self.bucket_mean(curve, bucket);
+        if expected >= SPARSE_MEAN {
+            self.next_bucket += 1;
+            self.gap = None;
+            let count = curve.draw_poisson(bucket, expected, &mut self.arrival_rng);
+            return (count > 0).then(|| self.busy_bucket_times(start, count));
+        }
+        let remaining = last_bucket - bucket + 1;
+        if expected.is_nan() || expected <= 0.0 {
+            // No records: pass the whole stretch without any.
+            self.next_bucket += self.steady_buckets(curve, bucket, remaining);
+            return None;
+        }
+        let gap = match self.gap {
+            Some(gap) => gap,
+            None => self.arrival_rng.sample(Exp1),
         };
-        let bytes = sizer.run_bytes(count, &mut self.size_rng);
-        Some(Run {
-            count,
-            bytes,
-            first,
-            last,
-        })
+        let passed = (gap / expected).floor();
+        if passed >= 1.0 {
+            let wanted = if passed < remaining as f64 {
+                passed as u64
+            } else {
+                remaining
+            };
+            let skipped = self.steady_buckets(curve, bucket, wanted);
+            self.gap = Some((gap - skipped as f64 * expected).max(0.0));
+            self.next_bucket += skipped;
+            return None;
+        }
+        self.next_bucket += 1;
+        let (first, mut at, mut count) = (gap, gap, 1);
+        loop {
+            let step: f64 = self.arrival_rng.sample(Exp1);
+            if at + step >= expected {
+                self.gap = Some(at + step - expected);
+                break;
+            }
+            at += step;
+            count += 1;
+        }
+        let time =
+            |x: f64| SimTime(start + (((width as f64) * (x / expected)) as u64).min(width - 1));
+        Some((count, time(first), time(at)))
     }
 
+    /// First and last arrival times of a busy bucket starting at `start` with `count`
+    /// records.
+    fn busy_bucket_times(&mut self, start: u64, count: u64) -> (u64, SimTime, SimTime) {
+        let width = self.resolution.0;
+        let (min_frac, max_frac) = if count > EXACT_ORDER_STATISTICS {
+            // Busy bucket: the expected first and last of `count` uniforms.
+            let gap = 1.0 / (count + 1) as f64;
+            (gap, 1.0 - gap)
+        } else {
+            // The maximum of `count` uniforms, then the minimum of the other ones
+            // below it: the exact joint law of the first and last arrival.
+            let max_frac: f64 = self.arrival_rng.random::<f64>().powf(1.0 / count as f64);
+            let min_frac = if count == 1 {
+                max_frac
+            } else {
+                let u: f64 = self.arrival_rng.random();
+                max_frac * (1.0 - u.powf(1.0 / (count - 1) as f64))
+            };
+            (min_frac, max_frac)
+        };
+        let at = |frac: f64| SimTime(start + ((width as f64) * frac) as u64);
+        (count, at(min_frac), at(max_frac))
+    }
+
+    /// How many buckets from `bucket` on (at least 1, at most `wanted`) have the very
+    /// rate of `bucket`: those whose middles come before [`RateCurve::steady_until`].
+    fn steady_buckets(&self, curve: &RateCurve, bucket: u64, wanted: u64) -> u64 {
+        if wanted <= 1 {
+            return 1;
+        }
+        let width = self.resolution.0;
+        let mid = |b: u64| {
+            b.checked_mul(width)
+                .and_then(|start| start.checked_add(width / 2))
+                .map_or(f64::INFINITY, |ns| SimTime(ns).as_secs_f64())
+        };
+        let until = curve.steady_until(mid(bucket));
+        let steady = |n: u64| mid(bucket + n - 1) < until;
+        if steady(wanted) {
+            return wanted;
+        }
+        // The largest n in [1, wanted) with `steady(n)` (true at 1).
+        let (mut lo, mut hi) = (1, wanted - 1);
+        while lo < hi {
+            let n = lo + (hi - lo).div_ceil(2);
+            if steady(n) {
+                lo = n;
+            } else {
+                hi = n - 1;
+            }
+        }
+        lo
+    }
+
+    /// Draws bucket `next_bucket` of deterministic (fluid) arrivals.
+    /// A stretch without records is passed in one step.
+    fn fluid_bucket(
+        &mut self,
+        curve: &RateCurve,
+        last_bucket: u64,
+    ) -> Option<(u64, SimTime, SimTime)> {
+        let width = self.resolution.0;
+        let bucket = self.next_bucket;
+        let start = bucket * width;
+        let expected = self.bucket_mean(curve, bucket);
+        if expected <= 0.0 {
+            self.next_bucket += self.steady_buckets(curve, bucket, last_bucket - bucket + 1);
+            return None;
+        }
+        self.next_bucket += 1;
+        let before = self.expected;
+        self.expected += expected;
+        let due = (self.expected + FLUID_EPSILON).floor() as u64;
+        if due <= self.emitted {
+            return None;
+        }
+        let count = due - self.emitted;
+        let first_k = self.emitted + 1;
+        self.emitted = due;
+        let at = |k: u64| {
+            let frac = ((k as f64 - before) / expected).clamp(0.0, 1.0);
+            SimTime(start + ((width as f64) * frac).round() as u64)
+        };
+        Some((count, at(first_k), at(due)))
+    }
+
+    /// Every arrival before this time is drawn.
     pub(super) fn generated_until(&self) -> SimTime {
-        SimTime(self.next_bucket * self.resolution.0)
+        self.next_bucket
+            .checked_mul(self.resolution.0)
+            .map_or(SimTime::MAX, SimTime)
     }
 }

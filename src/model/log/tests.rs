@@ -158,8 +158,8 @@ fn poisson_producer(lambda: f64, resolution: SimDuration) -> (Producer, RateCurv
     (p.producer, curve, sizer)
 }
 
-/// Draws `buckets` buckets: the count of each (0 when it is empty) and its runs with
-/// the bucket's start.
+/// Draws the first `buckets` buckets: the count of each (0 when it is empty) and its
+/// runs with the bucket's start.
 fn draw(
     producer: &mut Producer,
     curve: &RateCurve,
@@ -167,19 +167,213 @@ fn draw(
     buckets: u64,
 ) -> (Vec<u64>, Vec<(u64, Run)>) {
     let width = producer.resolution.0;
-    let mut counts = Vec::new();
+    let mut counts = vec![0; buckets as usize];
     let mut runs = Vec::new();
-    for bucket in 0..buckets {
-        assert_eq!(producer.next_bucket, bucket);
-        match producer.next_run(curve, sizer) {
-            Some(run) => {
-                counts.push(run.count);
-                runs.push((bucket * width, run));
-            }
-            None => counts.push(0),
+    while producer.next_bucket < buckets {
+        let Some(run) = producer.next_run(curve, sizer) else {
+            break;
+        };
+        let bucket = producer.next_bucket - 1;
+        assert_eq!(run.first.0 / width, bucket, "{run:?}");
+        assert_eq!(run.last.0 / width, bucket, "{run:?}");
+        if bucket < buckets {
+            counts[bucket as usize] = run.count;
+            runs.push((bucket * width, run));
         }
     }
     (counts, runs)
+}
+
+/// The chi-square statistic of `observed` against `expected` counts, with cells of
+/// fewer than 5 expected merged into their neighbour, and its degrees of freedom.
+fn chi_square(observed: &[f64], expected: &[f64]) -> (f64, usize) {
+    let (mut cells, mut o, mut e) = (Vec::new(), 0.0, 0.0);
+    for (&oi, &ei) in observed.iter().zip(expected) {
+        o += oi;
+        e += ei;
+        if e >= 5.0 {
+            cells.push((o, e));
+            (o, e) = (0.0, 0.0);
+        }
+    }
+    if let Some(last) = cells.last_mut() {
+        last.0 += o;
+        last.1 += e;
+    }
+    let statistic = cells.iter().map(|&(o, e)| (o - e) * (o - e) / e).sum();
+    (statistic, cells.len() - 1)
+}
+
+/// The chi-square value that `df` degrees of freedom exceed with probability 0.0001
+/// (Wilson-Hilferty).
+fn chi_square_critical(df: usize) -> f64 {
+    let (df, z) = (df as f64, 3.719);
+    let c = 2.0 / (9.0 * df);
+    df * (1.0 - c + z * c.sqrt()).powi(3)
+}
+
+/// Asserts that `counts` follow the Poisson law with mean `lambda` (chi-square).
+fn assert_poisson(counts: &[u64], lambda: f64, what: &str) {
+    let top = *counts.iter().max().expect("counts") as usize;
+    let mut observed = vec![0.0; top + 2];
+    for &c in counts {
+        observed[c as usize] += 1.0;
+    }
+    let n = counts.len() as f64;
+    let mut p = (-lambda).exp();
+    let mut below = 0.0;
+    let mut expected = Vec::new();
+    for k in 0..=top {
+        expected.push(n * p);
+        below += p;
+        p *= lambda / (k + 1) as f64;
+    }
+    // The last cell is the tail beyond the largest count seen.
+    expected.push(n * (1.0 - below).max(0.0));
+    let (statistic, df) = chi_square(&observed, &expected);
+    assert!(
+        statistic < chi_square_critical(df),
+        "{what}: chi-square {statistic:.1} with {df} degrees of freedom at mean {lambda}"
+    );
+}
+
+#[test]
+fn bucket_counts_follow_the_poisson_law_on_both_sides_of_the_sparse_threshold() {
+    // Below SPARSE_MEAN the gaps of the process decide; from it on the inverted law,
+    // and from INVERSION_MEAN_LIMIT on rand_distr's sampler.
+    for (lambda, buckets) in [
+        (0.02, 400_000),
+        (0.3, 200_000),
+        (0.95, 100_000),
+        (1.0, 100_000),
+        (3.5, 50_000),
+        (24.0, 50_000),
+        (150.0, 30_000),
+        (400.0, 20_000),
+    ] {
+        let (mut producer, curve, sizer) = poisson_producer(lambda, SimDuration::from_secs(1));
+        let (counts, _) = draw(&mut producer, &curve, &sizer, buckets);
+        assert_poisson(&counts, lambda, "constant rate");
+    }
+}
+
+#[test]
+fn sparse_buckets_place_their_records_at_exact_uniform_order_statistics() {
+    // A mean of 0.9: about 37 % of the buckets hold one record, 16 % two.
+    let width = 1_000_000_000u64;
+    let (mut producer, curve, sizer) = poisson_producer(0.9, SimDuration(width));
+    let (_, runs) = draw(&mut producer, &curve, &sizer, 200_000);
+    // Deciles of the first and last arrival: one record is uniform on the bucket;
+    // with two, the first has P(X <= x) = 1 - (1 - x)^2 and the last x^2.
+    // (records in the bucket, whether the first arrival, its distribution function)
+    type Law = (u64, bool, fn(f64) -> f64);
+    let laws: [Law; 3] = [
+        (1, true, |x| x),
+        (2, true, |x| 1.0 - (1.0 - x) * (1.0 - x)),
+        (2, false, |x| x * x),
+    ];
+    for (n, first, cdf) in laws {
+        let fracs: Vec<f64> = runs
+            .iter()
+            .filter(|(_, run)| run.count == n)
+            .map(|(start, run)| {
+                let t = if first { run.first } else { run.last };
+                (t.0 - start) as f64 / width as f64
+            })
+            .collect();
+        let mut observed = vec![0.0; 10];
+        for &x in &fracs {
+            observed[((x * 10.0) as usize).min(9)] += 1.0;
+        }
+        let total = fracs.len() as f64;
+        let expected: Vec<f64> = (0..10)
+            .map(|d| total * (cdf((d + 1) as f64 / 10.0) - cdf(d as f64 / 10.0)))
+            .collect();
+        let (statistic, df) = chi_square(&observed, &expected);
+        assert!(
+            statistic < chi_square_critical(df),
+            "{n} records, {}: chi-square {statistic:.1} ({df} df, {total} buckets)",
+            if first { "first" } else { "last" }
+        );
+    }
+}
+
+#[test]
+fn sparse_counts_follow_each_stretch_of_a_changing_rate() {
+    // 100 ms buckets: 0.05 expected per bucket, 0.6 from 1,000 s, none from 2,000 s to
+    // 2,500 s, then 0.05 again: the gap carries over every change exactly.
+    let resolution = SimDuration::from_millis(100);
+    let secs = SimDuration::from_secs;
+    let curve = RateCurve::new(&[
+        RateShape::Constant(0.5),
+        RateShape::Spike {
+            name: None,
+            at: secs(1_000),
+            duration: secs(1_000),
+            rate: 5.5,
+        },
+        RateShape::Spike {
+            name: None,
+            at: secs(2_000),
+            duration: secs(500),
+            rate: -0.5,
+        },
+    ]);
+    let sizer = RecordSizer::new(&RecordSize::Fixed(100));
+    let mut counts: [Vec<u64>; 3] = Default::default();
+    for seed in 0..20 {
+        let p = Partition::new(seed, 3, 1.0, ArrivalProcess::Poisson, resolution, 0, &sizer);
+        let mut producer = p.producer;
+        let (per_bucket, _) = draw(&mut producer, &curve, &sizer, 40_000);
+        counts[0].extend(&per_bucket[..10_000]);
+        counts[0].extend(&per_bucket[25_000..]);
+        counts[1].extend(&per_bucket[10_000..20_000]);
+        counts[2].extend(&per_bucket[20_000..25_000]);
+    }
+    assert_poisson(&counts[0], 0.05, "before and after");
+    assert_poisson(&counts[1], 0.6, "the busier stretch");
+    assert!(
+        counts[2].iter().all(|&c| c == 0),
+        "no records at a rate of 0"
+    );
+}
+
+#[test]
+fn sparse_arrivals_do_not_depend_on_who_asks() {
+    // 15 records/s in 10 ms buckets: 0.15 expected per bucket. `a` advances every 10 s,
+    // `b` every 100.3 ms with look-ahead in between; they agree at every 10 s.
+    let (mut a, curve, sizer) = setup(15.0, ArrivalProcess::Poisson);
+    let (mut b, _, _) = setup(15.0, ArrivalProcess::Poisson);
+    let mut step = 0;
+    for checkpoint in 1..=10 {
+        let t = SimTime::ZERO + SimDuration::from_secs(checkpoint * 10);
+        a.advance(t, &curve, &sizer);
+        loop {
+            step += 1;
+            let s = SimTime::from_secs_f64(step as f64 * 0.1003);
+            if s >= t {
+                break;
+            }
+            if step % 7 == 0 {
+                b.next_arrival(s, s + SimDuration::from_secs(3), &curve, &sizer);
+            }
+            b.advance(s, &curve, &sizer);
+        }
+        b.advance(t, &curve, &sizer);
+        assert_eq!(a.produced(), b.produced(), "at {t}");
+        assert_eq!(a.oldest_ready(), b.oldest_ready(), "at {t}");
+        let horizon = SimTime::MAX;
+        assert_eq!(
+            a.next_arrival(t, horizon, &curve, &sizer),
+            b.next_arrival(t, horizon, &curve, &sizer)
+        );
+    }
+    // 1,500 expected records in 100 s.
+    assert!(
+        (a.produced() as i64 - 1_500).abs() < 200,
+        "{}",
+        a.produced()
+    );
 }
 
 #[test]

@@ -46,7 +46,7 @@ impl TopicLog {
             .collect();
         TopicLog {
             partitions,
-            curve: RateCurve::new(&producer.rate),
+            curve: RateCurve::new(&producer.rate).with_end(SimTime::ZERO + scenario.duration),
             sizer,
             resolution: producer.resolution,
             retention: (topic.retention < scenario.duration).then_some(topic.retention),
