@@ -201,7 +201,7 @@ impl ChartInput {
 
     /// Reads a run directory for charts of the window `from_s..=to_s` (either end open):
     /// only the rows inside it are kept, so a zoom into a long run keeps every row of the
-    /// window up to [`super::reduce::EXACT_ROWS`] of them.
+    /// window up to 200,000 of them.
     ///
     /// # Errors
     ///
@@ -245,7 +245,7 @@ impl ChartInput {
 
     /// Like [`ChartInput::from_bytes`], with `timeseries.csv` read from the file at
     /// `timeseries` without holding it: a first pass counts its lines, the second keeps
-    /// what the charts draw (every row up to [`super::reduce::EXACT_ROWS`] rows, a
+    /// what the charts draw (every row up to 200,000 rows, a
     /// bounded selection beyond).
     ///
     /// # Errors

@@ -111,7 +111,7 @@ impl RowObjective {
 }
 
 /// The verdict on every objective, taken in one row at a time: a run hands its rows on
-/// without keeping them. Fed a run's rows in order, it gives what [`evaluate`] gives.
+/// without keeping them.
 #[derive(Clone, Debug)]
 pub struct SloFold {
     /// Per objective of the `slo`, in order.
