@@ -22,7 +22,7 @@
 use serde::{Serialize, Serializer};
 
 use crate::engine::time::SimTime;
-use crate::metrics::{SampleRow, ScalingRecord};
+use crate::metrics::{RowSink, SampleRow, ScalingRecord};
 use crate::model::scaler::Action;
 
 /// Share of its bandwidth the busiest poller must read over an interval for the
@@ -134,27 +134,6 @@ fn class_of(row: &SampleRow, scaling_out: bool) -> Option<Bottleneck> {
     }
 }
 
-/// Sets the binding constraint of every row, with the scaler's decisions of the run
-/// (what [`Classifier`] does as the run goes).
-pub fn classify(rows: &mut [SampleRow], scaling: &[ScalingRecord]) {
-    let mut classifier = Classifier::default();
-    let mut classified = Vec::with_capacity(rows.len());
-    let mut decisions = scaling.iter().peekable();
-    for row in rows.iter() {
-        while let Some(d) = decisions.next_if(|d| d.time <= row.time) {
-            classifier.decision(d, &mut |r| classified.push(r));
-        }
-        classifier.row(row.clone(), &mut |r| classified.push(r));
-    }
-    for d in decisions {
-        classifier.decision(d, &mut |r| classified.push(r));
-    }
-    classifier.finish(&mut |r| classified.push(r));
-    for (row, done) in rows.iter_mut().zip(classified) {
-        row.bottleneck = done.bottleneck;
-    }
-}
-
 /// Sets each row's binding constraint while the run goes, fed the scaler's decisions and
 /// the rows in time order (a decision at the time of a sample before the row).
 ///
@@ -174,7 +153,7 @@ pub struct Classifier {
 
 impl Classifier {
     /// Takes in the scaler's next decision; `out` gets the rows it settles.
-    pub fn decision(&mut self, record: &ScalingRecord, out: &mut dyn FnMut(SampleRow)) {
+    pub fn decision(&mut self, record: &ScalingRecord, out: &mut dyn RowSink) {
         let extends = self.open.is_some() && record.action == Action::ScaleOut;
         let effect = record.effective_at.unwrap_or(record.time);
         self.open = match (self.open, record.action) {
@@ -187,13 +166,13 @@ impl Classifier {
         // the decision itself: in the phase exactly when the decision extends it.
         for mut row in self.pending.drain(..) {
             row.bottleneck = class_of(&row, extends);
-            out(row);
+            out.row(row);
         }
     }
 
     /// Takes in the next row; `out` gets it at once unless its class waits on the next
     /// decision.
-    pub fn row(&mut self, mut row: SampleRow, out: &mut dyn FnMut(SampleRow)) {
+    pub fn row(&mut self, mut row: SampleRow, out: &mut dyn RowSink) {
         let scaling_out = match self.open {
             _ if !self.pending.is_empty() => None,
             Some((start, end)) if row.time >= start && row.time >= end => None,
@@ -203,17 +182,17 @@ impl Classifier {
         match scaling_out {
             Some(scaling_out) => {
                 row.bottleneck = class_of(&row, scaling_out);
-                out(row);
+                out.row(row);
             }
             None => self.pending.push_back(row),
         }
     }
 
     /// Ends the run: the rows still waiting were after the end of the last phase.
-    pub fn finish(&mut self, out: &mut dyn FnMut(SampleRow)) {
+    pub fn finish(&mut self, out: &mut dyn RowSink) {
         for mut row in self.pending.drain(..) {
             row.bottleneck = class_of(&row, false);
-            out(row);
+            out.row(row);
         }
     }
 }
@@ -266,14 +245,6 @@ pub struct BottleneckReport {
 
 fn verdict_name<S: Serializer>(v: &Option<Bottleneck>, s: S) -> Result<S::Ok, S::Error> {
     s.serialize_str(v.map_or("none", Bottleneck::as_str))
-}
-
-/// The verdict over `rows` (classified by [`classify`]), the first of which starts at
-/// `start` (what [`ReportFold`] gives fed the same rows).
-pub fn report(rows: &[SampleRow], start: SimTime) -> BottleneckReport {
-    let mut fold = ReportFold::new(start);
-    rows.iter().for_each(|row| fold.observe(row));
-    fold.finish()
 }
 
 /// The verdict over a span of classified rows, taken in one row at a time.
@@ -482,6 +453,27 @@ function: {function}
             scale_out_phases(&records),
             vec![(m(1), m(7)), (m(9), m(12))]
         );
+    }
+
+    /// Sets the binding constraint of every row as a run does, decisions at the time of
+    /// a sample before the row.
+    fn classify(rows: &mut [SampleRow], scaling: &[ScalingRecord]) {
+        let mut classifier = Classifier::default();
+        let mut classified: Vec<SampleRow> = Vec::with_capacity(rows.len());
+        let mut decisions = scaling.iter().peekable();
+        for row in rows.iter() {
+            while let Some(d) = decisions.next_if(|d| d.time <= row.time) {
+                classifier.decision(d, &mut classified);
+            }
+            classifier.row(row.clone(), &mut classified);
+        }
+        for d in decisions {
+            classifier.decision(d, &mut classified);
+        }
+        classifier.finish(&mut classified);
+        for (row, done) in rows.iter_mut().zip(classified) {
+            row.bottleneck = done.bottleneck;
+        }
     }
 
     proptest::proptest! {

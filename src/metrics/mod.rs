@@ -98,8 +98,8 @@ pub struct SampleRow {
     pub partition_lags: Option<Vec<u64>>,
     /// How hard pollers and processors worked during the interval.
     pub load: Load,
-    /// The constraint that bound during the interval (set once the run is over, see
-    /// [`bottleneck::classify`]).
+    /// The constraint that bound during the interval (set before the row leaves the
+    /// run, see [`bottleneck::Classifier`]).
     pub bottleneck: Option<Bottleneck>,
 }
 

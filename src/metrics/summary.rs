@@ -9,7 +9,7 @@ use crate::engine::time::{SimDuration, SimTime};
 use crate::metrics::bottleneck::{BottleneckReport, ReportFold};
 use crate::metrics::events::{EventSummary, EventTracker};
 use crate::metrics::slo::{ObjectiveResult, SloFold};
-use crate::metrics::{RunTotals, SampleRow, ScalingRecord};
+use crate::metrics::{RowSink, RunTotals, SampleRow, ScalingRecord};
 use crate::model::log::Skip;
 use crate::scenario::clock::Clock;
 use crate::scenario::esm::provisioned::Mode;
@@ -218,6 +218,11 @@ impl SummaryFold {
         self.bottleneck.observe(r);
     }
 
+    /// A sink that takes each row in here, then hands it to `sink`.
+    pub fn then<'a>(&'a mut self, sink: &'a mut dyn RowSink) -> impl RowSink + 'a {
+        FoldThen { fold: self, sink }
+    }
+
     /// The summary of the run, with what is not in the rows.
     pub fn finish(
         self,
@@ -294,6 +299,19 @@ impl SummaryFold {
             bottleneck: self.bottleneck.finish(),
             slo,
         }
+    }
+}
+
+/// See [`SummaryFold::then`].
+struct FoldThen<'a> {
+    fold: &'a mut SummaryFold,
+    sink: &'a mut dyn RowSink,
+}
+
+impl RowSink for FoldThen<'_> {
+    fn row(&mut self, row: SampleRow) {
+        self.fold.observe(&row);
+        self.sink.row(row);
     }
 }
 

@@ -48,11 +48,6 @@ impl PendingFile {
         })
     }
 
-    /// The final name.
-    pub fn path(&self) -> &Path {
-        &self.path
-    }
-
     fn err(&self, source: std::io::Error) -> WriteError {
         WriteError {
             path: self.path.clone(),

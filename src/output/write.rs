@@ -1,9 +1,10 @@
-//! The only place a run's outputs touch the file system.
+//! With [`super::stream`] (rows written while the run goes), the only place a run's
+//! outputs touch the file system.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use crate::output::OutputFile;
+use crate::output::stream::PendingFile;
 
 /// An output could not be written.
 #[derive(Debug, thiserror::Error)]
@@ -19,23 +20,9 @@ pub struct WriteError {
 /// Writes `bytes` to `path` atomically: a temporary file in the same folder, flushed,
 /// then renamed over the target. Readers see the old file or the new one, never a part.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), WriteError> {
-    let err = |source| WriteError {
-        path: path.to_path_buf(),
-        source,
-    };
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".esmsim-")
-        .tempfile_in(dir)
-        .map_err(err)?;
-    make_readable(tmp.as_file()).map_err(err)?;
-    tmp.write_all(bytes).map_err(err)?;
-    tmp.as_file().sync_all().map_err(err)?;
-    tmp.persist(path).map_err(|e| err(e.error))?;
-    Ok(())
+    let mut file = PendingFile::create(path)?;
+    file.write(bytes)?;
+    file.commit().map(drop)
 }
 
 /// Gives the file the usual `rw-r--r--` mode (temporary files start private).

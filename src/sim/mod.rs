@@ -240,11 +240,7 @@ impl<'a> Simulation<'a> {
     }
 
     fn finish(mut self, sink: &mut dyn RowSink) -> RunResult {
-        let summary = &mut self.summary;
-        self.classifier.finish(&mut |row| {
-            summary.observe(&row);
-            sink.row(row);
-        });
+        self.classifier.finish(&mut self.summary.then(sink));
         let events = self.queue.popped();
         let scenario = self.scenario;
         let totals = self.recorder.finish(&self.billing);
@@ -489,11 +485,8 @@ impl<'a> Simulation<'a> {
             self.schedule(at, Event::ApplyPollers { target });
         }
         if let Some(record) = self.scaling.last_record() {
-            let summary = &mut self.summary;
-            self.classifier.decision(record, &mut |row| {
-                summary.observe(&row);
-                sink.row(row);
-            });
+            self.classifier
+                .decision(record, &mut self.summary.then(sink));
         }
     }
 
@@ -547,10 +540,6 @@ impl<'a> Simulation<'a> {
                 Some(self.log.partitions().iter().map(Partition::lag).collect());
         }
         let row = self.recorder.sample(now, snapshot);
-        let summary = &mut self.summary;
-        self.classifier.row(row, &mut |row| {
-            summary.observe(&row);
-            sink.row(row);
-        });
+        self.classifier.row(row, &mut self.summary.then(sink));
     }
 }
