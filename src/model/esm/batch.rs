@@ -103,9 +103,15 @@ pub struct Batch {
     /// Whether its invocation failed and it is to be retried (set when it is settled).
     pub failed: bool,
     /// Reused by [`build_batch`]: the eligible partitions with ready records, by their
-    /// oldest ready record.
-    oldest_first: BinaryHeap<Reverse<(SimTime, u32)>>,
+    /// oldest ready record (with their position in the eligible list).
+    oldest_first: BinaryHeap<Reverse<(SimTime, u32, u32)>>,
+    /// Reused by [`build_batch`]: for each eligible partition (by position in the
+    /// eligible list), the index of its part in [`Batch::parts`], or `NO_PART`.
+    part_of: Vec<u32>,
 }
+
+/// Marks an eligible partition without a part in the batch being built.
+const NO_PART: u32 = u32::MAX;
 
 impl Batch {
     /// Calls `f` with the records of each run that reached the function (those that
@@ -152,6 +158,8 @@ pub fn build_batch(
     batch.matched_bytes = 0;
     batch.run_matched.clear();
     batch.attempt = 1;
+    batch.part_of.clear();
+    batch.part_of.resize(eligible.len(), NO_PART);
     if eligible.len() <= FEW_PARTITIONS {
         take_oldest_by_scan(partitions, eligible, limits, batch);
     } else {
@@ -178,10 +186,15 @@ fn take_oldest_by_scan(
     while batch.records < limits.batch_size {
         let oldest = eligible
             .iter()
-            .filter_map(|&p| partitions[p as usize].oldest_ready().map(|t| (t, p)))
+            .enumerate()
+            .filter_map(|(i, &p)| {
+                partitions[p as usize]
+                    .oldest_ready()
+                    .map(|t| (t, p, i as u32))
+            })
             .min();
-        let Some((_, p)) = oldest else { break };
-        if !take_run(&mut partitions[p as usize], p, limits, batch) {
+        let Some((_, p, i)) = oldest else { break };
+        if !take_run(&mut partitions[p as usize], p, i, limits, batch) {
             break;
         }
     }
@@ -198,30 +211,36 @@ fn take_oldest_by_heap(
 ) {
     let mut oldest_first = std::mem::take(&mut batch.oldest_first);
     oldest_first.clear();
-    oldest_first.extend(eligible.iter().filter_map(|&p| {
+    oldest_first.extend(eligible.iter().enumerate().filter_map(|(i, &p)| {
         partitions[p as usize]
             .oldest_ready()
-            .map(|t| Reverse((t, p)))
+            .map(|t| Reverse((t, p, i as u32)))
     }));
     while batch.records < limits.batch_size {
-        let Some(Reverse((_, p))) = oldest_first.pop() else {
+        let Some(Reverse((_, p, i))) = oldest_first.pop() else {
             break;
         };
         let partition = &mut partitions[p as usize];
-        if !take_run(partition, p, limits, batch) {
+        if !take_run(partition, p, i, limits, batch) {
             break;
         }
         if let Some(t) = partition.oldest_ready() {
-            oldest_first.push(Reverse((t, p)));
+            oldest_first.push(Reverse((t, p, i)));
         }
     }
     batch.oldest_first = oldest_first;
 }
 
-/// Takes as many records of partition `p`'s front run as fit into `batch`, or drops
-/// its front record if it alone is too large for the payload; `false` when nothing fits
-/// (the batch is full by size or payload).
-fn take_run(partition: &mut Partition, p: u32, limits: &BatchLimits, batch: &mut Batch) -> bool {
+/// Takes as many records of partition `p` (at position `i` of the eligible list)'s front
+/// run as fit into `batch`, or drops its front record if it alone is too large for the
+/// payload; `false` when nothing fits (the batch is full by size or payload).
+fn take_run(
+    partition: &mut Partition,
+    p: u32,
+    i: u32,
+    limits: &BatchLimits,
+    batch: &mut Batch,
+) -> bool {
     let run = *partition
         .front_ready()
         .expect("partition has a ready record");
@@ -249,19 +268,17 @@ fn take_run(partition: &mut Partition, p: u32, limits: &BatchLimits, batch: &mut
     batch.records += taken.count;
     batch.bytes += taken.bytes;
     batch.runs.push((p, taken));
-    match batch
-        .parts
-        .iter_mut()
-        .rev()
-        .find(|part| part.partition == p)
-    {
-        Some(part) => part.records += taken.count,
-        None => batch.parts.push(BatchPart {
-            partition: p,
-            records: taken.count,
-            oldest: taken.first,
-            offset: partition.committed(),
-        }),
+    match batch.part_of[i as usize] {
+        NO_PART => {
+            batch.part_of[i as usize] = batch.parts.len() as u32;
+            batch.parts.push(BatchPart {
+                partition: p,
+                records: taken.count,
+                oldest: taken.first,
+                offset: partition.committed(),
+            });
+        }
+        part => batch.parts[part as usize].records += taken.count,
     }
     true
 }
