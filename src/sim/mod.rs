@@ -497,7 +497,6 @@ impl<'a> Simulation<'a> {
             // Not polling yet, at the end of the log: what arrived is skipped.
             self.log.skip_to_end(now);
         }
-        self.log.advance_all(now);
         let mut snapshot = Snapshot {
             pollers: self.esm.pollers(),
             processors: self.esm.processor_count(),
@@ -508,7 +507,7 @@ impl<'a> Simulation<'a> {
         };
         snapshot.duplicated = self.esm.duplicated();
         snapshot.load = self.esm.close_interval(now);
-        for partition in self.log.partitions() {
+        self.log.advance_all_and(now, |partition| {
             snapshot.produced_total += partition.produced();
             snapshot.committed_total += partition.committed();
             for reason in Skip::ALL {
@@ -523,7 +522,7 @@ impl<'a> Simulation<'a> {
                 snapshot.oldest_uncommitted =
                     Some(snapshot.oldest_uncommitted.map_or(t, |o: SimTime| o.min(t)));
             }
-        }
+        });
         if let Some(violations) = &mut self.invariants {
             let processed = self.recorder.records_processed();
             invariants::check(

@@ -24,12 +24,11 @@
 
 pub mod filter;
 mod producer;
+mod queue;
 mod run;
 #[cfg(test)]
 mod tests;
 mod topic;
-
-use std::collections::VecDeque;
 
 use crate::engine::time::{SimDuration, SimTime};
 use crate::model::traffic::{RateCurve, RecordSizer};
@@ -38,6 +37,7 @@ use crate::scenario::ArrivalProcess;
 pub use filter::MatchCounter;
 pub use producer::EXACT_ORDER_STATISTICS;
 use producer::Producer;
+use queue::RunQueue;
 pub use run::Run;
 pub use topic::TopicLog;
 
@@ -73,12 +73,20 @@ impl Skip {
 }
 
 /// A partition: its producer, its records and its offsets.
+///
+/// The producer (its random streams are most of a partition's bytes) lives out of line:
+/// a pass over many partitions touches only the few cache lines of their records and
+/// offsets, and a producer only when its next bucket is due (`generated_until`).
 pub struct Partition {
-    producer: Producer,
+    producer: Box<Producer>,
+    /// Every arrival before this time is generated: the producer's
+    /// [`Producer::generated_until`], kept here so that a partition whose next bucket is
+    /// not due yet is advanced without reading its producer.
+    generated_until: SimTime,
     /// Generated records whose arrival time is still in the future, oldest first.
-    future: VecDeque<Run>,
+    future: RunQueue,
     /// Arrived records not yet taken into a batch, oldest first.
-    ready: VecDeque<Run>,
+    ready: RunQueue,
     ready_count: u64,
     ready_bytes: u64,
     /// Records that have arrived (the log end offset).
@@ -119,7 +127,7 @@ impl Partition {
         sizer: &RecordSizer,
     ) -> Self {
         let mut producer = Producer::new(seed, index, share, arrivals, resolution);
-        let mut ready = VecDeque::new();
+        let mut ready = RunQueue::new();
         let mut ready_bytes = 0;
         if backlog > 0 {
             let bytes = sizer.run_bytes(backlog, &mut producer.size_rng);
@@ -132,8 +140,9 @@ impl Partition {
             ready_bytes = bytes;
         }
         Partition {
-            producer,
-            future: VecDeque::new(),
+            generated_until: producer.generated_until(),
+            producer: Box::new(producer),
+            future: RunQueue::new(),
             ready,
             ready_count: backlog,
             ready_bytes,
@@ -179,11 +188,17 @@ impl Partition {
 
     /// Generates buckets until every arrival before `t` is known.
     pub fn generate_until(&mut self, t: SimTime, curve: &RateCurve, sizer: &RecordSizer) {
-        while self.producer.generated_until() <= t {
-            if let Some(run) = self.producer.next_run(curve, sizer) {
-                self.future.push_back(run);
-            }
+        while self.generated_until <= t {
+            self.generate_next(curve, sizer);
         }
+    }
+
+    /// Draws up to the producer's next run (queued as future records).
+    fn generate_next(&mut self, curve: &RateCurve, sizer: &RecordSizer) {
+        if let Some(run) = self.producer.next_run(curve, sizer) {
+            self.future.push_back(run);
+        }
+        self.generated_until = self.producer.generated_until();
     }
 
     /// Moves every record that has arrived by `now` (inclusive) into the ready queue.
@@ -209,29 +224,9 @@ impl Partition {
             }
             self.ready.push_back(moved);
             if self.ready.len() > MAX_READY_RUNS {
-                self.coalesce_ready();
+                self.ready.coalesce_pairs();
             }
         }
-    }
-
-    /// Merges neighbouring waiting runs in pairs (counts and bytes are kept exactly), in
-    /// place so the queue keeps its allocation.
-    fn coalesce_ready(&mut self) {
-        let runs = self.ready.make_contiguous();
-        let merged = runs.len().div_ceil(2);
-        for i in 0..merged {
-            let run = match runs.get(2 * i + 1) {
-                Some(next) => Run {
-                    count: runs[2 * i].count + next.count,
-                    bytes: runs[2 * i].bytes + next.bytes,
-                    first: runs[2 * i].first,
-                    last: next.last,
-                },
-                None => runs[2 * i],
-            };
-            runs[i] = run;
-        }
-        self.ready.truncate(merged);
     }
 
     /// Arrival time of the first record after `now`, generating ahead up to `horizon`.
@@ -247,12 +242,10 @@ impl Partition {
                 let k = run.arrived_by(now);
                 return Some(run.time_of(k));
             }
-            if self.producer.generated_until() > horizon {
+            if self.generated_until > horizon {
                 return None;
             }
-            if let Some(run) = self.producer.next_run(curve, sizer) {
-                self.future.push_back(run);
-            }
+            self.generate_next(curve, sizer);
         }
     }
 

@@ -155,7 +155,7 @@ fn poisson_producer(lambda: f64, resolution: SimDuration) -> (Producer, RateCurv
         lambda,
         "the bucket mean is exactly lambda"
     );
-    (p.producer, curve, sizer)
+    (*p.producer, curve, sizer)
 }
 
 /// Draws the first `buckets` buckets: the count of each (0 when it is empty) and its
@@ -323,7 +323,7 @@ fn sparse_counts_follow_each_stretch_of_a_changing_rate() {
     let mut counts: [Vec<u64>; 3] = Default::default();
     for seed in 0..20 {
         let p = Partition::new(seed, 3, 1.0, ArrivalProcess::Poisson, resolution, 0, &sizer);
-        let mut producer = p.producer;
+        let mut producer = *p.producer;
         let (per_bucket, _) = draw(&mut producer, &curve, &sizer, 40_000);
         counts[0].extend(&per_bucket[..10_000]);
         counts[0].extend(&per_bucket[25_000..]);

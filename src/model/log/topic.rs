@@ -91,12 +91,19 @@ impl TopicLog {
 
     /// Brings every partition up to `now` (arrivals and retention).
     pub fn advance_all(&mut self, now: SimTime) {
+        self.advance_all_and(now, |_| {});
+    }
+
+    /// Brings every partition up to `now` (arrivals and retention) and shows each one,
+    /// in index order, to `visit` once it is: one pass over the partitions for a sample.
+    pub fn advance_all_and(&mut self, now: SimTime, mut visit: impl FnMut(&Partition)) {
         let cutoff = retention_cutoff(now, self.retention);
         for partition in &mut self.partitions {
             partition.advance(now, &self.curve, &self.sizer);
             if let Some(cutoff) = cutoff {
                 partition.expire(cutoff);
             }
+            visit(partition);
         }
     }
 
