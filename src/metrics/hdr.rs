@@ -81,11 +81,19 @@ impl Histogram {
     pub fn record_n(&mut self, value: u64, n: u64) {
         let index = self.index_of(value);
         if index >= self.counts.len() {
-            self.counts.resize(index + 1, 0);
+            self.grow(index);
         }
         self.counts[index] = self.counts[index].saturating_add(n);
         self.total = self.total.saturating_add(n);
         self.max = self.max.max(value);
+    }
+
+    /// Makes room for the count at `index` (rare: the counts cover the largest value so
+    /// far), out of line so that recording keeps few registers.
+    #[cold]
+    #[inline(never)]
+    fn grow(&mut self, index: usize) {
+        self.counts.resize(index + 1, 0);
     }
 
     /// The value at quantile `q` (capped at 1): the highest value equivalent to the first
