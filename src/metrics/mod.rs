@@ -7,6 +7,7 @@
 
 pub mod bottleneck;
 pub mod events;
+pub mod hdr;
 pub mod latency;
 pub mod sink;
 pub mod slo;

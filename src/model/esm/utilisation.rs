@@ -65,7 +65,11 @@ pub struct Utilisation {
     /// Number of the current interval (the lazy resets compare with it).
     interval: u64,
     interval_start: SimTime,
+    /// Time up to which `busy_ns` is integrated (it changes with every batch).
     last_change: SimTime,
+    /// Time up to which `poller_ns` and `processor_ns` are integrated (they change only
+    /// with the assignment, so only a reassignment or a close brings them up to date).
+    assignment_integrated: SimTime,
     pollers: u32,
     poller_ns: u128,
     processor_ns: u128,
@@ -89,6 +93,7 @@ impl Utilisation {
             interval: 0,
             interval_start: SimTime::ZERO,
             last_change: SimTime::ZERO,
+            assignment_integrated: SimTime::ZERO,
             pollers: 0,
             poller_ns: 0,
             processor_ns: 0,
@@ -103,20 +108,28 @@ impl Utilisation {
         }
     }
 
-    /// Adds the time since the last change to the integrals of pollers, processors and
-    /// busy processors.
+    /// Adds the time since the last change to the integral of busy processors.
     fn integrate(&mut self, now: SimTime) {
         let dt = now.saturating_since(self.last_change).0 as u128;
-        self.poller_ns += u128::from(self.pollers) * dt;
-        self.processor_ns += self.processors.len() as u128 * dt;
         self.busy_ns += self.busy.len() as u128 * dt;
         self.last_change = self.last_change.max(now);
+    }
+
+    /// Adds the time since the last reassignment or close to the integrals of pollers
+    /// and processors (constant in between, so the sum is the same as integrating at
+    /// every batch).
+    fn integrate_assignment(&mut self, now: SimTime) {
+        let dt = now.saturating_since(self.assignment_integrated).0 as u128;
+        self.poller_ns += u128::from(self.pollers) * dt;
+        self.processor_ns += self.processors.len() as u128 * dt;
+        self.assignment_integrated = self.assignment_integrated.max(now);
     }
 
     /// The assignment changed at `now` to `pollers` pollers and `processors`: the old
     /// processors' busy spans end now.
     pub fn reassign(&mut self, now: SimTime, pollers: u32, processors: &[Processor]) {
         self.integrate(now);
+        self.integrate_assignment(now);
         for i in std::mem::take(&mut self.busy) {
             self.end_span(i, now);
         }
@@ -203,6 +216,7 @@ impl Utilisation {
     /// Closes the interval ending at `now` and starts the next one.
     pub fn close(&mut self, now: SimTime) -> Load {
         self.integrate(now);
+        self.integrate_assignment(now);
         for k in 0..self.busy.len() {
             let processor = self.busy[k];
             let total = self.busy_with_span(processor, now, false);
