@@ -44,25 +44,40 @@ impl RunGroups {
         }
         let span = run.last.0 - run.first.0;
         let smallest = (commit.0 - run.last.0).max(1);
-        let needed = match span.checked_mul(100) {
-            Some(scaled) => scaled.div_ceil(smallest),
-            None => (span as u128 * 100).div_ceil(smallest as u128) as u64,
-        };
-        let groups = run.count.min(GROUPS_PER_RUN).min(needed.max(1));
+        let groups = run.count.min(groups_needed(span, smallest));
         let mut result = RunGroups {
             count: run.count,
             latency_sum_ns: commit.0 as u128 * run.count as u128 - run.arrival_sum_ns(),
             groups: [(0, 0); GROUPS_PER_RUN as usize],
             len: groups as usize,
         };
+        // Group boundaries `g × count / groups`, with the divisor a constant per arm.
+        let bound = |g: u64| match groups {
+            1 => g * run.count,
+            2 => g * run.count / 2,
+            3 => g * run.count / 3,
+            _ => g * run.count / 4,
+        };
         for g in 0..groups {
-            let lo = g * run.count / groups;
-            let hi = (g + 1) * run.count / groups;
+            let (lo, hi) = (bound(g), bound(g + 1));
             let mid = run.time_of((lo + hi - 1) / 2);
             result.groups[g as usize] = ((commit.0 - mid.0) / 1_000, hi - lo);
         }
         result
     }
+}
+
+/// Groups a run spanning `span` ns with smallest latency `smallest` ns (at least 1)
+/// needs: `ceil(100 × span / smallest)`, at least 1 and at most [`GROUPS_PER_RUN`],
+/// found by comparisons (`ceil(x / s) >= k` exactly when `x > (k - 1) × s`) instead of a
+/// division.
+fn groups_needed(span: u64, smallest: u64) -> u64 {
+    let scaled = u128::from(span) * 100;
+    let smallest = u128::from(smallest);
+    (1..GROUPS_PER_RUN)
+        .take_while(|&k| scaled > u128::from(k) * smallest)
+        .count() as u64
+        + 1
 }
 
 /// Latency statistics of a set of committed records.
@@ -166,5 +181,34 @@ mod tests {
         let p50 = run_stats.quantile_secs(0.5).unwrap();
         assert!((p50 - 0.5).abs() <= 0.125 + 0.001, "p50 {p50}");
         assert_eq!(run_stats.count(), 101);
+    }
+
+    #[test]
+    fn groups_needed_is_the_clamped_ceiling_of_the_span_over_one_percent() {
+        const SPANS: [u64; 12] = [
+            0,
+            1,
+            7,
+            99,
+            100,
+            101,
+            250,
+            299,
+            300,
+            301,
+            10_000,
+            u64::MAX / 3,
+        ];
+        for span in SPANS {
+            for smallest in [1, 2, 3, 99, 100, 101, 7_919, 1_000_000] {
+                let ceiling = (u128::from(span) * 100).div_ceil(u128::from(smallest));
+                let expected = ceiling.clamp(1, u128::from(GROUPS_PER_RUN)) as u64;
+                assert_eq!(
+                    groups_needed(span, smallest),
+                    expected,
+                    "{span} / {smallest}"
+                );
+            }
+        }
     }
 }
