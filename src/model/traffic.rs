@@ -50,6 +50,42 @@ struct CachedLaw {
     expected_bits: u64,
     /// `P(N <= k)` for k = 0, 1, ..., the last entry 1 (see [`poisson_cdf`]).
     cdf: Vec<f64>,
+    /// Where to start looking for a uniform `u` (see [`CachedLaw::inverse`]): entry `j`
+    /// is the first `k` with `cdf[k] >= j / guide.len()`.
+    guide: Vec<u32>,
+}
+
+impl CachedLaw {
+    /// Tabulates the law of mean `mean`.
+    fn set(&mut self, mean: f64) {
+        self.expected_bits = mean.to_bits();
+        poisson_cdf(mean, &mut self.cdf);
+        let slots = self.cdf.len();
+        self.guide.clear();
+        let mut k = 0;
+        for j in 0..slots {
+            let at = j as f64 / slots as f64;
+            while self.cdf[k] < at {
+                k += 1;
+            }
+            self.guide.push(k as u32);
+        }
+    }
+
+    /// The least `k` with `cdf[k] >= u` (`0 <= u < 1`): the Poisson draw for `u`. The
+    /// guide entry of `u`'s slot is a start at most a step or two from it; stepping back
+    /// first makes the answer exact whatever the rounding of the slot.
+    fn inverse(&self, u: f64) -> u64 {
+        let slot = ((u * self.guide.len() as f64) as usize).min(self.guide.len() - 1);
+        let mut k = self.guide[slot] as usize;
+        while k > 0 && self.cdf[k - 1] >= u {
+            k -= 1;
+        }
+        while self.cdf[k] < u {
+            k += 1;
+        }
+        k as u64
+    }
 }
 
 impl RateCurve {
@@ -61,6 +97,7 @@ impl RateCurve {
         let empty = CachedLaw {
             expected_bits: f64::NAN.to_bits(),
             cdf: Vec::new(),
+            guide: Vec::new(),
         };
         RateCurve {
             shapes: shapes.to_vec(),
@@ -99,11 +136,10 @@ impl RateCurve {
         let mut laws = self.laws.borrow_mut();
         let slot = &mut laws[bucket as usize % LAW_CACHE_SLOTS];
         if slot.expected_bits != expected.to_bits() {
-            slot.expected_bits = expected.to_bits();
-            poisson_cdf(expected, &mut slot.cdf);
+            slot.set(expected);
         }
         let u: f64 = rng.random();
-        slot.cdf.partition_point(|&c| c < u) as u64
+        slot.inverse(u)
     }
 
     /// The rate at `mid`, the middle of arrival bucket number `bucket` (cached).
@@ -499,6 +535,28 @@ mod tests {
             let before = rng.clone();
             assert_eq!(curve.draw_poisson(3, expected, &mut rng), 0);
             assert!(rng == before, "mean {expected} used a uniform");
+        }
+    }
+
+    #[test]
+    fn the_guided_inverse_is_the_first_entry_at_or_above_the_uniform() {
+        let mut law = CachedLaw {
+            expected_bits: 0,
+            cdf: Vec::new(),
+            guide: Vec::new(),
+        };
+        for mean in [1e-3, 0.3, 1.0, 2.5, 7.0, 20.0, 31.9] {
+            law.set(mean);
+            let mut uniforms = vec![0.0, f64::MIN_POSITIVE, 0.5, 1.0 - f64::EPSILON / 2.0];
+            for &c in &law.cdf {
+                // Each entry itself and its neighbouring floats, where slots and entries meet.
+                uniforms.extend([c, f64::from_bits(c.to_bits() - 1), c.next_up()]);
+            }
+            uniforms.extend((0..1000).map(|i| (i as f64 + 0.5) / 1000.0));
+            for u in uniforms.into_iter().filter(|u| (0.0..1.0).contains(u)) {
+                let want = law.cdf.partition_point(|&c| c < u) as u64;
+                assert_eq!(law.inverse(u), want, "mean {mean}, u {u}");
+            }
         }
     }
 
