@@ -56,6 +56,15 @@ struct CachedLaw {
 }
 
 impl CachedLaw {
+    /// A slot holding no law (no mean's bits equal NaN's, so the first use tabulates).
+    fn empty() -> Self {
+        CachedLaw {
+            expected_bits: f64::NAN.to_bits(),
+            cdf: Vec::new(),
+            guide: Vec::new(),
+        }
+    }
+
     /// Tabulates the law of mean `mean`.
     fn set(&mut self, mean: f64) {
         self.expected_bits = mean.to_bits();
@@ -94,16 +103,11 @@ impl RateCurve {
         let cache = (0..RATE_CACHE_SLOTS)
             .map(|_| Cell::new((u64::MAX, 0.0)))
             .collect();
-        let empty = CachedLaw {
-            expected_bits: f64::NAN.to_bits(),
-            cdf: Vec::new(),
-            guide: Vec::new(),
-        };
         RateCurve {
             shapes: shapes.to_vec(),
             end: SimTime::MAX,
             cache,
-            laws: RefCell::new(vec![empty; LAW_CACHE_SLOTS]),
+            laws: RefCell::new(vec![CachedLaw::empty(); LAW_CACHE_SLOTS]),
         }
     }
 
@@ -540,11 +544,7 @@ mod tests {
 
     #[test]
     fn the_guided_inverse_is_the_first_entry_at_or_above_the_uniform() {
-        let mut law = CachedLaw {
-            expected_bits: 0,
-            cdf: Vec::new(),
-            guide: Vec::new(),
-        };
+        let mut law = CachedLaw::empty();
         for mean in [1e-3, 0.3, 1.0, 2.5, 7.0, 20.0, 31.9] {
             law.set(mean);
             let mut uniforms = vec![0.0, f64::MIN_POSITIVE, 0.5, 1.0 - f64::EPSILON / 2.0];
