@@ -294,3 +294,42 @@ fn synthetic_truth_is_recovered() {
     assert!(result.loss < 1e-9 || result.loss < result.profiles[1].points[0].1);
     assert_eq!(result.profiles.len(), 3);
 }
+
+/// `scenarios/calibrate/observed.json` is what esmsim observes of its scenario run with
+/// the known constants (`TRUTH`), at a 60 s period from 2026-11-02T09:00:00Z, so the
+/// bundled example recovers them exactly. After an intended change of realisations,
+/// regenerate it with
+/// `ESMSIM_UPDATE_FIXTURES=1 cargo test --lib calibrate::tests::the_bundled_observed`.
+#[test]
+fn the_bundled_observed_file_is_what_its_scenario_shows_with_the_known_constants() {
+    let folder = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/calibrate");
+    let text = std::fs::read_to_string(folder.join("synthetic-esm.yaml")).unwrap();
+    let traces = FileTraces::default();
+    let truth = ParsedScenario::parse(&text, &folder)
+        .unwrap()
+        .resolve(&TRUTH.map(String::from), &traces)
+        .unwrap();
+    let run = simulate(&truth, Detail::Rows).unwrap();
+    let observed = observe_run(
+        &run.rows,
+        truth.sample_interval.as_secs_f64(),
+        truth.duration.as_secs_f64(),
+        60,
+        1_793_610_000,
+        &[
+            Metric::OffsetLag,
+            Metric::ConcurrentExecutions,
+            Metric::ProvisionedPollers,
+        ],
+    );
+    let json = observed::to_json(&observed);
+    let path = folder.join("observed.json");
+    if std::env::var_os("ESMSIM_UPDATE_FIXTURES").is_some() {
+        std::fs::write(&path, &json).unwrap();
+    }
+    assert!(
+        std::fs::read_to_string(&path).unwrap() == json,
+        "scenarios/calibrate/observed.json differs from what its scenario shows; regenerate \
+         it with ESMSIM_UPDATE_FIXTURES=1 cargo test --lib calibrate::tests::the_bundled_observed"
+    );
+}

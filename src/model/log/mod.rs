@@ -74,15 +74,12 @@ impl Skip {
 
 /// A partition: its producer, its records and its offsets.
 ///
-/// The producer (its random streams are most of a partition's bytes) lives out of line:
-/// a pass over many partitions touches only the few cache lines of their records and
-/// offsets, and a producer only when its next bucket is due (`generated_until`).
+/// Kept small (about 250 bytes) so that 100,000 partitions stay in the processor's
+/// cache: the producer's streams are compact, each run queue holds its front run inline,
+/// and what few partitions need (records committed without success, failed attempts, the
+/// filter) lives out of line in [`Rare`], absent until needed.
 pub struct Partition {
-    producer: Box<Producer>,
-    /// Every arrival before this time is generated: the producer's
-    /// [`Producer::generated_until`], kept here so that a partition whose next bucket is
-    /// not due yet is advanced without reading its producer.
-    generated_until: SimTime,
+    producer: Producer,
     /// Generated records whose arrival time is still in the future, oldest first.
     future: RunQueue,
     /// Arrived records not yet taken into a batch, oldest first.
@@ -93,6 +90,17 @@ pub struct Partition {
     produced: u64,
     /// Records committed (the committed offset).
     committed: u64,
+    /// Arrival time of the oldest record of the batch in flight, if one is.
+    in_flight_oldest: Option<SimTime>,
+    /// Records of the batch in flight.
+    in_flight_records: u64,
+    /// Skips, failures and the filter; `None` while all of them are zero or absent.
+    rare: Option<Box<Rare>>,
+}
+
+/// The state of a partition that most partitions never need.
+#[derive(Default)]
+struct Rare {
     /// Committed records that were not processed successfully (part of `committed`),
     /// by [`Skip`] reason.
     skipped: [u64; Skip::COUNT],
@@ -108,10 +116,6 @@ pub struct Partition {
     skipped_at_start: u64,
     /// Which offsets pass the ESM's filter; `None` without a filter.
     filter: Option<MatchCounter>,
-    /// Arrival time of the oldest record of the batch in flight, if one is.
-    in_flight_oldest: Option<SimTime>,
-    /// Records of the batch in flight.
-    in_flight_records: u64,
 }
 
 impl Partition {
@@ -140,35 +144,39 @@ impl Partition {
             ready_bytes = bytes;
         }
         Partition {
-            generated_until: producer.generated_until(),
-            producer: Box::new(producer),
+            producer,
             future: RunQueue::new(),
             ready,
             ready_count: backlog,
             ready_bytes,
             produced: backlog,
             committed: 0,
-            skipped: [0; Skip::COUNT],
-            failed_until: 0,
-            failed_attempts: 0,
-            filtered: 0,
-            skipped_at_start: 0,
-            filter: None,
             in_flight_oldest: None,
             in_flight_records: 0,
+            rare: None,
         }
+    }
+
+    /// The out-of-line state, created on first use.
+    fn rare_mut(&mut self) -> &mut Rare {
+        self.rare.get_or_insert_with(Box::default)
+    }
+
+    /// The filter, if the partition has one.
+    fn filter_mut(&mut self) -> Option<&mut MatchCounter> {
+        self.rare.as_mut().and_then(|rare| rare.filter.as_mut())
     }
 
     /// Filters the partition's records with `filter` (`esm.filter`).
     pub fn set_filter(&mut self, filter: MatchCounter) {
-        self.filter = Some(filter);
+        self.rare_mut().filter = Some(filter);
     }
 
     /// How many of the next `k` ready records (from the front of the ready queue) pass
     /// the filter: all `k` without one.
     pub fn matched_next(&mut self, k: u64) -> u64 {
         let front = self.produced - self.ready_count;
-        match &mut self.filter {
+        match self.filter_mut() {
             Some(filter) => filter.matched(front, front + k),
             None => k,
         }
@@ -180,7 +188,10 @@ impl Partition {
     pub fn skip_ready(&mut self) {
         debug_assert!(!self.in_flight(), "skip with a batch in flight");
         self.committed += self.ready_count;
-        self.skipped_at_start += self.ready_count;
+        if self.ready_count > 0 {
+            let skipped = self.ready_count;
+            self.rare_mut().skipped_at_start += skipped;
+        }
         self.ready.clear();
         self.ready_count = 0;
         self.ready_bytes = 0;
@@ -188,7 +199,7 @@ impl Partition {
 
     /// Generates buckets until every arrival before `t` is known.
     pub fn generate_until(&mut self, t: SimTime, curve: &RateCurve, sizer: &RecordSizer) {
-        while self.generated_until <= t {
+        while self.producer.generated_until() <= t {
             self.generate_next(curve, sizer);
         }
     }
@@ -198,7 +209,6 @@ impl Partition {
         if let Some(run) = self.producer.next_run(curve, sizer) {
             self.future.push_back(run);
         }
-        self.generated_until = self.producer.generated_until();
     }
 
     /// Moves every record that has arrived by `now` (inclusive) into the ready queue.
@@ -242,7 +252,7 @@ impl Partition {
                 let k = run.arrived_by(now);
                 return Some(run.time_of(k));
             }
-            if self.generated_until > horizon {
+            if self.producer.generated_until() > horizon {
                 return None;
             }
             self.generate_next(curve, sizer);
@@ -302,23 +312,33 @@ impl Partition {
     ) {
         let end = self.committed + self.in_flight_records;
         self.restore_front(runs);
-        self.failed_until = self.failed_until.max(end);
-        self.failed_attempts = attempts;
+        self.note_failed(end, attempts);
+    }
+
+    /// Remembers that the records up to offset `end` failed, `attempts` times in all.
+    fn note_failed(&mut self, end: u64, attempts: u32) {
+        let rare = self.rare_mut();
+        rare.failed_until = rare.failed_until.max(end);
+        rare.failed_attempts = attempts;
+    }
+
+    /// End offset of the records that have failed at least once (0 when none has).
+    fn failed_until(&self) -> u64 {
+        self.rare.as_ref().map_or(0, |rare| rare.failed_until)
     }
 
     /// Failed attempts at the records at the front (0 when they have not failed).
     pub fn failed_attempts(&self) -> u32 {
-        if self.is_blocked() {
-            self.failed_attempts
-        } else {
-            0
+        match &self.rare {
+            Some(rare) if self.is_blocked() => rare.failed_attempts,
+            _ => 0,
         }
     }
 
     /// Whether the records at the front have failed at least once and are not committed
     /// yet (the partition is blocked on them).
     pub fn is_blocked(&self) -> bool {
-        self.committed < self.failed_until
+        self.committed < self.failed_until()
     }
 
     /// Marks a batch of `records` records in flight whose oldest record arrived at
@@ -348,8 +368,11 @@ impl Partition {
     /// Moves the committed offset `count` records on past records a batch took; those
     /// that did not pass the filter count as [`Partition::filtered`].
     fn advance_committed(&mut self, count: u64) {
-        if let Some(filter) = &mut self.filter {
-            self.filtered += count - filter.matched(self.committed, self.committed + count);
+        let committed = self.committed;
+        if let Some(rare) = &mut self.rare
+            && let Some(filter) = &mut rare.filter
+        {
+            rare.filtered += count - filter.matched(committed, committed + count);
         }
         self.committed += count;
     }
@@ -362,7 +385,7 @@ impl Partition {
     /// Records that pass the filter among the `count` from offset `from` (all of them
     /// without a filter).
     pub fn matched_in(&mut self, from: u64, count: u64) -> u64 {
-        match &mut self.filter {
+        match self.filter_mut() {
             Some(filter) => filter.matched(from, from + count),
             None => count,
         }
@@ -382,7 +405,7 @@ impl Partition {
     pub fn commit_mixed(&mut self, processed: u64, unprocessed: u64, reason: Skip) {
         let unmatched = self.unmatched(self.committed + processed, unprocessed);
         self.commit(processed + unprocessed);
-        self.skipped[reason as usize] += unprocessed - unmatched;
+        self.add_skipped(reason, unprocessed - unmatched);
     }
 
     /// Commits the first `count` records in flight and puts the rest (`rest`, in offset
@@ -397,8 +420,7 @@ impl Partition {
         self.advance_committed(count);
         self.in_flight_records -= count;
         self.restore_front(rest);
-        self.failed_until = self.failed_until.max(end);
-        self.failed_attempts = attempts;
+        self.note_failed(end, attempts);
     }
 
     /// Commits the first `k` waiting records without a batch (the partition must not be
@@ -407,8 +429,15 @@ impl Partition {
         debug_assert!(!self.in_flight(), "skip_front while a batch is in flight");
         let run = self.take_front(k);
         self.committed += run.count;
-        self.skipped[reason as usize] += run.count;
+        self.add_skipped(reason, run.count);
         run
+    }
+
+    /// Counts `count` more records committed without success for `reason`.
+    fn add_skipped(&mut self, reason: Skip, count: u64) {
+        if count > 0 {
+            self.rare_mut().skipped[reason as usize] += count;
+        }
     }
 
     /// Records that arrived at or before `cutoff` are gone from the log (retention):
@@ -443,18 +472,21 @@ impl Partition {
                 self.ready_count, self.ready_bytes
             ));
         }
-        let skipped: u64 = self.skipped.iter().sum();
-        let unprocessed = skipped + self.filtered + self.skipped_at_start;
+        let skipped = self.skipped();
+        let unprocessed = skipped + self.filtered() + self.skipped_at_start();
         if unprocessed > self.committed {
             return Err(format!(
                 "committed {} < skipped {skipped} + filtered {} + skipped at start {}",
-                self.committed, self.filtered, self.skipped_at_start
+                self.committed,
+                self.filtered(),
+                self.skipped_at_start()
             ));
         }
-        if self.failed_until > self.produced {
+        if self.failed_until() > self.produced {
             return Err(format!(
                 "failed records up to offset {} but only {} produced",
-                self.failed_until, self.produced
+                self.failed_until(),
+                self.produced
             ));
         }
         let accounted = self.committed + self.in_flight_records + self.ready_count;
@@ -480,29 +512,33 @@ impl Partition {
     /// Records committed without a successful invocation (part of
     /// [`Partition::committed`]), for every reason.
     pub fn skipped(&self) -> u64 {
-        self.skipped.iter().sum()
+        self.rare
+            .as_ref()
+            .map_or(0, |rare| rare.skipped.iter().sum())
     }
 
     /// Records committed without a successful invocation for `reason`.
     pub fn skipped_for(&self, reason: Skip) -> u64 {
-        self.skipped[reason as usize]
+        self.rare
+            .as_ref()
+            .map_or(0, |rare| rare.skipped[reason as usize])
     }
 
     /// Records committed after a successful invocation (those the filter let through).
     pub fn succeeded(&self) -> u64 {
-        self.committed - self.skipped() - self.filtered - self.skipped_at_start
+        self.committed - self.skipped() - self.filtered() - self.skipped_at_start()
     }
 
     /// Committed records that did not pass the filter (part of
     /// [`Partition::committed`]).
     pub fn filtered(&self) -> u64 {
-        self.filtered
+        self.rare.as_ref().map_or(0, |rare| rare.filtered)
     }
 
     /// Records skipped because the consumer started at the end of the log (part of
     /// [`Partition::committed`]).
     pub fn skipped_at_start(&self) -> u64 {
-        self.skipped_at_start
+        self.rare.as_ref().map_or(0, |rare| rare.skipped_at_start)
     }
 
     /// Offset lag: produced minus committed (records in flight count as lag).

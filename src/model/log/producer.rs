@@ -21,32 +21,38 @@
 //! so the runs drawn never depend on when they are asked for.
 
 use rand::Rng;
-use rand_chacha::ChaCha8Rng;
 use rand_distr::Exp1;
+use rand_pcg::Pcg64Mcg;
 
-use crate::engine::rng::{Purpose, stream};
+use crate::engine::rng::{Purpose, compact_stream};
 use crate::engine::time::{SimDuration, SimTime};
 use crate::model::log::Run;
 use crate::model::traffic::{RateCurve, RecordSizer};
 use crate::scenario::ArrivalProcess;
 
 /// The producer of one partition: draws runs bucket by bucket from its own streams.
+///
+/// Kept small (its streams are 16-byte [`compact_stream`]s) because every partition holds
+/// one and a pass over many partitions reads it whenever a bucket is due.
 pub(super) struct Producer {
-    arrivals: ArrivalProcess,
     share: f64,
     pub(super) resolution: SimDuration,
     /// The next bucket to draw; every bucket before it is drawn. `u64::MAX` once every
     /// bucket up to the curve's end is.
     pub(super) next_bucket: u64,
-    arrival_rng: ChaCha8Rng,
+    arrival_rng: Pcg64Mcg,
     /// Record sizes, drawn per run (also for the initial backlog).
-    pub(super) size_rng: ChaCha8Rng,
-    /// Deterministic arrivals: expected records so far, and records emitted so far.
-    expected: f64,
-    emitted: u64,
-    /// Poisson arrivals in sparse buckets: the expected records still to come, from the
+    pub(super) size_rng: Pcg64Mcg,
+    state: ArrivalState,
+}
+
+/// What an arrival process carries from one bucket to the next.
+enum ArrivalState {
+    /// Poisson arrivals: in sparse buckets, the expected records still to come, from the
     /// start of `next_bucket`, before the next arrival; `None` when not drawn yet.
-    gap: Option<f64>,
+    Poisson { gap: Option<f64> },
+    /// Deterministic arrivals: expected records so far, and records emitted so far.
+    Fluid { expected: f64, emitted: u64 },
 }
 
 /// Buckets expecting fewer records than this are drawn from the arrival process's gaps
@@ -71,16 +77,20 @@ impl Producer {
         arrivals: ArrivalProcess,
         resolution: SimDuration,
     ) -> Self {
+        let state = match arrivals {
+            ArrivalProcess::Poisson => ArrivalState::Poisson { gap: None },
+            ArrivalProcess::Deterministic => ArrivalState::Fluid {
+                expected: 0.0,
+                emitted: 0,
+            },
+        };
         Producer {
-            arrivals,
             share,
             resolution,
             next_bucket: 0,
-            arrival_rng: stream(seed, Purpose::Arrivals, index as u64),
-            size_rng: stream(seed, Purpose::RecordSizes, index as u64),
-            expected: 0.0,
-            emitted: 0,
-            gap: None,
+            arrival_rng: compact_stream(seed, Purpose::Arrivals, index as u64),
+            size_rng: compact_stream(seed, Purpose::RecordSizes, index as u64),
+            state,
         }
     }
 
@@ -89,9 +99,11 @@ impl Producer {
     pub(super) fn next_run(&mut self, curve: &RateCurve, sizer: &RecordSizer) -> Option<Run> {
         let last_bucket = curve.end().0 / self.resolution.0;
         while self.next_bucket <= last_bucket {
-            let drawn = match self.arrivals {
-                ArrivalProcess::Poisson => self.poisson_bucket(curve, last_bucket),
-                ArrivalProcess::Deterministic => self.fluid_bucket(curve, last_bucket),
+            let drawn = match self.state {
+                ArrivalState::Poisson { gap } => self.poisson_bucket(curve, last_bucket, gap),
+                ArrivalState::Fluid { expected, emitted } => {
+                    self.fluid_bucket(curve, last_bucket, expected, emitted)
+                }
             };
             if let Some((count, first, last)) = drawn {
                 let bytes = sizer.run_bytes(count, &mut self.size_rng);
@@ -121,6 +133,7 @@ impl Producer {
         &mut self,
         curve: &RateCurve,
         last_bucket: u64,
+        gap: Option<f64>,
     ) -> Option<(u64, SimTime, SimTime)> {
         let width = self.resolution.0;
         let bucket = self.next_bucket;
@@ -128,7 +141,7 @@ impl Producer {
         let expected = self.bucket_mean(curve, bucket);
         if expected >= SPARSE_MEAN {
             self.next_bucket += 1;
-            self.gap = None;
+            self.state = ArrivalState::Poisson { gap: None };
             let count = curve.draw_poisson(bucket, expected, &mut self.arrival_rng);
             return (count > 0).then(|| self.busy_bucket_times(start, count));
         }
@@ -138,7 +151,7 @@ impl Producer {
             self.next_bucket += self.steady_buckets(curve, bucket, remaining);
             return None;
         }
-        let gap = match self.gap {
+        let gap = match gap {
             Some(gap) => gap,
             None => self.arrival_rng.sample(Exp1),
         };
@@ -150,7 +163,9 @@ impl Producer {
                 remaining
             };
             let skipped = self.steady_buckets(curve, bucket, wanted);
-            self.gap = Some((gap - skipped as f64 * expected).max(0.0));
+            self.state = ArrivalState::Poisson {
+                gap: Some((gap - skipped as f64 * expected).max(0.0)),
+            };
             self.next_bucket += skipped;
             return None;
         }
@@ -159,7 +174,9 @@ impl Producer {
         loop {
             let step: f64 = self.arrival_rng.sample(Exp1);
             if at + step >= expected {
-                self.gap = Some(at + step - expected);
+                self.state = ArrivalState::Poisson {
+                    gap: Some(at + step - expected),
+                };
                 break;
             }
             at += step;
@@ -230,6 +247,8 @@ impl Producer {
         &mut self,
         curve: &RateCurve,
         last_bucket: u64,
+        expected_so_far: f64,
+        emitted: u64,
     ) -> Option<(u64, SimTime, SimTime)> {
         let width = self.resolution.0;
         let bucket = self.next_bucket;
@@ -240,15 +259,19 @@ impl Producer {
             return None;
         }
         self.next_bucket += 1;
-        let before = self.expected;
-        self.expected += expected;
-        let due = (self.expected + FLUID_EPSILON).floor() as u64;
-        if due <= self.emitted {
+        let before = expected_so_far;
+        let after = before + expected;
+        let due = (after + FLUID_EPSILON).floor() as u64;
+        let emitted_now = due.max(emitted);
+        self.state = ArrivalState::Fluid {
+            expected: after,
+            emitted: emitted_now,
+        };
+        if due <= emitted {
             return None;
         }
-        let count = due - self.emitted;
-        let first_k = self.emitted + 1;
-        self.emitted = due;
+        let count = due - emitted;
+        let first_k = emitted + 1;
         let at = |k: u64| {
             let frac = ((k as f64 - before) / expected).clamp(0.0, 1.0);
             SimTime(start + ((width as f64) * frac).round() as u64)

@@ -4,7 +4,9 @@
 //! sparse partition's next arrival, or what arrived since its last batch), so the front
 //! run lives in the partition itself and only the runs behind it in a heap buffer: a
 //! pass over many partitions reads their front runs without a cache miss on a separate
-//! allocation per partition.
+//! allocation per partition. The runs behind it live in a buffer allocated the first
+//! time a second run waits, so an empty tail costs the partition one pointer and a count
+//! (kept inline, so that a queue of one run never reads the buffer).
 
 use std::collections::VecDeque;
 
@@ -23,8 +25,16 @@ const EMPTY: Run = Run {
 pub(super) struct RunQueue {
     /// The oldest run; [`EMPTY`] (no record) when the queue is empty.
     front: Run,
-    /// The runs behind the front, oldest first; empty when the queue is.
-    rest: VecDeque<Run>,
+    /// The runs behind the front, oldest first; empty when the queue is. `None` until
+    /// a second run first waits.
+    #[expect(
+        clippy::box_collection,
+        reason = "one pointer in the partition instead of a 32-byte deque header: 100,000 \
+                  partitions must fit in the cache, and most never hold a second run"
+    )]
+    rest: Option<Box<VecDeque<Run>>>,
+    /// Runs in `rest`.
+    behind: u32,
 }
 
 impl RunQueue {
@@ -32,8 +42,14 @@ impl RunQueue {
     pub(super) fn new() -> Self {
         RunQueue {
             front: EMPTY,
-            rest: VecDeque::new(),
+            rest: None,
+            behind: 0,
         }
+    }
+
+    /// The buffer behind the front, allocated on first use.
+    fn rest_mut(&mut self) -> &mut VecDeque<Run> {
+        self.rest.get_or_insert_with(Box::default)
     }
 
     /// Whether the queue holds no run.
@@ -46,7 +62,7 @@ impl RunQueue {
         if self.is_empty() {
             0
         } else {
-            1 + self.rest.len()
+            1 + self.behind as usize
         }
     }
 
@@ -65,7 +81,14 @@ impl RunQueue {
         if self.is_empty() {
             return None;
         }
-        let next = self.rest.pop_front().unwrap_or(EMPTY);
+        let next = match self.rest.as_mut().filter(|_| self.behind > 0) {
+            Some(rest) => {
+                self.behind -= 1;
+                rest.pop_front()
+                    .expect("`behind` counts the runs in `rest`")
+            }
+            None => EMPTY,
+        };
         Some(std::mem::replace(&mut self.front, next))
     }
 
@@ -75,7 +98,8 @@ impl RunQueue {
         if self.is_empty() {
             self.front = run;
         } else {
-            self.rest.push_back(run);
+            self.rest_mut().push_back(run);
+            self.behind += 1;
         }
     }
 
@@ -83,7 +107,9 @@ impl RunQueue {
     pub(super) fn push_front(&mut self, run: Run) {
         debug_assert!(run.count > 0, "an empty run");
         if !self.is_empty() {
-            self.rest.push_front(self.front);
+            let front = self.front;
+            self.rest_mut().push_front(front);
+            self.behind += 1;
         }
         self.front = run;
     }
@@ -91,28 +117,34 @@ impl RunQueue {
     /// Removes every run (the buffer is kept).
     pub(super) fn clear(&mut self) {
         self.front = EMPTY;
-        self.rest.clear();
+        if let Some(rest) = &mut self.rest {
+            rest.clear();
+        }
+        self.behind = 0;
     }
 
     /// The runs, oldest first.
     pub(super) fn iter(&self) -> impl Iterator<Item = &Run> {
-        self.front().into_iter().chain(self.rest.iter())
+        let rest = self.rest.as_deref().filter(|_| self.behind > 0);
+        self.front()
+            .into_iter()
+            .chain(rest.into_iter().flat_map(|rest| rest.iter()))
     }
 
     /// Makes room for exactly `additional` more runs behind the front, instead of the
     /// doubling a push would do.
     pub(super) fn reserve_exact(&mut self, additional: usize) {
-        self.rest.reserve_exact(additional);
+        self.rest_mut().reserve_exact(additional);
     }
 
     /// Merges neighbouring runs in pairs (counts and bytes kept exactly; the first and
     /// last arrival times are the pair's), in place so the buffer keeps its allocation.
     pub(super) fn coalesce_pairs(&mut self) {
         let len = self.len();
-        if len < 2 {
+        let Some(rest) = self.rest.as_deref_mut().filter(|_| len >= 2) else {
             return;
-        }
-        let runs = self.rest.make_contiguous();
+        };
+        let runs = rest.make_contiguous();
         // Run `i` of the queue: the front, then `runs[i - 1]`. Pair `j` reads runs 2j
         // and 2j + 1 and is written to run j, never past what is still to be read.
         let at = |front: &Run, runs: &[Run], i: usize| if i == 0 { *front } else { runs[i - 1] };
@@ -136,7 +168,8 @@ impl RunQueue {
                 runs[j - 1] = run;
             }
         }
-        self.rest.truncate(merged - 1);
+        rest.truncate(merged - 1);
+        self.behind = (merged - 1) as u32;
     }
 }
 

@@ -155,7 +155,7 @@ fn poisson_producer(lambda: f64, resolution: SimDuration) -> (Producer, RateCurv
         lambda,
         "the bucket mean is exactly lambda"
     );
-    (*p.producer, curve, sizer)
+    (p.producer, curve, sizer)
 }
 
 /// Draws the first `buckets` buckets: the count of each (0 when it is empty) and its
@@ -323,7 +323,7 @@ fn sparse_counts_follow_each_stretch_of_a_changing_rate() {
     let mut counts: [Vec<u64>; 3] = Default::default();
     for seed in 0..20 {
         let p = Partition::new(seed, 3, 1.0, ArrivalProcess::Poisson, resolution, 0, &sizer);
-        let mut producer = *p.producer;
+        let mut producer = p.producer;
         let (per_bucket, _) = draw(&mut producer, &curve, &sizer, 40_000);
         counts[0].extend(&per_bucket[..10_000]);
         counts[0].extend(&per_bucket[25_000..]);
@@ -538,4 +538,13 @@ fn a_thinned_run_spreads_its_records_over_the_run() {
     assert_eq!(run.thinned(10), run);
     // One record: the middle one, record 5.
     assert_eq!(run.thinned(1).first, SimTime(500));
+}
+
+#[test]
+fn a_partition_stays_small_enough_for_100k_to_fit_in_the_cache() {
+    // 100,000 partitions of 240 bytes are 24 MB, under a server's last-level cache;
+    // the `sparse` benchmark's speed depends on it (see docs/performance.md).
+    let size = std::mem::size_of::<Partition>();
+    println!("Partition: {size} bytes");
+    assert!(size <= 240, "a partition takes {size} bytes");
 }
