@@ -109,6 +109,16 @@ impl LatencyStats {
         self.record_groups(&RunGroups::new(run, commit));
     }
 
+    /// Records one committed record that waited `latency_ns` (`micros` whole
+    /// microseconds): what [`LatencyStats::record_groups`] does with a one-record run's
+    /// single group, without building the groups.
+    #[inline]
+    pub fn record_one(&mut self, latency_ns: u128, micros: u64) {
+        self.count += 1;
+        self.sum_ns += latency_ns;
+        self.histogram.record_n(micros, 1);
+    }
+
     /// Records the groups of a committed run (computed once when the same run goes into
     /// several statistics).
     pub fn record_groups(&mut self, groups: &RunGroups) {

@@ -364,6 +364,17 @@ impl Recorder {
 
     /// Records of `run` were committed at `now`.
     pub fn committed(&mut self, run: &Run, now: SimTime) {
+        if run.count == 1 {
+            // One record (most runs of small batches): one update per statistic, the
+            // same as its one group, without building the groups.
+            let latency_ns = now.0 as u128 - run.arrival_sum_ns();
+            let micros = (now.0 - run.first.0) / 1_000;
+            if let Some(latency) = &mut self.current.latency {
+                latency.record_one(latency_ns, micros);
+            }
+            self.latency.record_one(latency_ns, micros);
+            return;
+        }
         let groups = RunGroups::new(run, now);
         if let Some(latency) = &mut self.current.latency {
             latency.record_groups(&groups);

@@ -22,18 +22,54 @@ pub struct BatchLimits {
     /// Whether records pass a filter (`esm.filter`): then the batch counts the records
     /// that pass, run by run.
     pub filtering: bool,
+    /// Up to `batch_size` records of fewer raw bytes than this are below the payload
+    /// limit, so [`BatchLimits::payload_full`] answers without floating point (0: no
+    /// such shortcut, always correct).
+    pub(super) light_below: u64,
 }
 
 impl BatchLimits {
     /// The limits configured for the ESM.
     pub fn new(esm: &Esm) -> Self {
-        BatchLimits {
+        let limits = BatchLimits {
             batch_size: esm.batch_size as u64,
             max_payload: esm.max_payload_bytes,
             encoding_factor: esm.payload_encoding_factor,
             record_overhead: esm.record_overhead_bytes,
             filtering: esm.filter.is_some(),
+            light_below: 0,
+        };
+        BatchLimits {
+            light_below: limits.first_full_bytes(),
+            ..limits
         }
+    }
+
+    /// The fewest raw bytes with which `batch_size` records reach the payload limit
+    /// (at most 2^53, where every byte count is still exact as a float). The payload
+    /// grows with the bytes and with the records (rounding to the nearest float, a
+    /// positive product and `ceil` all keep the order), so fewer bytes and at most
+    /// `batch_size` records are below the limit.
+    fn first_full_bytes(&self) -> u64 {
+        let overhead = self.batch_size.saturating_mul(self.record_overhead);
+        let full = |bytes: u64| {
+            let encoded = (bytes as f64 * self.encoding_factor).ceil() as u64;
+            encoded.saturating_add(overhead) >= self.max_payload
+        };
+        let (mut lo, mut hi) = (0_u64, 1_u64 << 53);
+        if !full(hi) {
+            return hi;
+        }
+        // The first full byte count is in `lo..=hi`.
+        while lo < hi {
+            let mid = lo + (hi - lo) / 2;
+            if full(mid) {
+                hi = mid;
+            } else {
+                lo = mid + 1;
+            }
+        }
+        lo
     }
 
     /// Payload bytes of `count` records with `bytes` raw bytes in total.
@@ -48,6 +84,9 @@ impl BatchLimits {
 
     /// Whether `count` records of `bytes` raw bytes reach the payload limit.
     pub fn payload_full(&self, count: u64, bytes: u64) -> bool {
+        if bytes < self.light_below && count <= self.batch_size {
+            return false;
+        }
         self.payload(count, bytes) >= self.max_payload
     }
 }
@@ -307,4 +346,41 @@ fn records_that_fit(run: &Run, batch: &Batch, limits: &BatchLimits) -> u64 {
         }
     }
     fit
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// The shortcut below `light_below` gives the payload arithmetic's answer for
+        /// any limits and any batch up to `batch_size` records, around the threshold
+        /// and far from it.
+        #[test]
+        fn payload_shortcut_agrees_with_the_arithmetic(
+            batch_size in 1_u64..10_000,
+            max_payload in 0_u64..100_000_000,
+            factor in prop_oneof![Just(1.0), Just(4.0 / 3.0), 0.01_f64..10.0],
+            overhead in 0_u64..2_000,
+            count in 0_u64..10_000,
+            offset in -1_000_i64..1_000,
+            bytes in 0_u64..(1 << 40),
+        ) {
+            let plain = BatchLimits {
+                batch_size,
+                max_payload,
+                encoding_factor: factor,
+                record_overhead: overhead,
+                filtering: false,
+                light_below: 0,
+            };
+            let fast = BatchLimits { light_below: plain.first_full_bytes(), ..plain };
+            let near = fast.light_below.saturating_add_signed(offset);
+            for b in [bytes, near] {
+                prop_assert_eq!(fast.payload_full(count, b), plain.payload_full(count, b));
+                prop_assert_eq!(fast.is_full(count, b), plain.is_full(count, b));
+            }
+        }
+    }
 }

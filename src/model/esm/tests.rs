@@ -149,7 +149,7 @@ proptest::proptest! {
                 last: SimTime(start + offset + if n == 1 { 0 } else { span }),
             })
             .collect();
-        let limits = BatchLimits { batch_size, max_payload, encoding_factor: 4.0 / 3.0, record_overhead: 200, filtering: false };
+        let limits = BatchLimits { batch_size, max_payload, encoding_factor: 4.0 / 3.0, record_overhead: 200, filtering: false, light_below: 0 };
         let bytes = count * 500;
         let deadline = SimTime(start + 200_000_000);
         let (gc, gb) = group.iter().fold((count, bytes), |(c, b), run| {
@@ -435,6 +435,7 @@ fn payload_counts_encoding_and_overhead() {
         encoding_factor: 4.0 / 3.0,
         record_overhead: 200,
         filtering: false,
+        light_below: 0,
     };
     assert_eq!(limits.payload(3, 3000), 4000 + 600);
     assert!(limits.is_full(100, 0));
