@@ -17,6 +17,9 @@ pub struct Histogram {
     total: u64,
     /// Largest value recorded (0 when none).
     max: u64,
+    /// Lowest index counted since the last reset (`usize::MAX` when none): with the index
+    /// of `max`, the range a reset, a walk or a merge has to visit.
+    lowest: usize,
     /// `log2` of half the sub-buckets per bucket.
     half_magnitude: u32,
     /// `2^(half_magnitude + 1) - 1`: values up to it sit in bucket 0.
@@ -37,6 +40,7 @@ impl Histogram {
             counts: Vec::new(),
             total: 0,
             max: 0,
+            lowest: usize::MAX,
             half_magnitude,
             sub_bucket_mask: (1 << count_magnitude) - 1,
         }
@@ -86,6 +90,17 @@ impl Histogram {
         self.counts[index] = self.counts[index].saturating_add(n);
         self.total = self.total.saturating_add(n);
         self.max = self.max.max(value);
+        self.lowest = self.lowest.min(index);
+    }
+
+    /// The indices that may hold counts: from the lowest counted to that of the largest
+    /// value (empty when nothing was counted).
+    fn counted(&self) -> std::ops::Range<usize> {
+        if self.total == 0 {
+            0..0
+        } else {
+            self.lowest..self.index_of(self.max) + 1
+        }
     }
 
     /// Makes room for the count at `index` (rare: the counts cover the largest value so
@@ -100,13 +115,35 @@ impl Histogram {
     /// count that reaches `ceil(q × total)` (at least 1); the lowest equivalent one for
     /// `q = 0`; 0 when nothing was recorded.
     pub fn value_at_quantile(&self, q: f64) -> u64 {
+        self.value_at_quantile_as(q, self)
+    }
+
+    /// The value at quantile `q` that a histogram of `significant_digits` (at most this
+    /// one's) would answer had it counted the same values. Exact: every bucket of this
+    /// histogram lies within one bucket of the coarser one (both are aligned powers of two
+    /// wide, the coarser at least as wide), so the first coarse bucket whose running count
+    /// reaches the target is the one holding the first fine bucket that does.
+    pub fn value_at_quantile_at(&self, q: f64, significant_digits: u8) -> u64 {
+        let coarse = Histogram::new(significant_digits);
+        assert!(
+            coarse.half_magnitude <= self.half_magnitude,
+            "a coarser precision"
+        );
+        self.value_at_quantile_as(q, &coarse)
+    }
+
+    /// [`Histogram::value_at_quantile`] with the answer's bucket taken from `layout`'s
+    /// precision (this histogram's or a coarser one).
+    fn value_at_quantile_as(&self, q: f64, layout: &Histogram) -> u64 {
         let q = q.min(1.0);
         let target = ((q * self.total as f64).ceil() as u64).max(1);
+        let counted = self.counted();
+        let start = counted.start;
         // Whole chunks are summed first (vectorised), the chunk that reaches the target
         // is then walked count by count.
         const CHUNK: usize = 8;
         let mut running = 0_u64;
-        for (c, chunk) in self.counts.chunks(CHUNK).enumerate() {
+        for (c, chunk) in self.counts[counted].chunks(CHUNK).enumerate() {
             let sum: u64 = chunk.iter().sum();
             if running + sum < target {
                 running += sum;
@@ -115,16 +152,41 @@ impl Histogram {
             for (j, &count) in chunk.iter().enumerate() {
                 running += count;
                 if running >= target {
-                    let value = self.value_of(c * CHUNK + j);
+                    let value = self.value_of(start + c * CHUNK + j);
                     return if q == 0.0 {
-                        value
+                        layout.value_of(layout.index_of(value))
                     } else {
-                        self.highest_equivalent(value)
+                        layout.highest_equivalent(value)
                     };
                 }
             }
         }
         0
+    }
+
+    /// Adds every count of `self` to `total` (of the same precision) and empties `self`:
+    /// a visit of the indices `self` counted, not of the whole range.
+    pub fn drain_into(&mut self, total: &mut Histogram) {
+        assert_eq!(self.half_magnitude, total.half_magnitude, "one precision");
+        let counted = self.counted();
+        if counted.is_empty() {
+            return;
+        }
+        if total.counts.len() < counted.end {
+            total.grow(counted.end - 1);
+        }
+        for (sum, count) in total.counts[counted.clone()]
+            .iter_mut()
+            .zip(&mut self.counts[counted.clone()])
+        {
+            *sum = sum.saturating_add(std::mem::take(count));
+        }
+        total.total = total.total.saturating_add(self.total);
+        total.max = total.max.max(self.max);
+        total.lowest = total.lowest.min(counted.start);
+        self.total = 0;
+        self.max = 0;
+        self.lowest = usize::MAX;
     }
 
     /// The highest value equivalent to the largest value recorded (0 when none).
@@ -138,9 +200,11 @@ impl Histogram {
 
     /// Forgets every value (keeps the allocation).
     pub fn reset(&mut self) {
-        self.counts.fill(0);
+        let counted = self.counted();
+        self.counts[counted].fill(0);
         self.total = 0;
         self.max = 0;
+        self.lowest = usize::MAX;
     }
 }
 
@@ -177,6 +241,47 @@ mod tests {
                 prop_assert_eq!(ours.max(), theirs.max());
                 ours.reset();
                 theirs.reset();
+            }
+        }
+
+        /// A fine histogram answers at a coarser precision exactly what a coarse one
+        /// holding the same values answers, and drained round by round into a total it
+        /// gives the total's answers of recording everything there directly.
+        #[test]
+        fn coarser_answers_and_draining_equal_recording_directly(
+            digits in 2u8..=5,
+            coarser in 1u8..=4,
+            rounds in proptest::collection::vec(
+                proptest::collection::vec((value(), 1u64..1000), 1..60),
+                1..4,
+            ),
+        ) {
+            let coarser = coarser.min(digits);
+            let mut fine = Histogram::new(digits);
+            let mut coarse = Histogram::new(coarser);
+            let mut drained = Histogram::new(digits);
+            let mut direct = Histogram::new(digits);
+            for round in rounds {
+                for &(v, n) in &round {
+                    fine.record_n(v, n);
+                    coarse.record_n(v, n);
+                    direct.record_n(v, n);
+                }
+                for q in [0.0, 0.001, 0.25, 0.5, 0.9, 0.99, 0.999, 1.0] {
+                    prop_assert_eq!(
+                        fine.value_at_quantile_at(q, coarser),
+                        coarse.value_at_quantile(q),
+                        "q {}", q
+                    );
+                }
+                fine.drain_into(&mut drained);
+                prop_assert_eq!(fine.total, 0);
+                prop_assert!(fine.counts.iter().all(|&c| c == 0));
+                coarse.reset();
+                for q in [0.0, 0.001, 0.5, 0.99, 1.0] {
+                    prop_assert_eq!(drained.value_at_quantile(q), direct.value_at_quantile(q));
+                }
+                prop_assert_eq!(drained.max(), direct.max());
             }
         }
     }

@@ -1,8 +1,11 @@
 //! End-to-end latency of committed records (commit time minus arrival time).
 //!
-//! Percentiles come from an HDR histogram ([`super::hdr`]) in microseconds: 3 significant digits (relative
-//! error at most 0.1 %) for the whole run, 2 (at most 1 %) for the per-interval columns,
-//! which keeps resetting them cheap. A committed run is recorded as equal groups of
+//! Percentiles come from an HDR histogram ([`super::hdr`]) in microseconds: 3 significant
+//! digits (relative error at most 0.1 %) for the whole run, 2 (at most 1 %) for the
+//! per-interval columns. A run is recorded once, in its interval's 3-digit histogram,
+//! which each sample reads at 2 digits (exactly what a 2-digit histogram of the same
+//! values answers, see [`Histogram::value_at_quantile_at`]) and then drains into the
+//! run's. A committed run is recorded as equal groups of
 //! records at their middle record's latency: one group when the run spans less than 1 %
 //! of its smallest latency (the group's latencies then differ by less than the
 //! per-interval precision), otherwise up to 4, so a percentile is off by at most an
@@ -142,6 +145,23 @@ impl LatencyStats {
     /// The `q` quantile (0 ..= 1) in seconds, if any record was recorded.
     pub fn quantile_secs(&self, q: f64) -> Option<f64> {
         (self.count > 0).then(|| self.histogram.value_at_quantile(q) as f64 / 1e6)
+    }
+
+    /// The `q` quantile in seconds that statistics keeping `significant_digits` (at most
+    /// these statistics' own) would give for the same records.
+    pub fn quantile_secs_at(&self, q: f64, significant_digits: u8) -> Option<f64> {
+        (self.count > 0)
+            .then(|| self.histogram.value_at_quantile_at(q, significant_digits) as f64 / 1e6)
+    }
+
+    /// Adds everything recorded here to `total` (of the same precision) and forgets it
+    /// here, visiting only the histogram's counted range.
+    pub fn drain_into(&mut self, total: &mut LatencyStats) {
+        self.histogram.drain_into(&mut total.histogram);
+        total.count += self.count;
+        total.sum_ns += self.sum_ns;
+        self.count = 0;
+        self.sum_ns = 0;
     }
 
     /// The largest latency in seconds, if any record was recorded.

@@ -177,7 +177,10 @@ struct Interval {
     cold_starts: u64,
     busy_ns: u128,
     max_concurrency: u32,
-    /// `None` when the rows' latency percentiles are not wanted.
+    /// The interval's committed records, at the run's precision: read at
+    /// [`INTERVAL_LATENCY_DIGITS`] for the row, then drained into the run's statistics.
+    /// `None` when the rows' latency percentiles are not wanted (records then go straight
+    /// into the run's).
     latency: Option<LatencyStats>,
 }
 
@@ -250,10 +253,7 @@ impl Recorder {
     /// at t = 0. Rows close when [`Recorder::sample`] is called.
     pub fn new(initial_produced: u64) -> Self {
         Recorder {
-            current: Interval::new(
-                0,
-                Some(LatencyStats::with_precision(INTERVAL_LATENCY_DIGITS)),
-            ),
+            current: Interval::new(0, Some(LatencyStats::default())),
             active: 0,
             last_change: SimTime::ZERO,
             last_sample: SimTime::ZERO,
@@ -290,11 +290,12 @@ impl Recorder {
     /// Records delivered to the function by successful invocations so far (those whose
     /// latency was recorded).
     pub fn records_processed(&self) -> u64 {
-        self.latency.count()
+        self.latency.count() + self.current.latency.as_ref().map_or(0, LatencyStats::count)
     }
 
-    /// Leaves the rows' latency percentiles empty, which halves the latency-histogram
-    /// updates; for callers that use only the run's totals (the summary), as sweeps do.
+    /// Leaves the rows' latency percentiles empty, which saves reading and draining the
+    /// interval's histogram at each sample; for callers that use only the run's totals
+    /// (the summary), as sweeps do.
     pub fn without_interval_latency(mut self) -> Self {
         self.current.latency = None;
         self
@@ -369,17 +370,17 @@ impl Recorder {
             // same as its one group, without building the groups.
             let latency_ns = now.0 as u128 - run.arrival_sum_ns();
             let micros = (now.0 - run.first.0) / 1_000;
-            if let Some(latency) = &mut self.current.latency {
-                latency.record_one(latency_ns, micros);
-            }
-            self.latency.record_one(latency_ns, micros);
+            self.latency_now().record_one(latency_ns, micros);
             return;
         }
         let groups = RunGroups::new(run, now);
-        if let Some(latency) = &mut self.current.latency {
-            latency.record_groups(&groups);
-        }
-        self.latency.record_groups(&groups);
+        self.latency_now().record_groups(&groups);
+    }
+
+    /// Where a commit's latencies go: the interval's statistics (drained into the run's
+    /// at the next sample), or the run's when rows keep no percentiles.
+    fn latency_now(&mut self) -> &mut LatencyStats {
+        self.current.latency.as_mut().unwrap_or(&mut self.latency)
     }
 
     /// Closes the interval ending at `now` with the model's state at that time: its row
@@ -421,16 +422,22 @@ impl Recorder {
             cold_starts: interval.cold_starts,
             warm_environments: snapshot.warm_environments,
             records_filtered: snapshot.filtered_total - self.last_filtered,
-            latency_p50_s: interval.latency.as_ref().and_then(|l| l.quantile_secs(0.5)),
+            latency_p50_s: interval
+                .latency
+                .as_ref()
+                .and_then(|l| l.quantile_secs_at(0.5, INTERVAL_LATENCY_DIGITS)),
             latency_p99_s: interval
                 .latency
                 .as_ref()
-                .and_then(|l| l.quantile_secs(0.99)),
+                .and_then(|l| l.quantile_secs_at(0.99, INTERVAL_LATENCY_DIGITS)),
             cost: snapshot.cost,
             partition_lags: snapshot.partition_lags,
             load: snapshot.load,
             bottleneck: None,
         };
+        if let Some(latency) = &mut self.current.latency {
+            latency.drain_into(&mut self.latency);
+        }
         self.current.restart(self.active);
         self.last_sample = now;
         self.last_produced = snapshot.produced_total;
@@ -443,7 +450,10 @@ impl Recorder {
     }
 
     /// Ends the run: the run totals, with what `billing` billed up to the last sample.
-    pub fn finish(self, billing: &Billing) -> RunTotals {
+    pub fn finish(mut self, billing: &Billing) -> RunTotals {
+        if let Some(latency) = &mut self.current.latency {
+            latency.drain_into(&mut self.latency);
+        }
         RunTotals {
             invocations: self.invocations,
             batch_records: self.batch_records,
