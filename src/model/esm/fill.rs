@@ -61,13 +61,18 @@ pub fn first_full_time(
     earliest
 }
 
+/// Buckets back from the deadline's within which [`fill_time`] sums the buckets in place
+/// instead of sorting the runs.
+const FEW_BUCKETS: usize = 32;
+
 /// The earliest time in `(now, deadline]` at which the `eligible` partitions hold a full
 /// batch, if any (their logs must be advanced to `now`, so every future run starts after
 /// it). `runs` is scratch space, kept by the caller to reuse its allocation.
 ///
 /// Runs of different arrival buckets never overlap in time, so the future runs are taken
 /// bucket by bucket until the batch would be full; only within that bucket is the exact
-/// record found, by [`first_full_time`].
+/// record found, by [`first_full_time`], whose answer does not depend on the order of the
+/// bucket's runs.
 pub fn fill_time(
     log: &mut TopicLog,
     eligible: &[u32],
@@ -94,15 +99,57 @@ pub fn fill_time(
     if !limits.is_full(count + by_deadline, bytes + bytes_by_deadline) {
         return None;
     }
-    runs.sort_unstable_by_key(|run| run.first);
     let width = log.resolution().0;
+    let bucket_of = |run: &Run| run.first.0 / width;
+    let last = deadline.0 / width;
+    // The buckets' records and bytes arrived by the deadline, newest bucket first, when
+    // they all lie within `FEW_BUCKETS` of the deadline's (the usual case: a window of
+    // a few buckets); the oldest bucket whose records fill the batch is then found
+    // without ordering the runs, since which runs share a bucket is all that matters.
+    let mut totals = [(0_u64, 0_u64); FEW_BUCKETS];
+    let few = runs.iter().all(|run| {
+        let back = (last - bucket_of(run)) as usize;
+        if back >= FEW_BUCKETS {
+            return false;
+        }
+        let (c, b) = run.arrived_with_bytes_by(deadline);
+        totals[back].0 += c;
+        totals[back].1 += b;
+        true
+    });
+    if few {
+        for back in (0..FEW_BUCKETS).rev() {
+            let (gc, gb) = totals[back];
+            if gc == 0 {
+                // No run in this bucket (every run has a record by the deadline).
+                continue;
+            }
+            if !limits.is_full(count + gc, bytes + gb) {
+                count += gc;
+                bytes += gb;
+                continue;
+            }
+            let bucket = last - back as u64;
+            runs.retain(|run| bucket_of(run) == bucket);
+            return Some(first_full_time(
+                runs,
+                count,
+                bytes,
+                (count + gc, bytes + gb),
+                limits,
+                deadline,
+            ));
+        }
+        return None;
+    }
+    runs.sort_unstable_by_key(|run| run.first);
     let arrived = |group: &[Run], t: SimTime| {
         group.iter().fold((0, 0), |(c, b), run| {
             let (rc, rb) = run.arrived_with_bytes_by(t);
             (c + rc, b + rb)
         })
     };
-    for group in runs.chunk_by(|a, b| a.first.0 / width == b.first.0 / width) {
+    for group in runs.chunk_by(|a, b| bucket_of(a) == bucket_of(b)) {
         let (gc, gb) = arrived(group, deadline);
         if !limits.is_full(count + gc, bytes + gb) {
             count += gc;

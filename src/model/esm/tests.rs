@@ -475,3 +475,85 @@ fn a_batch_of_many_partitions_takes_the_oldest_runs_first_with_ties_to_the_lowes
     assert_eq!(batch.parts.len(), 40);
     assert_eq!(batch.parts.iter().map(|p| p.records).sum::<u64>(), 200);
 }
+
+/// The least time in `(now, deadline]` at which the ready records plus the future ones
+/// arrived by then fill a batch, by bisection on time over every future run: the
+/// definition [`fill_time`] must agree with, whether it sums buckets in place (a short
+/// window) or orders the runs (a window of more buckets than it sums in place).
+#[test]
+fn fill_time_agrees_with_bisection_on_time_for_short_and_long_windows() {
+    use crate::model::esm::fill_time;
+    use crate::model::log::TopicLog;
+    use crate::scenario::load::from_yaml_str;
+    for (seed, batch, window_s) in [(1, 40, 0.5), (2, 300, 8.0), (3, 25, 0.3), (4, 900, 20.0)] {
+        let yaml = format!(
+            "name: fill
+seed: {seed}
+duration: 2m
+topic: {{partitions: 6}}
+producer: {{rate: [{{constant: 300}}]}}
+esm: {{batch_size: {batch}, batching_window: {window_s}s}}
+function: {{memory: 1024, duration: {{per_batch: 10ms}}}}
+"
+        );
+        let scenario = from_yaml_str(&yaml, std::path::Path::new("."), &[]).expect("valid");
+        let limits = BatchLimits::new(&scenario.esm);
+        let mut log = TopicLog::new(&scenario);
+        let eligible: Vec<u32> = (0..6).collect();
+        let mut answers = 0;
+        for step in 0..40 {
+            let now = secs_f(1.0 + step as f64 * 1.7);
+            let deadline = now + SimDuration::from_secs_f64(window_s);
+            let mut runs = Vec::new();
+            // What has arrived goes into a batch, as it would before the dispatcher asks
+            // when the next batch fills.
+            for &p in &eligible {
+                log.advance(p, now);
+                let partition = log.partition_mut(p);
+                while partition.ready_count() > 0 {
+                    partition.take_front(partition.ready_count());
+                }
+            }
+            let full_at = fill_time(&mut log, &eligible, deadline, &limits, &mut runs);
+            let ready: u64 = eligible
+                .iter()
+                .map(|&p| log.partition(p).ready_count())
+                .sum();
+            let ready_bytes: u64 = eligible
+                .iter()
+                .map(|&p| log.partition(p).ready_bytes())
+                .sum();
+            let future: Vec<Run> = eligible
+                .iter()
+                .flat_map(|&p| {
+                    log.partition(p)
+                        .future_until(deadline)
+                        .copied()
+                        .collect::<Vec<_>>()
+                })
+                .collect();
+            let full = |t: SimTime| {
+                let (c, b) = future.iter().fold((ready, ready_bytes), |(c, b), run| {
+                    let (rc, rb) = run.arrived_with_bytes_by(t);
+                    (c + rc, b + rb)
+                });
+                limits.is_full(c, b)
+            };
+            let expected = full(deadline).then(|| {
+                let (mut lo, mut hi) = (now.0 + 1, deadline.0);
+                while lo < hi {
+                    let mid = lo + (hi - lo) / 2;
+                    if full(SimTime(mid)) {
+                        hi = mid
+                    } else {
+                        lo = mid + 1
+                    }
+                }
+                SimTime(lo)
+            });
+            assert_eq!(full_at, expected, "seed {seed}, step {step}");
+            answers += usize::from(expected.is_some());
+        }
+        assert!(answers > 0, "seed {seed}: no step fills its batch");
+    }
+}
