@@ -82,6 +82,13 @@ impl BatchLimits {
         count >= self.batch_size || self.payload_full(count, bytes)
     }
 
+    /// Whether `count` records of `bytes` raw bytes may go in one invocation: their
+    /// payload is at most the limit (without floating point below `light_below`).
+    pub fn within_payload(&self, count: u64, bytes: u64) -> bool {
+        (bytes < self.light_below && count <= self.batch_size)
+            || self.payload(count, bytes) <= self.max_payload
+    }
+
     /// Whether `count` records of `bytes` raw bytes reach the payload limit.
     pub fn payload_full(&self, count: u64, bytes: u64) -> bool {
         if bytes < self.light_below && count <= self.batch_size {
@@ -326,10 +333,7 @@ fn take_run(
 /// and as many as keep the whole batch's payload (rounded once, as
 /// [`BatchLimits::payload`] does) within the limit.
 fn records_that_fit(run: &Run, batch: &Batch, limits: &BatchLimits) -> u64 {
-    let fits = |k: u64| {
-        let payload = limits.payload(batch.records + k, batch.bytes + run.front_bytes(k));
-        payload <= limits.max_payload
-    };
+    let fits = |k: u64| limits.within_payload(batch.records + k, batch.bytes + run.front_bytes(k));
     let room = run.count.min(limits.batch_size - batch.records);
     if fits(room) {
         return room;
@@ -380,6 +384,7 @@ mod tests {
             for b in [bytes, near] {
                 prop_assert_eq!(fast.payload_full(count, b), plain.payload_full(count, b));
                 prop_assert_eq!(fast.is_full(count, b), plain.is_full(count, b));
+                prop_assert_eq!(fast.within_payload(count, b), plain.within_payload(count, b));
             }
         }
     }
