@@ -77,7 +77,7 @@ impl Skip {
 /// Kept small (about 250 bytes) so that 100,000 partitions stay in the processor's
 /// cache: the producer's streams are compact, each run queue holds its front run inline,
 /// and what few partitions need (records committed without success, failed attempts, the
-/// filter) lives out of line in [`Rare`], absent until needed.
+/// filter) lives out of line (`Rare`), absent until needed.
 pub struct Partition {
     producer: Producer,
     /// Generated records whose arrival time is still in the future, oldest first.
