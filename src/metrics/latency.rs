@@ -91,22 +91,21 @@ pub struct LatencyStats {
     count: u64,
 }
 
+/// Significant digits the statistics keep (the run's precision; the rows read theirs at
+/// fewer, see [`LatencyStats::quantile_secs_at`]).
+const DIGITS: u8 = 3;
+
 impl Default for LatencyStats {
     fn default() -> Self {
-        Self::with_precision(3)
-    }
-}
-
-impl LatencyStats {
-    /// Statistics whose percentiles keep `significant_digits` (1 ..= 5) digits.
-    pub fn with_precision(significant_digits: u8) -> Self {
         LatencyStats {
-            histogram: Histogram::new(significant_digits),
+            histogram: Histogram::new(DIGITS),
             sum_ns: 0,
             count: 0,
         }
     }
+}
 
+impl LatencyStats {
     /// Records the records of `run` committed at `commit`.
     pub fn record_run(&mut self, run: &Run, commit: SimTime) {
         self.record_groups(&RunGroups::new(run, commit));
