@@ -34,17 +34,6 @@ pub struct RunGroups {
 impl RunGroups {
     /// The groups of `run` committed at `commit`.
     pub fn new(run: &Run, commit: SimTime) -> Self {
-        if run.count == 1 {
-            // One record, one group (most runs of small batches): no spacing to weigh.
-            let mut groups = [(0, 0); GROUPS_PER_RUN as usize];
-            groups[0] = ((commit.0 - run.first.0) / 1_000, 1);
-            return RunGroups {
-                count: 1,
-                latency_sum_ns: commit.0 as u128 - run.arrival_sum_ns(),
-                groups,
-                len: 1,
-            };
-        }
         let span = run.last.0 - run.first.0;
         let smallest = (commit.0 - run.last.0).max(1);
         let groups = run.count.min(groups_needed(span, smallest));
