@@ -85,16 +85,19 @@ impl BatchLimits {
     /// Whether `count` records of `bytes` raw bytes may go in one invocation: their
     /// payload is at most the limit (without floating point below `light_below`).
     pub fn within_payload(&self, count: u64, bytes: u64) -> bool {
-        (bytes < self.light_below && count <= self.batch_size)
-            || self.payload(count, bytes) <= self.max_payload
+        self.light(count, bytes) || self.payload(count, bytes) <= self.max_payload
     }
 
     /// Whether `count` records of `bytes` raw bytes reach the payload limit.
     pub fn payload_full(&self, count: u64, bytes: u64) -> bool {
-        if bytes < self.light_below && count <= self.batch_size {
-            return false;
-        }
-        self.payload(count, bytes) >= self.max_payload
+        !self.light(count, bytes) && self.payload(count, bytes) >= self.max_payload
+    }
+
+    /// Whether `count` records of `bytes` raw bytes are known to be below the payload
+    /// limit without computing it: fewer bytes than `light_below`, at most `batch_size`
+    /// records.
+    fn light(&self, count: u64, bytes: u64) -> bool {
+        bytes < self.light_below && count <= self.batch_size
     }
 }
 

@@ -102,10 +102,11 @@ pub fn fill_time(
     let width = log.resolution().0;
     let bucket_of = |run: &Run| run.first.0 / width;
     let last = deadline.0 / width;
-    // The buckets' records and bytes arrived by the deadline, newest bucket first, when
-    // they all lie within `FEW_BUCKETS` of the deadline's (the usual case: a window of
-    // a few buckets); the oldest bucket whose records fill the batch is then found
-    // without ordering the runs, since which runs share a bucket is all that matters.
+    // The buckets' records and bytes arrived by the deadline, oldest bucket first; the
+    // first that fills the batch (with the waiting records and the older buckets') is
+    // the one to search. Within `FEW_BUCKETS` of the deadline's bucket (the usual case:
+    // a window of a few buckets) they are summed in place, since which runs share a
+    // bucket is all that matters; a longer window orders the runs.
     let mut totals = [(0_u64, 0_u64); FEW_BUCKETS];
     let few = runs.iter().all(|run| {
         let back = (last - bucket_of(run)) as usize;
@@ -117,53 +118,43 @@ pub fn fill_time(
         totals[back].1 += b;
         true
     });
-    if few {
-        for back in (0..FEW_BUCKETS).rev() {
-            let (gc, gb) = totals[back];
-            if gc == 0 {
-                // No run in this bucket (every run has a record by the deadline).
-                continue;
-            }
-            if !limits.is_full(count + gc, bytes + gb) {
-                count += gc;
-                bytes += gb;
-                continue;
-            }
-            let bucket = last - back as u64;
-            runs.retain(|run| bucket_of(run) == bucket);
-            return Some(first_full_time(
-                runs,
-                count,
-                bytes,
-                (count + gc, bytes + gb),
-                limits,
-                deadline,
-            ));
-        }
-        return None;
-    }
-    runs.sort_unstable_by_key(|run| run.first);
-    let arrived = |group: &[Run], t: SimTime| {
-        group.iter().fold((0, 0), |(c, b), run| {
-            let (rc, rb) = run.arrived_with_bytes_by(t);
-            (c + rc, b + rb)
-        })
-    };
-    for group in runs.chunk_by(|a, b| bucket_of(a) == bucket_of(b)) {
-        let (gc, gb) = arrived(group, deadline);
-        if !limits.is_full(count + gc, bytes + gb) {
+    // Whether a bucket of `gc` records and `gb` bytes fills the batch; if not, they join
+    // what waits before the next bucket.
+    let mut fills = |gc: u64, gb: u64| {
+        let full = limits.is_full(count + gc, bytes + gb);
+        if !full {
             count += gc;
             bytes += gb;
-            continue;
         }
-        return Some(first_full_time(
-            group,
-            count,
-            bytes,
-            (count + gc, bytes + gb),
-            limits,
-            deadline,
-        ));
-    }
-    None
+        full
+    };
+    let filling = if few {
+        // A bucket without runs is passed (every run has a record by the deadline).
+        (0..FEW_BUCKETS)
+            .rev()
+            .filter(|&back| totals[back].0 > 0)
+            .map(|back| (last - back as u64, totals[back].0, totals[back].1))
+            .find(|&(_, gc, gb)| fills(gc, gb))
+    } else {
+        runs.sort_unstable_by_key(|run| run.first);
+        runs.chunk_by(|a, b| bucket_of(a) == bucket_of(b))
+            .map(|group| {
+                let (gc, gb) = group.iter().fold((0, 0), |(c, b), run| {
+                    let (rc, rb) = run.arrived_with_bytes_by(deadline);
+                    (c + rc, b + rb)
+                });
+                (bucket_of(&group[0]), gc, gb)
+            })
+            .find(|&(_, gc, gb)| fills(gc, gb))
+    };
+    let (bucket, gc, gb) = filling?;
+    runs.retain(|run| bucket_of(run) == bucket);
+    Some(first_full_time(
+        runs,
+        count,
+        bytes,
+        (count + gc, bytes + gb),
+        limits,
+        deadline,
+    ))
 }
