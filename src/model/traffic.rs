@@ -26,6 +26,10 @@ use crate::scenario::{KeyDistribution, RateShape, RecordSize};
 #[derive(Clone, Debug)]
 pub struct RateCurve {
     shapes: Vec<RateShape>,
+    /// Seconds from which no shape changes again ([`RateCurve::steady_until`] is
+    /// infinite at and after it); infinite when some shape keeps changing or is not
+    /// worth the bound (points, traces, weeks).
+    settled_from: f64,
     end: SimTime,
     cache: Vec<Cell<(u64, f64)>>,
     laws: RefCell<Vec<CachedLaw>>,
@@ -105,6 +109,7 @@ impl RateCurve {
             .collect();
         RateCurve {
             shapes: shapes.to_vec(),
+            settled_from: shapes.iter().map(shape_settled_from).fold(f64::NEG_INFINITY, f64::max),
             end: SimTime::MAX,
             cache,
             laws: RefCell::new(vec![CachedLaw::empty(); LAW_CACHE_SLOTS]),
@@ -175,6 +180,9 @@ impl RateCurve {
     /// Infinite when the rate never changes again; `t` itself when it may change at
     /// once (a ramp, a daily curve, points, a trace or a week being followed).
     pub fn steady_until(&self, t: f64) -> f64 {
+        if t >= self.settled_from {
+            return f64::INFINITY;
+        }
         self.shapes
             .iter()
             .map(|shape| shape_steady_until(shape, t))
@@ -239,6 +247,22 @@ fn shape_steady_until(shape: &RateShape, t: f64) -> f64 {
         RateShape::Points(points) => steady_after_last(points, t),
         RateShape::Trace(trace) => steady_after_last(&trace.points, t),
         RateShape::Weekly(_) => t,
+    }
+}
+
+/// Seconds from which [`shape_steady_until`] is infinite for `shape` (a lower bound for
+/// [`RateCurve::steady_until`]'s shortcut): the same comparisons, made once.
+fn shape_settled_from(shape: &RateShape) -> f64 {
+    match shape {
+        RateShape::Constant(_) => f64::NEG_INFINITY,
+        RateShape::Step { at, .. } => at.as_secs_f64(),
+        RateShape::Spike { at, duration, .. } => at.as_secs_f64() + duration.as_secs_f64(),
+        RateShape::Ramp { end, .. } => end.as_secs_f64(),
+        RateShape::Diurnal { amplitude, .. } if *amplitude == 0.0 => f64::NEG_INFINITY,
+        RateShape::Diurnal { .. }
+        | RateShape::Points(_)
+        | RateShape::Trace(_)
+        | RateShape::Weekly(_) => f64::INFINITY,
     }
 }
 
@@ -620,6 +644,53 @@ mod tests {
         let points = RateCurve::new(&[RateShape::Points(vec![(secs(10), 1.0), (secs(20), 2.0)])]);
         assert_eq!(points.steady_until(15.0), 15.0);
         assert_eq!(points.steady_until(20.0), f64::INFINITY);
+    }
+
+    #[test]
+    fn the_settled_shortcut_agrees_with_every_shape() {
+        let spike = RateShape::Spike {
+            name: None,
+            at: SimDuration::from_millis(10_300),
+            duration: SimDuration::from_millis(4_700),
+            rate: 50.0,
+        };
+        let ramp = RateShape::Ramp {
+            name: None,
+            start: secs(20),
+            end: secs(30),
+            from: 0.0,
+            to: 100.0,
+        };
+        let step = RateShape::Step {
+            name: None,
+            at: secs(40),
+            rate: 10.0,
+        };
+        let flat_day = RateShape::Diurnal {
+            period: secs(86_400),
+            amplitude: 0.0,
+            peak_at: secs(0),
+        };
+        let curves = [
+            vec![RateShape::Constant(5.0)],
+            vec![RateShape::Constant(5.0), spike.clone(), flat_day],
+            vec![ramp.clone(), step.clone()],
+            vec![spike, ramp, step],
+            vec![RateShape::Points(vec![(secs(10), 1.0), (secs(20), 2.0)])],
+        ];
+        for curve in curves.iter().map(|shapes| RateCurve::new(shapes)) {
+            for tenth in 0..600 {
+                let t = f64::from(tenth) / 10.0;
+                for t in [t, t.next_up(), t.next_down()] {
+                    let every_shape = curve
+                        .shapes
+                        .iter()
+                        .map(|shape| shape_steady_until(shape, t))
+                        .fold(f64::INFINITY, f64::min);
+                    assert_eq!(curve.steady_until(t), every_shape, "at {t}");
+                }
+            }
+        }
     }
 
     #[test]
