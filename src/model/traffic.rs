@@ -109,7 +109,10 @@ impl RateCurve {
             .collect();
         RateCurve {
             shapes: shapes.to_vec(),
-            settled_from: shapes.iter().map(shape_settled_from).fold(f64::NEG_INFINITY, f64::max),
+            settled_from: shapes
+                .iter()
+                .map(shape_settled_from)
+                .fold(f64::NEG_INFINITY, f64::max),
             end: SimTime::MAX,
             cache,
             laws: RefCell::new(vec![CachedLaw::empty(); LAW_CACHE_SLOTS]),
@@ -427,7 +430,18 @@ impl RecordSizer {
     }
 
     /// Total bytes of `count` records (at least one byte per record).
+    #[inline]
     pub fn run_bytes<R: Rng>(&self, count: u64, rng: &mut R) -> u64 {
+        match self.kind {
+            SizeKind::Fixed(bytes) => bytes * count,
+            _ => self.drawn_run_bytes(count, rng),
+        }
+    }
+
+    /// [`RecordSizer::run_bytes`] of a size law that draws (kept out of line, so that
+    /// fixed sizes cost a multiplication where runs are made).
+    #[inline(never)]
+    fn drawn_run_bytes<R: Rng>(&self, count: u64, rng: &mut R) -> u64 {
         match self.kind {
             SizeKind::Fixed(bytes) => bytes * count,
             SizeKind::Lognormal {

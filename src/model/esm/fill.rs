@@ -148,7 +148,10 @@ pub fn fill_time(
             .find(|&(_, gc, gb)| fills(gc, gb))
     };
     let (bucket, gc, gb) = filling?;
-    runs.retain(|run| bucket_of(run) == bucket);
+    // The bucket's runs start in its time range (compared, not divided, run by run).
+    let from = bucket * width;
+    let to = from.saturating_add(width);
+    runs.retain(|run| (from..to).contains(&run.first.0));
     Some(first_full_time(
         runs,
         count,
