@@ -212,7 +212,21 @@ impl Partition {
     }
 
     /// Moves every record that has arrived by `now` (inclusive) into the ready queue.
+    ///
+    /// Inline for its common answer, nothing to do (every arrival by `now` is drawn and
+    /// none is still in the future queue): most looks and samples find a partition so.
+    #[inline]
     pub fn advance(&mut self, now: SimTime, curve: &RateCurve, sizer: &RecordSizer) {
+        let drawn = self.producer.generated_until() > now;
+        if drawn && self.future.front().is_none_or(|run| run.first > now) {
+            return;
+        }
+        self.move_arrived(now, curve, sizer);
+    }
+
+    /// [`Partition::advance`] when records may have arrived.
+    #[inline(never)]
+    fn move_arrived(&mut self, now: SimTime, curve: &RateCurve, sizer: &RecordSizer) {
         self.generate_until(now, curve, sizer);
         while let Some(run) = self.future.front_mut() {
             let arrived = run.arrived_by(now);
