@@ -157,11 +157,10 @@ impl Producer {
         };
         let passed = (gap / expected).floor();
         if passed >= 1.0 {
-            let wanted = if passed < remaining as f64 {
-                passed as u64
-            } else {
-                remaining
-            };
+            // `passed` is a whole number (or infinite) and `remaining` below 2^53 (a run
+            // lasts at most 366 days, buckets at least 1 µs), so comparing them as
+            // integers gives what comparing them as floats did.
+            let wanted = (passed as u64).min(remaining);
             let skipped = self.steady_buckets(curve, bucket, wanted);
             self.state = ArrivalState::Poisson {
                 gap: Some((gap - skipped as f64 * expected).max(0.0)),
