@@ -253,8 +253,9 @@ fn shape_steady_until(shape: &RateShape, t: f64) -> f64 {
     }
 }
 
-/// Seconds from which [`shape_steady_until`] is infinite for `shape` (a lower bound for
-/// [`RateCurve::steady_until`]'s shortcut): the same comparisons, made once.
+/// Seconds from which [`shape_steady_until`] is infinite for `shape` (its own comparisons,
+/// made once); infinite for a shape that keeps changing (a daily curve) or whose last
+/// change is not worth finding here (points, traces, weeks).
 fn shape_settled_from(shape: &RateShape) -> f64 {
     match shape {
         RateShape::Constant(_) => f64::NEG_INFINITY,
