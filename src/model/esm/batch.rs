@@ -290,7 +290,7 @@ fn take_run(
     limits: &BatchLimits,
     batch: &mut Batch,
 ) -> bool {
-    let run = *partition
+    let run = partition
         .front_ready()
         .expect("partition has a ready record");
     let k = records_that_fit(&run, batch, limits);

@@ -22,7 +22,7 @@ use std::mem;
 
 use crate::engine::time::{SimDuration, SimTime};
 use crate::model::esm::{
-    Bandwidth, Batch, BatchLimits, Load, Processor, Utilisation, assign, build_batch,
+    Bandwidth, Batch, BatchLimits, Load, Pending, Processor, Utilisation, assign, build_batch,
     fill::fill_time,
 };
 use crate::model::function::Outcome;
@@ -107,7 +107,7 @@ pub struct Dispatcher {
     next_token: u64,
     /// Reused buffers: eligible partitions of a dispatch, future runs of a fill search.
     scratch_eligible: Vec<u32>,
-    scratch_runs: Vec<Run>,
+    scratch_runs: Vec<Pending>,
 }
 
 impl Dispatcher {

@@ -5,8 +5,42 @@ use crate::engine::time::SimTime;
 use crate::model::esm::BatchLimits;
 use crate::model::log::{Run, TopicLog};
 
+/// A run with records still to arrive, and how many of its records have arrived
+/// already (counted among the waiting records).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Pending {
+    /// The run.
+    pub run: Run,
+    /// Its records that have arrived (at the clock).
+    pub arrived: u64,
+}
+
+impl Pending {
+    /// Records of the run that arrive after the clock and by `t` (at or after the clock).
+    #[inline(always)]
+    fn arrived_by(&self, t: SimTime) -> u64 {
+        self.run.arrived_by(t).max(self.arrived) - self.arrived
+    }
+
+    /// Records and raw bytes of the run that arrive after the clock and by `t` (at or
+    /// after the clock).
+    #[inline(always)]
+    pub fn arrived_with_bytes_by(&self, t: SimTime) -> (u64, u64) {
+        if self.arrived == 0 {
+            return self.run.arrived_with_bytes_by(t);
+        }
+        let (k, bytes) = self.run.arrived_with_bytes_by(t);
+        let k = k.max(self.arrived);
+        (
+            k - self.arrived,
+            bytes.max(self.run.front_bytes(self.arrived)) - self.run.front_bytes(self.arrived),
+        )
+    }
+}
+
 /// The arrival time of the record that fills a batch, given `count` records of `bytes`
-/// raw bytes already waiting and the future runs of one arrival bucket (`group`), which
+/// raw bytes already waiting (those of `group` that have arrived included) and the runs
+/// of one arrival bucket with records still to arrive (`group`), which
 /// do fill it by `deadline`; `at_deadline` is the records and bytes (waiting plus
 /// `group`'s) arrived by then, which the caller has already summed. Equal to the least time `t` at which the waiting records
 /// plus those of `group` arrived by `t` are full, but found without bisecting on time:
@@ -14,7 +48,7 @@ use crate::model::log::{Run, TopicLog};
 /// index, first trying the record that completes the batch size on its own) for its
 /// first record whose arrival fills the batch, and the earliest of those wins.
 pub fn first_full_time(
-    group: &[Run],
+    group: &[Pending],
     count: u64,
     bytes: u64,
     at_deadline: (u64, u64),
@@ -24,21 +58,22 @@ pub fn first_full_time(
     // The payload only needs checking if it is reached by the deadline.
     let payload_matters = limits.payload_full(at_deadline.0, at_deadline.1);
     let full_at = |t: SimTime| {
-        let c: u64 = group.iter().map(|run| run.arrived_by(t)).sum();
+        let c: u64 = group.iter().map(|p| p.arrived_by(t)).sum();
         if count + c >= limits.batch_size {
             return true;
         }
         payload_matters && {
-            let b: u64 = group.iter().map(|run| run.arrived_with_bytes_by(t).1).sum();
+            let b: u64 = group.iter().map(|p| p.arrived_with_bytes_by(t).1).sum();
             limits.payload_full(count + c, bytes + b)
         }
     };
     let mut earliest = deadline;
-    for run in group {
-        // Records before `from` do not fill the batch; record `to` does (or none of the
-        // run does when `to == run.count`).
-        let (mut from, mut to) = (0, run.count);
-        let guess = limits.batch_size.saturating_sub(count + 1);
+    for &Pending { ref run, arrived } in group {
+        // Records before `from` do not fill the batch (those before `arrived` are
+        // waiting already); record `to` does (or none of the run does when
+        // `to == run.count`).
+        let (mut from, mut to) = (arrived, run.count);
+        let guess = arrived + limits.batch_size.saturating_sub(count + 1);
         if guess < run.count {
             if full_at(run.arrival_step(guess)) {
                 to = guess;
@@ -66,8 +101,8 @@ pub fn first_full_time(
 const FEW_BUCKETS: usize = 32;
 
 /// The earliest time in `(now, deadline]` at which the `eligible` partitions hold a full
-/// batch, if any (their logs must be advanced to `now`, so every future run starts after
-/// it). `runs` is scratch space, kept by the caller to reuse its allocation.
+/// batch, if any (their logs must be advanced to `now`, so every record of a future run
+/// not counted as arrived arrives after it). `runs` is scratch space, kept by the caller to reuse its allocation.
 ///
 /// Runs of different arrival buckets never overlap in time, so the future runs are taken
 /// bucket by bucket until the batch would be full; only within that bucket is the exact
@@ -78,7 +113,7 @@ pub fn fill_time(
     eligible: &[u32],
     deadline: SimTime,
     limits: &BatchLimits,
-    runs: &mut Vec<Run>,
+    runs: &mut Vec<Pending>,
 ) -> Option<SimTime> {
     let (mut count, mut bytes) = (0, 0);
     let (mut by_deadline, mut bytes_by_deadline) = (0, 0);
@@ -87,11 +122,15 @@ pub fn fill_time(
         let partition = log.generate_until(p, deadline);
         count += partition.ready_count();
         bytes += partition.ready_bytes();
+        // Only the first future run may have records that arrived already.
+        let mut arrived = partition.future_arrived();
         for run in partition.future_until(deadline) {
-            let (c, b) = run.arrived_with_bytes_by(deadline);
+            let pending = Pending { run: *run, arrived };
+            arrived = 0;
+            let (c, b) = pending.arrived_with_bytes_by(deadline);
             by_deadline += c;
             bytes_by_deadline += b;
-            runs.push(*run);
+            runs.push(pending);
         }
     }
     // Not full even with everything that arrives by the deadline: no need to order
@@ -100,7 +139,7 @@ pub fn fill_time(
         return None;
     }
     let width = log.resolution().0;
-    let bucket_of = |run: &Run| run.first.0 / width;
+    let bucket_of = |p: &Pending| p.run.first.0 / width;
     let last = deadline.0 / width;
     // The buckets' records and bytes arrived by the deadline, oldest bucket first; the
     // first that fills the batch (with the waiting records and the older buckets') is
@@ -136,7 +175,7 @@ pub fn fill_time(
             .map(|back| (last - back as u64, totals[back].0, totals[back].1))
             .find(|&(_, gc, gb)| fills(gc, gb))
     } else {
-        runs.sort_unstable_by_key(|run| run.first);
+        runs.sort_unstable_by_key(|p| p.run.first);
         runs.chunk_by(|a, b| bucket_of(a) == bucket_of(b))
             .map(|group| {
                 let (gc, gb) = group.iter().fold((0, 0), |(c, b), run| {
@@ -151,7 +190,7 @@ pub fn fill_time(
     // The bucket's runs start in its time range (compared, not divided, run by run).
     let from = bucket * width;
     let to = from.saturating_add(width);
-    runs.retain(|run| (from..to).contains(&run.first.0));
+    runs.retain(|p| (from..to).contains(&p.run.first.0));
     Some(first_full_time(
         runs,
         count,

@@ -21,5 +21,5 @@ pub use assign::{Processor, assign, shape};
 pub use bandwidth::Bandwidth;
 pub use batch::{Batch, BatchLimits, BatchPart, build_batch};
 pub use dispatcher::{Dispatch, Dispatcher, Rebalance, Settled};
-pub use fill::{fill_time, first_full_time};
+pub use fill::{Pending, fill_time, first_full_time};
 pub use utilisation::{Load, Utilisation};

@@ -104,7 +104,7 @@ fn bandwidth_idle_time_banks_no_credit_beyond_the_burst() {
 
 /// Bisection on time: the definition [`first_full_time`] must agree with.
 fn first_full_time_by_bisection(
-    group: &[Run],
+    group: &[Pending],
     count: u64,
     bytes: u64,
     limits: &BatchLimits,
@@ -131,25 +131,31 @@ fn first_full_time_by_bisection(
 }
 
 proptest::proptest! {
-    /// Overlapping runs of one bucket, batch size or payload deciding.
+    /// Overlapping runs of one bucket, some of whose records have arrived already,
+    /// batch size or payload deciding.
     #[test]
     fn first_full_time_agrees_with_bisection_on_time(
-        runs in proptest::collection::vec((1u64..60, 1u64..100_000_000, 0u64..5_000, 1u64..3_000), 1..6),
+        runs in proptest::collection::vec((1u64..60, 1u64..100_000_000, 0u64..5_000, 1u64..3_000, 0u64..60), 1..6),
         count in 0u64..120,
         batch_size in 1u64..150,
         max_payload in 10_000u64..400_000,
     ) {
         let start = 1_000_000_000u64;
-        let group: Vec<Run> = runs
+        let group: Vec<Pending> = runs
             .iter()
-            .map(|&(n, span, offset, size)| Run {
-                count: n,
-                bytes: n * size,
-                first: SimTime(start + offset),
-                last: SimTime(start + offset + if n == 1 { 0 } else { span }),
+            .map(|&(n, span, offset, size, arrived)| Pending {
+                run: Run {
+                    count: n,
+                    bytes: n * size,
+                    first: SimTime(start + offset),
+                    last: SimTime(start + offset + if n == 1 { 0 } else { span }),
+                },
+                arrived: arrived % n,
             })
             .collect();
         let limits = BatchLimits { batch_size, max_payload, encoding_factor: 4.0 / 3.0, record_overhead: 200, filtering: false, light_below: 0 };
+        // The records of the group that have arrived wait with the others.
+        let count = count.max(group.iter().map(|p| p.arrived).sum::<u64>());
         let bytes = count * 500;
         let deadline = SimTime(start + 200_000_000);
         let (gc, gb) = group.iter().fold((count, bytes), |(c, b), run| {
@@ -275,7 +281,7 @@ fn batch_takes_the_oldest_runs_across_partitions_up_to_the_batch_size() {
         vec![run(5, 500, 0.2, 1.0), run(2, 200, 1.2, 1.4)]
     );
     // The rest of the split run stays at the front of partition 1.
-    assert_eq!(ps[1].front_ready(), Some(&run(3, 300, 1.6, 2.0)));
+    assert_eq!(ps[1].front_ready(), Some(run(3, 300, 1.6, 2.0)));
     assert_eq!(
         ps.iter().map(Partition::ready_count).collect::<Vec<_>>(),
         vec![2, 3, 4]
@@ -362,7 +368,7 @@ fn payload_limit_stops_the_batch_at_the_exact_record() {
         parts(&batch),
         vec![(1, 5, secs_f(0.2)), (2, 3, secs_f(0.25))]
     );
-    assert_eq!(ps[2].front_ready(), Some(&run(1, 1_200, 1.0, 1.0)));
+    assert_eq!(ps[2].front_ready(), Some(run(1, 1_200, 1.0, 1.0)));
 }
 
 /// The payload of 3 records of 1,000 bytes is ceil(3,000 × 4/3) + 3 × 200 = 4,600,
@@ -453,7 +459,7 @@ fn a_batch_of_many_partitions_takes_the_oldest_runs_first_with_ties_to_the_lowes
     let eligible: Vec<u32> = (0..40).collect();
     let mut expected: Vec<(SimTime, u32, Run)> = Vec::new();
     for (p, partition) in ps.iter_mut().enumerate() {
-        while let Some(&run) = partition.front_ready() {
+        while let Some(run) = partition.front_ready() {
             expected.push((run.first, p as u32, run));
             partition.take_front(run.count);
         }
@@ -523,12 +529,18 @@ function: {{memory: 1024, duration: {{per_batch: 10ms}}}}
                 .iter()
                 .map(|&p| log.partition(p).ready_bytes())
                 .sum();
-            let future: Vec<Run> = eligible
+            let future: Vec<Pending> = eligible
                 .iter()
                 .flat_map(|&p| {
-                    log.partition(p)
+                    let partition = log.partition(p);
+                    let first_arrived = partition.future_arrived();
+                    partition
                         .future_until(deadline)
-                        .copied()
+                        .enumerate()
+                        .map(|(i, &run)| Pending {
+                            run,
+                            arrived: if i == 0 { first_arrived } else { 0 },
+                        })
                         .collect::<Vec<_>>()
                 })
                 .collect();

@@ -15,8 +15,10 @@
 //! and whenever, so the traffic realisation depends only on the seed and the producer
 //! settings. Buckets are generated lazily, a little ahead of the clock when a processor
 //! needs to know when its batch will fill; records whose arrival time is still in the
-//! future wait in a separate queue and become visible (produced) when the clock passes
-//! them.
+//! future wait in a separate queue and become visible (produced, ready) when the clock
+//! passes them. A run that has partly arrived stays there, with its arrived count, until
+//! it has wholly arrived or a batch takes its arrived records: it is split where a batch
+//! takes records, not at every look.
 //!
 //! With `esm.filter`, which offsets pass the filter is the partition's own
 //! [`MatchCounter`] (in [`filter`]): a function of the offset, the seed and the share
@@ -80,19 +82,29 @@ impl Skip {
 /// attempts, the filter) lives out of line (`Rare`), absent until needed.
 pub struct Partition {
     producer: Producer,
-    /// Generated records whose arrival time is still in the future, oldest first.
+    /// Generated runs not wholly arrived, oldest first: the front one may have begun
+    /// to arrive (`future_arrived`).
     future: RunQueue,
-    /// Arrived records not yet taken into a batch, oldest first.
+    /// Records of the front future run that have arrived: ready, after the ready
+    /// queue's. The run is split there only when a batch takes them (see
+    /// [`Partition::take_front`]), not at every look.
+    future_arrived: u64,
+    /// Wholly arrived runs not yet taken into a batch, oldest first.
     ready: RunQueue,
+    /// Ready records: the ready queue's and the front future run's arrived ones.
     ready_count: u64,
+    /// Raw bytes of the ready records (the front future run's arrived records count
+    /// as [`Run::front_bytes`] of it).
     ready_bytes: u64,
     /// Records that have arrived (the log end offset).
     produced: u64,
     /// Records committed (the committed offset).
     committed: u64,
-    /// Arrival time of the oldest record of the batch in flight, if one is.
-    in_flight_oldest: Option<SimTime>,
-    /// Records of the batch in flight.
+    /// Arrival time of the oldest record of the batch in flight (meaningless when none
+    /// is).
+    in_flight_oldest: SimTime,
+    /// Records of the batch in flight (at least one while a batch is in flight, 0
+    /// otherwise).
     in_flight_records: u64,
     /// Skips, failures and the filter; `None` while all of them are zero or absent.
     rare: Option<Box<Rare>>,
@@ -146,12 +158,13 @@ impl Partition {
         Partition {
             producer,
             future: RunQueue::new(),
+            future_arrived: 0,
             ready,
             ready_count: backlog,
             ready_bytes,
             produced: backlog,
             committed: 0,
-            in_flight_oldest: None,
+            in_flight_oldest: SimTime::ZERO,
             in_flight_records: 0,
             rare: None,
         }
@@ -193,8 +206,22 @@ impl Partition {
             self.rare_mut().skipped_at_start += skipped;
         }
         self.ready.clear();
+        self.drop_future_arrived();
         self.ready_count = 0;
         self.ready_bytes = 0;
+    }
+
+    /// Splits off and forgets the arrived records of the front future run (the ready
+    /// counters are the caller's to settle).
+    fn drop_future_arrived(&mut self) {
+        if self.future_arrived > 0 {
+            let run = self
+                .future
+                .front_mut()
+                .expect("arrived records are in a run");
+            run.split_front(self.future_arrived);
+            self.future_arrived = 0;
+        }
     }
 
     /// Generates buckets until every arrival before `t` is known.
@@ -218,7 +245,12 @@ impl Partition {
     #[inline]
     pub fn advance(&mut self, now: SimTime, curve: &RateCurve, sizer: &RecordSizer) {
         let drawn = self.producer.generated_until() > now;
-        if drawn && self.future.front().is_none_or(|run| run.first > now) {
+        if drawn
+            && self
+                .future
+                .front()
+                .is_none_or(|run| self.future_arrived == 0 && run.first > now)
+        {
             return;
         }
         self.move_arrived(now, curve, sizer);
@@ -228,25 +260,33 @@ impl Partition {
     #[inline(never)]
     fn move_arrived(&mut self, now: SimTime, curve: &RateCurve, sizer: &RecordSizer) {
         self.generate_until(now, curve, sizer);
-        while let Some(run) = self.future.front_mut() {
+        while let Some(run) = self.future.front() {
             let arrived = run.arrived_by(now);
-            if arrived == 0 {
+            let before = self.future_arrived;
+            if arrived == before {
                 break;
             }
-            let moved = if arrived == run.count {
-                self.future.pop_front().expect("front exists")
-            } else {
-                run.split_front(arrived)
+            self.ready_count += arrived - before;
+            self.produced += arrived - before;
+            if arrived < run.count {
+                // Part of the run has arrived: it stays in the future queue, split only
+                // when a batch takes its records.
+                self.ready_bytes += run.front_bytes(arrived) - run.front_bytes(before);
+                self.future_arrived = arrived;
+                break;
+            }
+            let run = self.future.pop_front().expect("front exists");
+            self.ready_bytes += match before {
+                0 => run.bytes,
+                _ => run.bytes - run.front_bytes(before),
             };
-            self.ready_count += moved.count;
-            self.ready_bytes += moved.bytes;
-            self.produced += moved.count;
+            self.future_arrived = 0;
             if self.ready.len() == MAX_READY_RUNS {
                 // Room for exactly one more run before it is coalesced, instead of the
                 // doubling a plain push would do (which coalescing in place would keep).
                 self.ready.reserve_exact(1);
             }
-            self.ready.push_back(moved);
+            self.ready.push_back(run);
             if self.ready.len() > MAX_READY_RUNS {
                 self.ready.coalesce_pairs();
             }
@@ -273,32 +313,67 @@ impl Partition {
         }
     }
 
-    /// Generated runs whose first record arrives after the clock and at or before `t`,
-    /// oldest first; the caller must have generated up to `t`.
+    /// Generated runs with records still to arrive whose first record arrives at or
+    /// before `t`, oldest first (the first may have begun to arrive:
+    /// [`Partition::future_arrived`]); the caller must have generated up to `t`.
     pub fn future_until(&self, t: SimTime) -> impl Iterator<Item = &Run> {
         self.future.iter().take_while(move |run| run.first <= t)
     }
 
+    /// Records of the first future run that have arrived (ready, after the wholly
+    /// arrived runs).
+    pub fn future_arrived(&self) -> u64 {
+        self.future_arrived
+    }
+
     /// Arrival time of the oldest ready record.
     pub fn oldest_ready(&self) -> Option<SimTime> {
-        self.ready.front().map(|r| r.first)
+        match self.ready.front() {
+            Some(run) => Some(run.first),
+            None if self.future_arrived > 0 => self.future.front().map(|run| run.first),
+            None => None,
+        }
     }
 
-    /// The oldest ready run (for batch building).
-    pub fn front_ready(&self) -> Option<&Run> {
-        self.ready.front()
+    /// The oldest ready run (for batch building): the ready queue's front, or the
+    /// arrived records of the front future run as the run [`Partition::take_front`]
+    /// would take.
+    pub fn front_ready(&self) -> Option<Run> {
+        match self.ready.front() {
+            Some(run) => Some(*run),
+            None if self.future_arrived > 0 => {
+                let mut run = *self.future.front().expect("arrived records are in a run");
+                Some(run.split_front(self.future_arrived))
+            }
+            None => None,
+        }
     }
 
-    /// Takes up to `k` records from the front of the ready queue as one run.
+    /// Takes up to `k` records (at least one) from the front of the ready records as
+    /// one run: from [`Partition::front_ready`]'s run. Taking from the front future
+    /// run's arrived records splits it there first, so the records taken and those left
+    /// ready are pieces of what had arrived, as if it had been moved when it arrived.
     pub fn take_front(&mut self, k: u64) -> Run {
-        let front = self
-            .ready
-            .front_mut()
-            .expect("take_front on an empty ready queue");
-        let taken = if k >= front.count {
-            self.ready.pop_front().expect("front exists")
-        } else {
-            front.split_front(k)
+        let taken = match self.ready.front_mut() {
+            Some(front) if k >= front.count => self.ready.pop_front().expect("front exists"),
+            Some(front) => front.split_front(k),
+            None => {
+                let arrived = self.future_arrived;
+                assert!(arrived > 0, "take_front with no ready record");
+                let run = self
+                    .future
+                    .front_mut()
+                    .expect("arrived records are in a run");
+                let mut piece = run.split_front(arrived);
+                self.future_arrived = 0;
+                if k >= piece.count {
+                    piece
+                } else {
+                    let taken = piece.split_front(k);
+                    self.ready.push_back(piece);
+                    taken
+                }
+            }
         };
         self.ready_count -= taken.count;
         self.ready_bytes -= taken.bytes;
@@ -312,7 +387,6 @@ impl Partition {
             self.ready_bytes += run.bytes;
             self.ready.push_front(*run);
         }
-        self.in_flight_oldest = None;
         self.in_flight_records = 0;
     }
 
@@ -358,13 +432,14 @@ impl Partition {
     /// Marks a batch of `records` records in flight whose oldest record arrived at
     /// `oldest`.
     pub fn start_flight(&mut self, oldest: SimTime, records: u64) {
-        self.in_flight_oldest = Some(oldest);
+        debug_assert!(records > 0, "a batch holds at least one record");
+        self.in_flight_oldest = oldest;
         self.in_flight_records = records;
     }
 
     /// Whether a batch of this partition is in flight.
     pub fn in_flight(&self) -> bool {
-        self.in_flight_oldest.is_some()
+        self.in_flight_records > 0
     }
 
     /// Commits `count` records (the batch in flight succeeded); those that did not pass
@@ -375,7 +450,6 @@ impl Partition {
             "commit of a batch that is not in flight"
         );
         self.advance_committed(count);
-        self.in_flight_oldest = None;
         self.in_flight_records = 0;
     }
 
@@ -463,7 +537,7 @@ impl Partition {
             return 0;
         }
         let mut expired = 0;
-        while let Some(run) = self.ready.front() {
+        while let Some(run) = self.front_ready() {
             let k = run.arrived_by(cutoff);
             if k == 0 {
                 break;
@@ -478,8 +552,12 @@ impl Partition {
     /// part of the committed ones and the failed ones were produced. Returns what does
     /// not add up.
     pub fn check_conservation(&self) -> Result<(), String> {
-        let ready: u64 = self.ready.iter().map(|r| r.count).sum();
-        let ready_bytes: u64 = self.ready.iter().map(|r| r.bytes).sum();
+        let arrived = self
+            .future
+            .front()
+            .map_or(0, |run| run.front_bytes(self.future_arrived));
+        let ready: u64 = self.ready.iter().map(|r| r.count).sum::<u64>() + self.future_arrived;
+        let ready_bytes: u64 = self.ready.iter().map(|r| r.bytes).sum::<u64>() + arrived;
         if ready != self.ready_count || ready_bytes != self.ready_bytes {
             return Err(format!(
                 "ready runs hold {ready} records / {ready_bytes} bytes but the counters say {} / {}",
@@ -572,6 +650,10 @@ impl Partition {
 
     /// Arrival time of the oldest uncommitted record, if any.
     pub fn oldest_uncommitted(&self) -> Option<SimTime> {
-        self.in_flight_oldest.or_else(|| self.oldest_ready())
+        if self.in_flight() {
+            Some(self.in_flight_oldest)
+        } else {
+            self.oldest_ready()
+        }
     }
 }
