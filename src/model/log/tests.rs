@@ -548,3 +548,35 @@ fn a_partition_stays_small_enough_for_100k_to_fit_in_the_cache() {
     println!("Partition: {size} bytes");
     assert!(size <= 240, "a partition takes {size} bytes");
 }
+
+#[test]
+fn a_run_is_split_where_a_batch_takes_records_not_at_every_look() {
+    // Records every millisecond, buckets of 10 ms: at 6.5 ms the first bucket's run has
+    // partly arrived. Looking at 3.5 ms first must not cut it there.
+    let (mut looked_twice, curve, sizer) = setup(1_000.0, ArrivalProcess::Deterministic);
+    let (mut looked_once, _, _) = setup(1_000.0, ArrivalProcess::Deterministic);
+    looked_twice.advance(SimTime::from_secs_f64(0.0035), &curve, &sizer);
+    looked_twice.advance(SimTime::from_secs_f64(0.0065), &curve, &sizer);
+    looked_once.advance(SimTime::from_secs_f64(0.0065), &curve, &sizer);
+    let front = looked_twice.front_ready().expect("records have arrived");
+    assert!(front.count >= 5, "{front:?}");
+    assert_eq!(
+        front.count,
+        looked_twice.ready_count(),
+        "one piece holds them all"
+    );
+    assert_eq!(looked_once.front_ready(), Some(front));
+    assert_eq!(looked_once.ready_bytes(), looked_twice.ready_bytes());
+    for partition in [&mut looked_twice, &mut looked_once] {
+        let taken = partition.take_front(2);
+        assert_eq!((taken.count, taken.first), (2, front.first));
+        assert_eq!(partition.ready_count(), front.count - 2);
+        partition.start_flight(taken.first, taken.count);
+        partition.check_conservation().expect("conserved");
+    }
+    assert_eq!(looked_once.front_ready(), looked_twice.front_ready());
+    assert_eq!(
+        looked_twice.next_arrival(SimTime::from_secs_f64(0.0065), SimTime::MAX, &curve, &sizer),
+        Some(SimTime(7_000_000))
+    );
+}
