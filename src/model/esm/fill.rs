@@ -30,10 +30,10 @@ impl Pending {
             return self.run.arrived_with_bytes_by(t);
         }
         let (k, bytes) = self.run.arrived_with_bytes_by(t);
-        let k = k.max(self.arrived);
+        let before = self.run.front_bytes(self.arrived);
         (
-            k - self.arrived,
-            bytes.max(self.run.front_bytes(self.arrived)) - self.run.front_bytes(self.arrived),
+            k.max(self.arrived) - self.arrived,
+            bytes.max(before) - before,
         )
     }
 }

@@ -206,22 +206,21 @@ impl Partition {
             self.rare_mut().skipped_at_start += skipped;
         }
         self.ready.clear();
-        self.drop_future_arrived();
+        self.split_arrived();
         self.ready_count = 0;
         self.ready_bytes = 0;
     }
 
-    /// Splits off and forgets the arrived records of the front future run (the ready
-    /// counters are the caller's to settle).
-    fn drop_future_arrived(&mut self) {
-        if self.future_arrived > 0 {
-            let run = self
-                .future
+    /// Cuts the arrived records off the front future run and returns them as a run
+    /// (`None` when none has arrived); the ready counters are the caller's to settle.
+    fn split_arrived(&mut self) -> Option<Run> {
+        let arrived = std::mem::take(&mut self.future_arrived);
+        (arrived > 0).then(|| {
+            self.future
                 .front_mut()
-                .expect("arrived records are in a run");
-            run.split_front(self.future_arrived);
-            self.future_arrived = 0;
-        }
+                .expect("arrived records are in a run")
+                .split_front(arrived)
+        })
     }
 
     /// Generates buckets until every arrival before `t` is known.
@@ -354,26 +353,19 @@ impl Partition {
     /// run's arrived records splits it there first, so the records taken and those left
     /// ready are pieces of what had arrived, as if it had been moved when it arrived.
     pub fn take_front(&mut self, k: u64) -> Run {
-        let taken = match self.ready.front_mut() {
-            Some(front) if k >= front.count => self.ready.pop_front().expect("front exists"),
-            Some(front) => front.split_front(k),
-            None => {
-                let arrived = self.future_arrived;
-                assert!(arrived > 0, "take_front with no ready record");
-                let run = self
-                    .future
-                    .front_mut()
-                    .expect("arrived records are in a run");
-                let mut piece = run.split_front(arrived);
-                self.future_arrived = 0;
-                if k >= piece.count {
-                    piece
-                } else {
-                    let taken = piece.split_front(k);
-                    self.ready.push_back(piece);
-                    taken
-                }
-            }
+        if self.ready.is_empty()
+            && let Some(arrived) = self.split_arrived()
+        {
+            self.ready.push_back(arrived);
+        }
+        let front = self
+            .ready
+            .front_mut()
+            .expect("take_front with no ready record");
+        let taken = if k >= front.count {
+            self.ready.pop_front().expect("front exists")
+        } else {
+            front.split_front(k)
         };
         self.ready_count -= taken.count;
         self.ready_bytes -= taken.bytes;
