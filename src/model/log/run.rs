@@ -63,10 +63,18 @@ impl Run {
         SimTime(self.first.0 + offset)
     }
 
-    /// Records and raw bytes of the run that have arrived by `t` (inclusive).
+    /// Records and raw bytes of the run that have arrived by `t` (inclusive): the whole
+    /// run's bytes, or none, without a division when it has wholly arrived or not begun.
+    #[inline]
     pub fn arrived_with_bytes_by(&self, t: SimTime) -> (u64, u64) {
-        let k = self.arrived_by(t);
-        (k, self.front_bytes(k))
+        if t < self.first {
+            (0, 0)
+        } else if t >= self.last || self.count == 1 {
+            (self.count, self.bytes)
+        } else {
+            let k = self.arrived_by(t);
+            (k, self.front_bytes(k))
+        }
     }
 
     /// Raw bytes of the first `k` records (`k <= count`), as [`Run::split_front`] splits.

@@ -44,6 +44,23 @@ fn run_interpolation_and_split() {
     assert_eq!(run.arrival_sum_ns(), 900);
 }
 
+proptest::proptest! {
+    /// The shortcut for wholly arrived and not yet begun runs gives what counting the
+    /// arrived records and their bytes pro rata gives, at any time around the run.
+    #[test]
+    fn arrived_bytes_are_the_arrived_records_bytes_pro_rata(
+        count in 1_u64..50,
+        bytes in 0_u64..(1 << 62),
+        first in 0_u64..1_000,
+        span in 0_u64..1_000,
+        at in 0_u64..2_200,
+    ) {
+        let run = Run { count, bytes, first: SimTime(first), last: SimTime(first + span) };
+        let k = run.arrived_by(SimTime(at));
+        proptest::prop_assert_eq!(run.arrived_with_bytes_by(SimTime(at)), (k, run.front_bytes(k)));
+    }
+}
+
 #[test]
 fn arrival_steps_are_where_the_arrived_count_steps_up() {
     let runs = [
