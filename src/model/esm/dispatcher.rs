@@ -244,53 +244,56 @@ impl Dispatcher {
             return Dispatch::Idle;
         }
         let mut eligible = mem::take(&mut self.scratch_eligible);
-        self.collect_eligible(processor, now, log, &mut eligible);
+        let waiting = self.collect_eligible(processor, now, log, &mut eligible);
         let dispatch = if eligible.is_empty() {
             Dispatch::Idle
         } else {
-            self.dispatch_eligible(processor, now, &eligible, log)
+            self.dispatch_eligible(processor, now, &eligible, waiting, log)
         };
         self.scratch_eligible = eligible;
         dispatch
     }
 
-    /// Puts the partitions of `processor` that can join a batch at `now` into `eligible`.
+    /// Puts the partitions of `processor` that can join a batch at `now` into `eligible`,
+    /// advanced to `now`, and returns their ready records and bytes: one pass over the
+    /// processor's partitions, which a processor of many partitions reads from memory.
     fn collect_eligible(
         &self,
         processor: u32,
         now: SimTime,
-        log: &TopicLog,
+        log: &mut TopicLog,
         eligible: &mut Vec<u32>,
-    ) {
+    ) -> (u64, u64) {
         eligible.clear();
+        let (mut ready, mut bytes) = (0, 0);
         if now < self.paused_until {
-            return;
+            return (ready, bytes);
         }
-        eligible.extend(
-            self.processors[processor as usize]
-                .partitions
-                .iter()
-                .copied()
-                .filter(|&p| !log.partition(p).in_flight()),
-        );
+        for &p in &self.processors[processor as usize].partitions {
+            if log.partition(p).in_flight() {
+                continue;
+            }
+            eligible.push(p);
+            let (r, b) = advanced_waiting(log, p, now);
+            ready += r;
+            bytes += b;
+        }
+        (ready, bytes)
     }
 
-    /// [`Self::try_dispatch`] once the eligible partitions are known (at least one).
+    /// [`Self::try_dispatch`] once the eligible partitions are known (at least one),
+    /// with `waiting` their ready records and bytes.
     fn dispatch_eligible(
         &mut self,
         processor: u32,
         now: SimTime,
         eligible: &[u32],
+        mut waiting: (u64, u64),
         log: &mut TopicLog,
     ) -> Dispatch {
         let limits = self.limits_of(processor);
         let wake_at = loop {
-            let (mut ready, mut bytes) = (0, 0);
-            for &p in eligible {
-                let partition = log.advance(p, now);
-                ready += partition.ready_count();
-                bytes += partition.ready_bytes();
-            }
+            let (ready, bytes) = waiting;
             let deadline = self.window_deadline(processor, now, ready, eligible, log);
             let can_send = limits.is_full(ready, bytes) || (now >= deadline && ready > 0);
             let not_before = self.processors[processor as usize].not_before;
@@ -306,7 +309,13 @@ impl Dispatcher {
                 match self.start_batch(processor, now, eligible, &limits, log) {
                     Some(slot) => return Dispatch::Invoke { slot },
                     // Only records too large to send were ready: they were dropped.
-                    None => continue,
+                    None => {
+                        waiting = eligible.iter().fold((0, 0), |(ready, bytes), &p| {
+                            let (r, b) = advanced_waiting(log, p, now);
+                            (ready + r, bytes + b)
+                        });
+                        continue;
+                    }
                 }
             }
             break if now < deadline {
@@ -655,6 +664,12 @@ impl Dispatcher {
     pub fn free(&mut self, slot: u32) {
         self.free_slots.push(slot);
     }
+}
+
+/// Partition `p` advanced to `now`: its ready records and bytes.
+fn advanced_waiting(log: &mut TopicLog, p: u32, now: SimTime) -> (u64, u64) {
+    let partition = log.advance(p, now);
+    (partition.ready_count(), partition.ready_bytes())
 }
 
 /// Adds the records of `run`, from `offset` of `partition`, that passed the filter (and so
