@@ -97,12 +97,11 @@ impl Producer {
     /// Draws up to the next bucket that holds records and returns its run; `None` when
     /// no bucket up to the curve's end does (every bucket is then drawn).
     pub(super) fn next_run(&mut self, curve: &RateCurve, sizer: &RecordSizer) -> Option<Run> {
-        let last_bucket = curve.end().0 / self.resolution.0;
-        while self.next_bucket <= last_bucket {
+        while self.starts_by_end(curve, self.next_bucket) {
             let drawn = match self.state {
-                ArrivalState::Poisson { gap } => self.poisson_bucket(curve, last_bucket, gap),
+                ArrivalState::Poisson { gap } => self.poisson_bucket(curve, gap),
                 ArrivalState::Fluid { expected, emitted } => {
-                    self.fluid_bucket(curve, last_bucket, expected, emitted)
+                    self.fluid_bucket(curve, expected, emitted)
                 }
             };
             if let Some((count, first, last)) = drawn {
@@ -119,6 +118,19 @@ impl Producer {
         None
     }
 
+    /// Whether bucket `bucket` starts by the curve's end (it is at most the last
+    /// bucket, `end / resolution`), found without a division.
+    fn starts_by_end(&self, curve: &RateCurve, bucket: u64) -> bool {
+        bucket
+            .checked_mul(self.resolution.0)
+            .is_some_and(|start| start <= curve.end().0)
+    }
+
+    /// Buckets from `bucket` (at most the last) to the curve's last, that one included.
+    fn buckets_left(&self, curve: &RateCurve, bucket: u64) -> u64 {
+        curve.end().0 / self.resolution.0 - bucket + 1
+    }
+
     /// The expected records of bucket `bucket`.
     fn bucket_mean(&self, curve: &RateCurve, bucket: u64) -> f64 {
         let width = self.resolution.0;
@@ -132,7 +144,6 @@ impl Producer {
     fn poisson_bucket(
         &mut self,
         curve: &RateCurve,
-        last_bucket: u64,
         gap: Option<f64>,
     ) -> Option<(u64, SimTime, SimTime)> {
         let width = self.resolution.0;
@@ -145,9 +156,9 @@ impl Producer {
             let count = curve.draw_poisson(bucket, expected, &mut self.arrival_rng);
             return (count > 0).then(|| self.busy_bucket_times(start, count));
         }
-        let remaining = last_bucket - bucket + 1;
         if expected.is_nan() || expected <= 0.0 {
             // No records: pass the whole stretch without any.
+            let remaining = self.buckets_left(curve, bucket);
             self.next_bucket += self.steady_buckets(curve, bucket, remaining);
             return None;
         }
@@ -157,10 +168,16 @@ impl Producer {
         };
         let passed = (gap / expected).floor();
         if passed >= 1.0 {
-            // `passed` is a whole number (or infinite) and `remaining` below 2^53 (a run
-            // lasts at most 366 days, buckets at least 1 µs), so comparing them as
-            // integers gives what comparing them as floats did.
-            let wanted = (passed as u64).min(remaining);
+            // `passed` is a whole number (or infinite) and the buckets left below 2^53
+            // (a run lasts at most 366 days, buckets at least 1 µs), so comparing them
+            // as integers gives what comparing them as floats did; they are counted
+            // (a division) only when the stretch would pass the curve's end.
+            let passed = passed as u64;
+            let wanted = if self.starts_by_end(curve, bucket.saturating_add(passed - 1)) {
+                passed
+            } else {
+                passed.min(self.buckets_left(curve, bucket))
+            };
             let skipped = self.steady_buckets(curve, bucket, wanted);
             self.state = ArrivalState::Poisson {
                 gap: Some((gap - skipped as f64 * expected).max(0.0)),
@@ -183,7 +200,10 @@ impl Producer {
         }
         let time =
             |x: f64| SimTime(start + (((width as f64) * (x / expected)) as u64).min(width - 1));
-        Some((count, time(first), time(at)))
+        let first = time(first);
+        // A lone arrival (the usual sparse bucket) is its own last.
+        let last = if count == 1 { first } else { time(at) };
+        Some((count, first, last))
     }
 
     /// First and last arrival times of a busy bucket starting at `start` with `count`
@@ -245,7 +265,6 @@ impl Producer {
     fn fluid_bucket(
         &mut self,
         curve: &RateCurve,
-        last_bucket: u64,
         expected_so_far: f64,
         emitted: u64,
     ) -> Option<(u64, SimTime, SimTime)> {
@@ -254,7 +273,8 @@ impl Producer {
         let start = bucket * width;
         let expected = self.bucket_mean(curve, bucket);
         if expected <= 0.0 {
-            self.next_bucket += self.steady_buckets(curve, bucket, last_bucket - bucket + 1);
+            let remaining = self.buckets_left(curve, bucket);
+            self.next_bucket += self.steady_buckets(curve, bucket, remaining);
             return None;
         }
         self.next_bucket += 1;
