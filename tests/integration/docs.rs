@@ -2,7 +2,8 @@
 //! reaches a file (and, with `#anchor`, a heading of it), every page under `docs/` is
 //! linked from the README, every bundled file a page names exists, and the YAML examples
 //! load: the annotated scenario resolves (with the page's CSV example as its trace) and the
-//! sweep example loads against the bundled base scenario.
+//! sweep example loads against the bundled base scenario. Quoted results are today's: the
+//! guide's run lines and the CSV lines `docs/outputs.md` quotes from the quick start.
 
 use std::collections::BTreeSet;
 use std::fs;
@@ -267,5 +268,55 @@ fn the_guides_run_results_are_what_esmsim_prints_today() {
             masked(expected.trim()),
             "docs/guide.md quotes an outdated result of {scenario}"
         );
+    }
+}
+
+/// The file of a run that a CSV example quotes, known by its header.
+fn quoted_file(header: &str) -> Option<&'static str> {
+    [
+        ("time_s,produced_records_per_s,", "timeseries.csv"),
+        ("time_s,total_lag_records,", "scaling.csv"),
+        ("time_s,p0,", "partitions.csv"),
+    ]
+    .into_iter()
+    .find(|(start, _)| header.starts_with(start))
+    .map(|(_, file)| file)
+}
+
+#[test]
+fn the_outputs_pages_csv_lines_are_what_the_quickstart_writes_today() {
+    let page = fs::read_to_string(root().join("docs/outputs.md")).expect("readable");
+    let out = tempfile::tempdir().expect("temp dir");
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_esmsim"))
+        .args([
+            "run",
+            "scenarios/quickstart.yaml",
+            "--no-charts",
+            "--no-report",
+        ])
+        .args(["--set", "outputs.partitions_csv=true", "--out"])
+        .arg(out.path())
+        .current_dir(root())
+        .output()
+        .expect("esmsim starts");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let examples = blocks(&page, "csv");
+    assert!(
+        examples.len() >= 3,
+        "timeseries, scaling and partitions examples"
+    );
+    for example in examples {
+        let mut lines = example.lines();
+        let header = lines.next().expect("a header");
+        let file = quoted_file(header)
+            .unwrap_or_else(|| panic!("docs/outputs.md quotes a CSV of no known file: {header}"));
+        let written = fs::read_to_string(out.path().join(file)).expect("written");
+        assert_eq!(written.lines().next(), Some(header), "{file}'s header");
+        for line in lines {
+            assert!(
+                written.lines().any(|l| l == line),
+                "docs/outputs.md quotes a {file} line the quickstart no longer writes: {line}"
+            );
+        }
     }
 }
