@@ -57,6 +57,10 @@ pub fn first_full_time(
 ) -> SimTime {
     // The payload only needs checking if it is reached by the deadline.
     let payload_matters = limits.payload_full(at_deadline.0, at_deadline.1);
+    if !payload_matters && let Some(t) = nth_arrival(group, limits.batch_size.saturating_sub(count))
+    {
+        return t.min(deadline);
+    }
     let full_at = |t: SimTime| {
         let c: u64 = group.iter().map(|p| p.arrived_by(t)).sum();
         if count + c >= limits.batch_size {
@@ -94,6 +98,77 @@ pub fn first_full_time(
         }
     }
     earliest
+}
+
+/// Most runs [`nth_arrival`] walks over (a bucket's runs of a few partitions).
+const WALK_RUNS: usize = 8;
+
+/// Most records [`nth_arrival`] walks from its guess before it leaves the search to
+/// [`first_full_time`]'s bisection.
+const WALK_RECORDS: u64 = 8;
+
+/// The arrival time of the `need`-th record (from 1) of `group` still to arrive (those
+/// after each run's `arrived`), in arrival order: the time the batch fills when only its
+/// size decides. Guessed by spreading the group's records evenly from its first pending
+/// arrival to its last, then exact by walking record by record from the records
+/// arrived by the guess (the latest of them backwards, or the next ones forwards).
+/// `None` (the caller bisects) when the group has more than [`WALK_RUNS`] runs, fewer
+/// records than `need`, or the guess is off by more than [`WALK_RECORDS`] records.
+fn nth_arrival(group: &[Pending], need: u64) -> Option<SimTime> {
+    if group.len() > WALK_RUNS || need == 0 {
+        return None;
+    }
+    let pending: u64 = group.iter().map(|p| p.run.count - p.arrived).sum();
+    if need > pending {
+        return None;
+    }
+    let first = group.iter().map(|p| p.run.arrival_step(p.arrived)).min()?;
+    let last = group.iter().map(|p| p.run.last).max()?;
+    let spread = u128::from(last.0 - first.0) * u128::from(need) / u128::from(pending);
+    let guess = SimTime(first.0 + spread as u64);
+    // Records of each run arriving by the guess (after its `arrived`), and their sum.
+    let mut by = [0_u64; WALK_RUNS];
+    for (i, p) in group.iter().enumerate() {
+        by[i] = p.arrived_by(guess);
+    }
+    let mut counted: u64 = by.iter().sum();
+    if counted >= need {
+        if counted - need >= WALK_RECORDS {
+            return None;
+        }
+        // The `counted`-th record is the latest of those counted: drop it until it is
+        // the `need`-th.
+        loop {
+            let (i, at) = group
+                .iter()
+                .enumerate()
+                .filter(|&(i, _)| by[i] > 0)
+                .map(|(i, p)| (i, p.run.arrival_step(p.arrived + by[i] - 1)))
+                .max_by_key(|&(_, at)| at)?;
+            if counted == need {
+                return Some(at);
+            }
+            by[i] -= 1;
+            counted -= 1;
+        }
+    }
+    if need - counted > WALK_RECORDS {
+        return None;
+    }
+    // The next record to arrive is the earliest of each run's next one.
+    loop {
+        let (i, at) = group
+            .iter()
+            .enumerate()
+            .filter(|&(i, p)| p.arrived + by[i] < p.run.count)
+            .map(|(i, p)| (i, p.run.arrival_step(p.arrived + by[i])))
+            .min_by_key(|&(_, at)| at)?;
+        by[i] += 1;
+        counted += 1;
+        if counted == need {
+            return Some(at);
+        }
+    }
 }
 
 /// Buckets back from the deadline's within which [`fill_time`] sums the buckets in place
