@@ -93,6 +93,33 @@ impl Histogram {
         self.lowest = self.lowest.min(index);
     }
 
+    /// Counts each `(value, n)` of `groups`, whose values do not increase (a committed
+    /// run's latency groups, its oldest records first): what [`Histogram::record_n`] of
+    /// each does, with the total, the largest value and the lowest index brought up to
+    /// date once.
+    #[inline]
+    pub fn record_descending(&mut self, groups: &[(u64, u64)]) {
+        debug_assert!(
+            groups.windows(2).all(|w| w[0].0 >= w[1].0),
+            "not descending"
+        );
+        let Some(&(largest, _)) = groups.first() else {
+            return;
+        };
+        let (mut added, mut index) = (0_u64, usize::MAX);
+        for &(value, n) in groups {
+            index = self.index_of(value);
+            if index >= self.counts.len() {
+                self.grow(index);
+            }
+            self.counts[index] = self.counts[index].saturating_add(n);
+            added = added.saturating_add(n);
+        }
+        self.total = self.total.saturating_add(added);
+        self.max = self.max.max(largest);
+        self.lowest = self.lowest.min(index);
+    }
+
     /// The indices that may hold counts: from the lowest counted to that of the largest
     /// value (empty when nothing was counted).
     fn counted(&self) -> std::ops::Range<usize> {
@@ -242,6 +269,33 @@ mod tests {
                 ours.reset();
                 theirs.reset();
             }
+        }
+
+        /// Recording a run's groups (values not increasing) at once leaves the histogram
+        /// exactly as recording them one by one does: counts, total, largest value,
+        /// lowest index.
+        #[test]
+        fn descending_groups_at_once_are_the_groups_one_by_one(
+            digits in 1u8..=5,
+            before in proptest::collection::vec((value(), 1u64..1000), 0..10),
+            mut groups in proptest::collection::vec((value(), 1u64..1000), 0..5),
+        ) {
+            groups.sort_by_key(|g| std::cmp::Reverse(g.0));
+            let mut at_once = Histogram::new(digits);
+            let mut one_by_one = Histogram::new(digits);
+            for &(v, n) in &before {
+                at_once.record_n(v, n);
+                one_by_one.record_n(v, n);
+            }
+            at_once.record_descending(&groups);
+            for &(v, n) in &groups {
+                one_by_one.record_n(v, n);
+            }
+            prop_assert_eq!(&at_once.counts, &one_by_one.counts);
+            prop_assert_eq!(
+                (at_once.total, at_once.max, at_once.lowest),
+                (one_by_one.total, one_by_one.max, one_by_one.lowest)
+            );
         }
 
         /// A fine histogram answers at a coarser precision exactly what a coarse one

@@ -64,6 +64,14 @@ impl RunGroups {
 /// found by comparisons (`ceil(x / s) >= k` exactly when `x > (k - 1) × s`) instead of a
 /// division.
 fn groups_needed(span: u64, smallest: u64) -> u64 {
+    if let Some(scaled) = span.checked_mul(100) {
+        // The same comparisons in 64 bits: a product past `u64::MAX` saturates there,
+        // which `scaled` does not exceed either way.
+        return (1..GROUPS_PER_RUN)
+            .take_while(|&k| scaled > k.saturating_mul(smallest))
+            .count() as u64
+            + 1;
+    }
     let scaled = u128::from(span) * 100;
     let smallest = u128::from(smallest);
     (1..GROUPS_PER_RUN)
@@ -115,9 +123,9 @@ impl LatencyStats {
     pub fn record_groups(&mut self, groups: &RunGroups) {
         self.count += groups.count;
         self.sum_ns += groups.latency_sum_ns;
-        for &(micros, n) in &groups.groups[..groups.len] {
-            self.histogram.record_n(micros, n);
-        }
+        // Later records waited less: the groups' latencies do not increase.
+        self.histogram
+            .record_descending(&groups.groups[..groups.len]);
     }
 
     /// Number of records recorded.
