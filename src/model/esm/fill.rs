@@ -44,9 +44,11 @@ impl Pending {
 /// do fill it by `deadline`; `at_deadline` is the records and bytes (waiting plus
 /// `group`'s) arrived by then, which the caller has already summed. Equal to the least time `t` at which the waiting records
 /// plus those of `group` arrived by `t` are full, but found without bisecting on time:
-/// the batch fills when some record arrives, so each run is searched (on the record
-/// index, first trying the record that completes the batch size on its own) for its
-/// first record whose arrival fills the batch, and the earliest of those wins.
+/// the batch fills when some record arrives. When only the batch size decides, that is
+/// the `need`-th record still to come, which `nth_arrival` walks to from a guess;
+/// otherwise (or when the guess is far off) each run is searched (on the record index,
+/// first trying the record that completes the batch size on its own) for its first
+/// record whose arrival fills the batch, and the earliest of those wins.
 pub fn first_full_time(
     group: &[Pending],
     count: u64,
