@@ -151,9 +151,9 @@ pub struct Batch {
     pub bisected: bool,
     /// Whether its invocation failed and it is to be retried (set when it is settled).
     pub failed: bool,
-    /// Reused by [`build_batch`]: the eligible partitions with ready records, by their
-    /// oldest ready record (with their position in the eligible list).
-    oldest_first: BinaryHeap<Reverse<(SimTime, u32, u32)>>,
+    /// Reused by [`build_batch`]: the eligible partitions with ready records, with their
+    /// oldest ready record (and their position in the eligible list).
+    oldest_first: Vec<Reverse<(SimTime, u32, u32)>>,
     /// Reused by [`build_batch`]: for each eligible partition (by position in the
     /// eligible list), the index of its part in [`Batch::parts`], or `NO_PART`.
     part_of: Vec<u32>,
@@ -251,7 +251,11 @@ fn take_oldest_by_scan(
 
 /// Takes runs, oldest first, with the eligible partitions in a heap by their oldest
 /// ready record: only the partition a run came from changes, so it alone goes back in,
-/// which keeps a batch of many partitions' runs linear, not quadratic, in them.
+/// which keeps a batch of many partitions' runs linear, not quadratic, in them. When
+/// every ready record fits in the batch (the usual case with a window), the partitions
+/// are sorted by their oldest record instead and each gives all its runs in turn: the
+/// same records and parts in the same order, the runs grouped by partition (nothing
+/// reads them in order across partitions: their latencies are summed).
 fn take_oldest_by_heap(
     partitions: &mut [Partition],
     eligible: &[u32],
@@ -260,13 +264,27 @@ fn take_oldest_by_heap(
 ) {
     let mut oldest_first = std::mem::take(&mut batch.oldest_first);
     oldest_first.clear();
-    oldest_first.extend(eligible.iter().enumerate().filter_map(|(i, &p)| {
-        partitions[p as usize]
-            .oldest_ready()
-            .map(|t| Reverse((t, p, i as u32)))
-    }));
+    let (mut ready, mut bytes) = (0, 0);
+    for (i, &p) in eligible.iter().enumerate() {
+        let partition = &partitions[p as usize];
+        if let Some(t) = partition.oldest_ready() {
+            oldest_first.push(Reverse((t, p, i as u32)));
+            ready += partition.ready_count();
+            bytes += partition.ready_bytes();
+        }
+    }
+    if ready <= limits.batch_size && limits.within_payload(ready, bytes) {
+        oldest_first.sort_unstable_by_key(|&Reverse(key)| key);
+        for &Reverse((_, p, i)) in &oldest_first {
+            let partition = &mut partitions[p as usize];
+            while partition.ready_count() > 0 && take_run(partition, p, i, limits, batch) {}
+        }
+        batch.oldest_first = oldest_first;
+        return;
+    }
+    let mut heap = BinaryHeap::from(oldest_first);
     while batch.records < limits.batch_size {
-        let Some(Reverse((_, p, i))) = oldest_first.pop() else {
+        let Some(Reverse((_, p, i))) = heap.pop() else {
             break;
         };
         let partition = &mut partitions[p as usize];
@@ -274,10 +292,10 @@ fn take_oldest_by_heap(
             break;
         }
         if let Some(t) = partition.oldest_ready() {
-            oldest_first.push(Reverse((t, p, i)));
+            heap.push(Reverse((t, p, i)));
         }
     }
-    batch.oldest_first = oldest_first;
+    batch.oldest_first = heap.into_vec();
 }
 
 /// Takes as many records of partition `p` (at position `i` of the eligible list)'s front

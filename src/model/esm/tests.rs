@@ -482,6 +482,49 @@ fn a_batch_of_many_partitions_takes_the_oldest_runs_first_with_ties_to_the_lowes
     assert_eq!(batch.parts.iter().map(|p| p.records).sum::<u64>(), 200);
 }
 
+#[test]
+fn a_batch_that_takes_every_ready_record_orders_its_parts_as_the_heap_does() {
+    // The same 40 partitions, with room for all their ready records: the batch takes
+    // each partition's runs in turn, the parts ordered by oldest record, ties to the
+    // lowest index (as runs taken oldest first would order them), each partition's runs
+    // in their own order.
+    let shares: Vec<f64> = (0..40).map(|i| 1.0 + (i % 7) as f64).collect();
+    let mut ps = partitions(&shares, &[100; 40], secs_f(2.0));
+    let eligible: Vec<u32> = (0..40).collect();
+    let mut expected: Vec<(SimTime, u32, Run)> = Vec::new();
+    for (p, partition) in ps.iter_mut().enumerate() {
+        while let Some(run) = partition.front_ready() {
+            expected.push((run.first, p as u32, run));
+            partition.take_front(run.count);
+        }
+    }
+    expected.sort_by_key(|&(first, p, _)| (first, p));
+    let mut ps = partitions(&shares, &[100; 40], secs_f(2.0));
+    let limits = limits_with("  batch_size: 10000\n");
+    let mut batch = Batch::default();
+    build_batch(&mut ps, &eligible, &limits, &mut batch);
+    let total: u64 = expected.iter().map(|(_, _, run)| run.count).sum();
+    assert_eq!(batch.records, total);
+    let mut order: Vec<u32> = Vec::new();
+    for &(_, p, _) in &expected {
+        if !order.contains(&p) {
+            order.push(p);
+        }
+    }
+    let parts: Vec<u32> = batch.parts.iter().map(|part| part.partition).collect();
+    assert_eq!(parts, order);
+    for p in 0..40 {
+        let runs: Vec<Run> = batch.runs_of(p).copied().collect();
+        let want: Vec<Run> = expected
+            .iter()
+            .filter(|&&(_, q, _)| q == p)
+            .map(|&(_, _, run)| run)
+            .collect();
+        assert_eq!(runs, want, "partition {p}");
+    }
+    assert!(ps.iter().all(|partition| partition.ready_count() == 0));
+}
+
 /// The least time in `(now, deadline]` at which the ready records plus the future ones
 /// arrived by then fill a batch, by bisection on time over every future run: the
 /// definition [`fill_time`] must agree with, whether it sums buckets in place (a short
