@@ -449,15 +449,16 @@ fn payload_counts_encoding_and_overhead() {
     assert!(!limits.is_full(99, 1000));
 }
 
-#[test]
-fn a_batch_of_many_partitions_takes_the_oldest_runs_first_with_ties_to_the_lowest_index() {
-    // 40 partitions (more than a scan handles, so the heap orders them), partition i at
-    // 1 + (i % 7) records/s: runs start at 1/q within each second, and equal rates tie
-    // on time, which the lowest partition index wins.
+/// Ready runs with their first arrival and partition.
+type ReadyRuns = Vec<(SimTime, u32, Run)>;
+
+/// 40 partitions (more than a scan handles), partition i at 1 + (i % 7) records/s,
+/// advanced to 2 s: runs start at 1/q within each second, and equal rates tie on time.
+/// Also every ready run with its partition, oldest first and ties to the lowest index.
+fn forty_partitions() -> (Vec<Partition>, Vec<u32>, ReadyRuns) {
     let shares: Vec<f64> = (0..40).map(|i| 1.0 + (i % 7) as f64).collect();
     let mut ps = partitions(&shares, &[100; 40], secs_f(2.0));
-    let eligible: Vec<u32> = (0..40).collect();
-    let mut expected: Vec<(SimTime, u32, Run)> = Vec::new();
+    let mut expected: ReadyRuns = Vec::new();
     for (p, partition) in ps.iter_mut().enumerate() {
         while let Some(run) = partition.front_ready() {
             expected.push((run.first, p as u32, run));
@@ -465,7 +466,14 @@ fn a_batch_of_many_partitions_takes_the_oldest_runs_first_with_ties_to_the_lowes
         }
     }
     expected.sort_by_key(|&(first, p, _)| (first, p));
-    let mut ps = partitions(&shares, &[100; 40], secs_f(2.0));
+    let ps = partitions(&shares, &[100; 40], secs_f(2.0));
+    (ps, (0..40).collect(), expected)
+}
+
+#[test]
+fn a_batch_of_many_partitions_takes_the_oldest_runs_first_with_ties_to_the_lowest_index() {
+    // The heap orders the partitions; equal times go to the lowest partition index.
+    let (mut ps, eligible, expected) = forty_partitions();
     let limits = limits_with("  batch_size: 200\n");
     let mut batch = Batch::default();
     build_batch(&mut ps, &eligible, &limits, &mut batch);
@@ -484,22 +492,10 @@ fn a_batch_of_many_partitions_takes_the_oldest_runs_first_with_ties_to_the_lowes
 
 #[test]
 fn a_batch_that_takes_every_ready_record_orders_its_parts_as_the_heap_does() {
-    // The same 40 partitions, with room for all their ready records: the batch takes
-    // each partition's runs in turn, the parts ordered by oldest record, ties to the
-    // lowest index (as runs taken oldest first would order them), each partition's runs
-    // in their own order.
-    let shares: Vec<f64> = (0..40).map(|i| 1.0 + (i % 7) as f64).collect();
-    let mut ps = partitions(&shares, &[100; 40], secs_f(2.0));
-    let eligible: Vec<u32> = (0..40).collect();
-    let mut expected: Vec<(SimTime, u32, Run)> = Vec::new();
-    for (p, partition) in ps.iter_mut().enumerate() {
-        while let Some(run) = partition.front_ready() {
-            expected.push((run.first, p as u32, run));
-            partition.take_front(run.count);
-        }
-    }
-    expected.sort_by_key(|&(first, p, _)| (first, p));
-    let mut ps = partitions(&shares, &[100; 40], secs_f(2.0));
+    // Room for all the ready records: the batch takes each partition's runs in turn,
+    // the parts ordered by oldest record, ties to the lowest index (as runs taken oldest
+    // first would order them), each partition's runs in their own order.
+    let (mut ps, eligible, expected) = forty_partitions();
     let limits = limits_with("  batch_size: 10000\n");
     let mut batch = Batch::default();
     build_batch(&mut ps, &eligible, &limits, &mut batch);
