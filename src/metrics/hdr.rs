@@ -83,11 +83,7 @@ impl Histogram {
     /// Counts `value` `n` times.
     #[inline]
     pub fn record_n(&mut self, value: u64, n: u64) {
-        let index = self.index_of(value);
-        if index >= self.counts.len() {
-            self.grow(index);
-        }
-        self.counts[index] = self.counts[index].saturating_add(n);
+        let index = self.add_count(value, n);
         self.total = self.total.saturating_add(n);
         self.max = self.max.max(value);
         self.lowest = self.lowest.min(index);
@@ -108,16 +104,24 @@ impl Histogram {
         };
         let (mut added, mut index) = (0_u64, usize::MAX);
         for &(value, n) in groups {
-            index = self.index_of(value);
-            if index >= self.counts.len() {
-                self.grow(index);
-            }
-            self.counts[index] = self.counts[index].saturating_add(n);
+            index = self.add_count(value, n);
             added = added.saturating_add(n);
         }
         self.total = self.total.saturating_add(added);
         self.max = self.max.max(largest);
         self.lowest = self.lowest.min(index);
+    }
+
+    /// Adds `n` to the count of `value`'s bucket (the total, largest value and lowest
+    /// index are the caller's) and returns its index.
+    #[inline]
+    fn add_count(&mut self, value: u64, n: u64) -> usize {
+        let index = self.index_of(value);
+        if index >= self.counts.len() {
+            self.grow(index);
+        }
+        self.counts[index] = self.counts[index].saturating_add(n);
+        index
     }
 
     /// The indices that may hold counts: from the lowest counted to that of the largest
