@@ -14,11 +14,12 @@
 //! The producer of a partition draws from its own streams in bucket order, whoever asks
 //! and whenever, so the traffic realisation depends only on the seed and the producer
 //! settings. Buckets are generated lazily, a little ahead of the clock when a processor
-//! needs to know when its batch will fill; records whose arrival time is still in the
-//! future wait in a separate queue and become visible (produced, ready) when the clock
-//! passes them. A run that has partly arrived stays there, with its arrived count, until
-//! it has wholly arrived or a batch takes its arrived records: it is split where a batch
-//! takes records, not at every look.
+//! needs to know when its batch will fill. A partition keeps its runs in one queue,
+//! oldest first, and counts how many at its front have wholly arrived: records whose
+//! arrival time is still in the future stay behind those and become visible (produced,
+//! ready) when the clock passes them, without moving. A run that has partly arrived
+//! keeps its arrived count until it has wholly arrived or a batch takes its arrived
+//! records: it is split where a batch takes records, not at every look.
 //!
 //! With `esm.filter`, which offsets pass the filter is the partition's own
 //! [`MatchCounter`] (in [`filter`]): a function of the offset, the seed and the share
@@ -76,22 +77,23 @@ impl Skip {
 
 /// A partition: its producer, its records and its offsets.
 ///
-/// Kept small (240 bytes, a unit test checks it) so that 100,000 partitions stay in the
-/// processor's cache: the producer's streams are compact, each run queue holds its front
-/// run inline, and what few partitions need (records committed without success, failed
-/// attempts, the filter) lives out of line (`Rare`), absent until needed.
+/// Kept small (320 bytes, a unit test checks it) so that 100,000 partitions stay in the
+/// processor's cache: the producer's streams are compact, the run queue holds its first
+/// four runs inline, and what few partitions need (records committed without success,
+/// failed attempts, the filter) lives out of line (`Rare`), absent until needed.
 pub struct Partition {
     producer: Producer,
-    /// Generated runs not wholly arrived, oldest first: the front one may have begun
-    /// to arrive (`future_arrived`).
-    future: RunQueue,
-    /// Records of the front future run that have arrived: ready, after the ready
-    /// queue's. The run is split there only when a batch takes them (see
+    /// Generated runs not yet taken into a batch, oldest first: the `arrived_runs`
+    /// wholly arrived ones (ready), then the future ones, the first of which may have
+    /// begun to arrive (`future_arrived`).
+    runs: RunQueue,
+    /// Runs at the front of `runs` that have wholly arrived.
+    arrived_runs: u32,
+    /// Records of the first future run that have arrived: ready, after the wholly
+    /// arrived runs'. The run is split there only when a batch takes them (see
     /// [`Partition::take_front`]), not at every look.
     future_arrived: u64,
-    /// Wholly arrived runs not yet taken into a batch, oldest first.
-    ready: RunQueue,
-    /// Ready records: the ready queue's and the front future run's arrived ones.
+    /// Ready records: the wholly arrived runs' and the first future run's arrived ones.
     ready_count: u64,
     /// Raw bytes of the ready records (the front future run's arrived records count
     /// as [`Run::front_bytes`] of it).
@@ -143,11 +145,11 @@ impl Partition {
         sizer: &RecordSizer,
     ) -> Self {
         let mut producer = Producer::new(seed, index, share, arrivals, resolution);
-        let mut ready = RunQueue::new();
+        let mut runs = RunQueue::new();
         let mut ready_bytes = 0;
         if backlog > 0 {
             let bytes = sizer.run_bytes(backlog, &mut producer.size_rng);
-            ready.push_back(Run {
+            runs.push_back(Run {
                 count: backlog,
                 bytes,
                 first: SimTime::ZERO,
@@ -157,9 +159,9 @@ impl Partition {
         }
         Partition {
             producer,
-            future: RunQueue::new(),
+            runs,
+            arrived_runs: u32::from(backlog > 0),
             future_arrived: 0,
-            ready,
             ready_count: backlog,
             ready_bytes,
             produced: backlog,
@@ -185,7 +187,7 @@ impl Partition {
         self.rare_mut().filter = Some(filter);
     }
 
-    /// How many of the next `k` ready records (from the front of the ready queue) pass
+    /// How many of the next `k` ready records (from the oldest ready one) pass
     /// the filter: all `k` without one.
     pub fn matched_next(&mut self, k: u64) -> u64 {
         let front = self.produced - self.ready_count;
@@ -205,22 +207,31 @@ impl Partition {
             let skipped = self.ready_count;
             self.rare_mut().skipped_at_start += skipped;
         }
-        self.ready.clear();
+        self.runs.drop_front(self.arrived_runs as usize);
+        self.arrived_runs = 0;
         self.split_arrived();
         self.ready_count = 0;
         self.ready_bytes = 0;
     }
 
-    /// Cuts the arrived records off the front future run and returns them as a run
-    /// (`None` when none has arrived); the ready counters are the caller's to settle.
+    /// Cuts the arrived records off the first future run and returns them as a run
+    /// (`None` when none has arrived); the caller must have taken every wholly arrived
+    /// run, and the ready counters are its to settle.
     fn split_arrived(&mut self) -> Option<Run> {
+        debug_assert_eq!(self.arrived_runs, 0, "wholly arrived runs come first");
         let arrived = std::mem::take(&mut self.future_arrived);
         (arrived > 0).then(|| {
-            self.future
+            self.runs
                 .front_mut()
                 .expect("arrived records are in a run")
                 .split_front(arrived)
         })
+    }
+
+    /// The first run still to arrive wholly (it may have begun to).
+    #[inline]
+    fn first_future(&self) -> Option<&Run> {
+        self.runs.get(self.arrived_runs as usize)
     }
 
     /// Generates buckets until every arrival before `t` is known.
@@ -233,21 +244,21 @@ impl Partition {
     /// Draws up to the producer's next run (queued as future records).
     fn generate_next(&mut self, curve: &RateCurve, sizer: &RecordSizer) {
         if let Some(run) = self.producer.next_run(curve, sizer) {
-            self.future.push_back(run);
+            self.runs.push_back(run);
         }
     }
 
-    /// Moves every record that has arrived by `now` (inclusive) into the ready queue.
+    /// Counts every record that has arrived by `now` (inclusive) as ready.
     ///
     /// Inline for its common answer, nothing to do (every arrival by `now` is drawn and
-    /// none is still in the future queue): most looks and samples find a partition so.
+    /// none of the future runs has begun by `now`): most looks and samples find a
+    /// partition so.
     #[inline]
     pub fn advance(&mut self, now: SimTime, curve: &RateCurve, sizer: &RecordSizer) {
         let drawn = self.producer.generated_until() > now;
         if drawn
             && self
-                .future
-                .front()
+                .first_future()
                 .is_none_or(|run| self.future_arrived == 0 && run.first > now)
         {
             return;
@@ -259,7 +270,7 @@ impl Partition {
     #[inline(never)]
     fn move_arrived(&mut self, now: SimTime, curve: &RateCurve, sizer: &RecordSizer) {
         self.generate_until(now, curve, sizer);
-        while let Some(run) = self.future.front() {
+        while let Some(&run) = self.first_future() {
             let arrived = run.arrived_by(now);
             let before = self.future_arrived;
             if arrived == before {
@@ -268,26 +279,21 @@ impl Partition {
             self.ready_count += arrived - before;
             self.produced += arrived - before;
             if arrived < run.count {
-                // Part of the run has arrived: it stays in the future queue, split only
+                // Part of the run has arrived: it stays a future run, split only
                 // when a batch takes its records.
                 self.ready_bytes += run.front_bytes(arrived) - run.front_bytes(before);
                 self.future_arrived = arrived;
                 break;
             }
-            let run = self.future.pop_front().expect("front exists");
             self.ready_bytes += match before {
                 0 => run.bytes,
                 _ => run.bytes - run.front_bytes(before),
             };
             self.future_arrived = 0;
-            if self.ready.len() == MAX_READY_RUNS {
-                // Room for exactly one more run before it is coalesced, instead of the
-                // doubling a plain push would do (which coalescing in place would keep).
-                self.ready.reserve_exact(1);
-            }
-            self.ready.push_back(run);
-            if self.ready.len() > MAX_READY_RUNS {
-                self.ready.coalesce_pairs();
+            self.arrived_runs += 1;
+            if self.arrived_runs as usize > MAX_READY_RUNS {
+                let merged = self.runs.coalesce_front_pairs(self.arrived_runs as usize);
+                self.arrived_runs = merged as u32;
             }
         }
     }
@@ -301,7 +307,7 @@ impl Partition {
         sizer: &RecordSizer,
     ) -> Option<SimTime> {
         loop {
-            if let Some(run) = self.future.front() {
+            if let Some(run) = self.first_future() {
                 let k = run.arrived_by(now);
                 return Some(run.time_of(k));
             }
@@ -316,7 +322,9 @@ impl Partition {
     /// before `t`, oldest first (the first may have begun to arrive:
     /// [`Partition::future_arrived`]); the caller must have generated up to `t`.
     pub fn future_until(&self, t: SimTime) -> impl Iterator<Item = &Run> {
-        self.future.iter().take_while(move |run| run.first <= t)
+        self.runs
+            .iter_from(self.arrived_runs as usize)
+            .take_while(move |run| run.first <= t)
     }
 
     /// Records of the first future run that have arrived (ready, after the wholly
@@ -327,24 +335,25 @@ impl Partition {
 
     /// Arrival time of the oldest ready record.
     pub fn oldest_ready(&self) -> Option<SimTime> {
-        match self.ready.front() {
-            Some(run) => Some(run.first),
-            None if self.future_arrived > 0 => self.future.front().map(|run| run.first),
-            None => None,
+        if self.arrived_runs > 0 || self.future_arrived > 0 {
+            self.runs.front().map(|run| run.first)
+        } else {
+            None
         }
     }
 
-    /// The oldest ready run (for batch building): the ready queue's front, or the
+    /// The oldest ready run (for batch building): the oldest wholly arrived run, or the
     /// arrived records of the front future run as the run [`Partition::take_front`]
     /// would take.
     pub fn front_ready(&self) -> Option<Run> {
-        match self.ready.front() {
-            Some(run) => Some(*run),
-            None if self.future_arrived > 0 => {
-                let mut run = *self.future.front().expect("arrived records are in a run");
-                Some(run.split_front(self.future_arrived))
-            }
-            None => None,
+        let front = self.runs.front()?;
+        if self.arrived_runs > 0 {
+            Some(*front)
+        } else if self.future_arrived > 0 {
+            let mut run = *front;
+            Some(run.split_front(self.future_arrived))
+        } else {
+            None
         }
     }
 
@@ -353,19 +362,26 @@ impl Partition {
     /// run's arrived records splits it there first, so the records taken and those left
     /// ready are pieces of what had arrived, as if it had been moved when it arrived.
     pub fn take_front(&mut self, k: u64) -> Run {
-        if self.ready.is_empty()
-            && let Some(arrived) = self.split_arrived()
-        {
-            self.ready.push_back(arrived);
-        }
-        let front = self
-            .ready
-            .front_mut()
-            .expect("take_front with no ready record");
-        let taken = if k >= front.count {
-            self.ready.pop_front().expect("front exists")
+        let taken = if self.arrived_runs == 0 {
+            let mut arrived = self
+                .split_arrived()
+                .expect("take_front with no ready record");
+            if k >= arrived.count {
+                arrived
+            } else {
+                let taken = arrived.split_front(k);
+                self.runs.push_front(arrived);
+                self.arrived_runs = 1;
+                taken
+            }
         } else {
-            front.split_front(k)
+            let front = self.runs.front_mut().expect("wholly arrived runs exist");
+            if k >= front.count {
+                self.arrived_runs -= 1;
+                self.runs.pop_front().expect("front exists")
+            } else {
+                front.split_front(k)
+            }
         };
         self.ready_count -= taken.count;
         self.ready_bytes -= taken.bytes;
@@ -377,7 +393,8 @@ impl Partition {
         for run in runs.rev() {
             self.ready_count += run.count;
             self.ready_bytes += run.bytes;
-            self.ready.push_front(*run);
+            self.runs.push_front(*run);
+            self.arrived_runs += 1;
         }
         self.in_flight_records = 0;
     }
@@ -545,11 +562,11 @@ impl Partition {
     /// not add up.
     pub fn check_conservation(&self) -> Result<(), String> {
         let arrived = self
-            .future
-            .front()
+            .first_future()
             .map_or(0, |run| run.front_bytes(self.future_arrived));
-        let ready: u64 = self.ready.iter().map(|r| r.count).sum::<u64>() + self.future_arrived;
-        let ready_bytes: u64 = self.ready.iter().map(|r| r.bytes).sum::<u64>() + arrived;
+        let wholly = || self.runs.iter().take(self.arrived_runs as usize);
+        let ready: u64 = wholly().map(|r| r.count).sum::<u64>() + self.future_arrived;
+        let ready_bytes: u64 = wholly().map(|r| r.bytes).sum::<u64>() + arrived;
         if ready != self.ready_count || ready_bytes != self.ready_bytes {
             return Err(format!(
                 "ready runs hold {ready} records / {ready_bytes} bytes but the counters say {} / {}",

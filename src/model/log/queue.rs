@@ -1,18 +1,33 @@
-//! A partition's queue of runs, oldest first, with its front run kept inline.
+//! A partition's queue of runs, oldest first, with its first runs kept inline.
 //!
-//! Most partitions hold one run or none in each of their queues between two looks (a
-//! sparse partition's next arrival, or what arrived since its last batch), so the front
-//! run lives in the partition itself and only the runs behind it in a heap buffer: a
-//! pass over many partitions reads their front runs without a cache miss on a separate
-//! allocation per partition. The runs behind it live in a buffer allocated the first
-//! time a second run waits, so an empty tail costs the partition one pointer and a count
-//! (kept inline, so that a queue of one run never reads the buffer).
+//! One queue holds every run a partition has drawn and not yet handed to a batch: the
+//! wholly arrived ones at the front, then those still to arrive (the partition counts
+//! how many of the front ones have arrived). A run is written once, when it is drawn,
+//! and read where it lies when it arrives and when a batch takes it, instead of being
+//! moved from a queue of future runs to a queue of ready ones.
+//!
+//! Most partitions hold a run or two between two looks (a sparse partition's next
+//! arrival and what arrived since its last batch), so the first [`INLINE`] runs live in
+//! the partition itself and only the runs behind them in a heap buffer, whose header is
+//! inline too: a pass over many partitions reads their first runs without a cache miss
+//! on a separate allocation per partition, and an empty buffer allocates nothing.
 
 use std::collections::VecDeque;
 
 use crate::model::log::Run;
 
-/// The front of an empty queue (a run holds at least one record).
+/// Runs kept inline, in the partition.
+const INLINE: usize = 4;
+
+/// A buffer at least this long grows by [`SLOW_GROWTH`] runs instead of doubling: a
+/// partition's ready runs are coalesced at [`super::MAX_READY_RUNS`], so a long queue
+/// stays about that long and doubling would only waste memory.
+const SLOW_GROWTH_FROM: usize = 4096;
+
+/// See [`SLOW_GROWTH_FROM`].
+const SLOW_GROWTH: usize = 256;
+
+/// An unused inline slot (a run holds at least one record).
 const EMPTY: Run = Run {
     count: 0,
     bytes: 0,
@@ -20,60 +35,64 @@ const EMPTY: Run = Run {
     last: crate::engine::time::SimTime::ZERO,
 };
 
-/// Runs, oldest first: the front inline, the others in `rest`.
+/// Runs, oldest first: the first [`INLINE`] in `head`, the others in `rest`.
 #[derive(Debug)]
 pub(super) struct RunQueue {
-    /// The oldest run; [`EMPTY`] (no record) when the queue is empty.
-    front: Run,
-    /// The runs behind the front, oldest first; empty when the queue is. `None` until
-    /// a second run first waits.
-    #[expect(
-        clippy::box_collection,
-        reason = "one pointer in the partition instead of a 32-byte deque header: 100,000 \
-                  partitions must fit in the cache, and most never hold a second run"
-    )]
-    rest: Option<Box<VecDeque<Run>>>,
-    /// Runs in `rest`.
-    behind: u32,
+    /// The oldest runs, in order; the first `inline` are used.
+    head: [Run; INLINE],
+    /// The runs behind `head`, oldest first; empty unless `head` is full.
+    rest: VecDeque<Run>,
+    /// Runs used in `head`.
+    inline: u32,
 }
 
 impl RunQueue {
     /// An empty queue.
     pub(super) fn new() -> Self {
         RunQueue {
-            front: EMPTY,
-            rest: None,
-            behind: 0,
+            head: [EMPTY; INLINE],
+            rest: VecDeque::new(),
+            inline: 0,
         }
-    }
-
-    /// The buffer behind the front, allocated on first use.
-    fn rest_mut(&mut self) -> &mut VecDeque<Run> {
-        self.rest.get_or_insert_with(Box::default)
     }
 
     /// Whether the queue holds no run.
     pub(super) fn is_empty(&self) -> bool {
-        self.front.count == 0
+        self.inline == 0
     }
 
     /// Runs in the queue.
     pub(super) fn len(&self) -> usize {
-        if self.is_empty() {
-            0
-        } else {
-            1 + self.behind as usize
-        }
+        self.inline as usize + self.rest.len()
     }
 
     /// The oldest run.
     pub(super) fn front(&self) -> Option<&Run> {
-        (!self.is_empty()).then_some(&self.front)
+        self.get(0)
     }
 
     /// The oldest run, to split it.
     pub(super) fn front_mut(&mut self) -> Option<&mut Run> {
-        (!self.is_empty()).then_some(&mut self.front)
+        (!self.is_empty()).then_some(&mut self.head[0])
+    }
+
+    /// Run `i` (0 is the oldest).
+    #[inline]
+    pub(super) fn get(&self, i: usize) -> Option<&Run> {
+        if i < self.inline as usize {
+            Some(&self.head[i])
+        } else {
+            self.rest.get(i - INLINE)
+        }
+    }
+
+    /// Run `i` (0 is the oldest), to change it.
+    fn get_mut(&mut self, i: usize) -> &mut Run {
+        if i < INLINE {
+            &mut self.head[i]
+        } else {
+            &mut self.rest[i - INLINE]
+        }
     }
 
     /// Removes the oldest run.
@@ -81,78 +100,85 @@ impl RunQueue {
         if self.is_empty() {
             return None;
         }
-        let next = match self.rest.as_mut().filter(|_| self.behind > 0) {
-            Some(rest) => {
-                self.behind -= 1;
-                rest.pop_front()
-                    .expect("`behind` counts the runs in `rest`")
+        let front = self.head[0];
+        self.head.copy_within(1.., 0);
+        match self.rest.pop_front() {
+            Some(run) => self.head[INLINE - 1] = run,
+            None => {
+                self.inline -= 1;
+                self.head[self.inline as usize] = EMPTY;
             }
-            None => EMPTY,
-        };
-        Some(std::mem::replace(&mut self.front, next))
+        }
+        Some(front)
     }
 
     /// Adds `run` (at least one record) as the newest.
     pub(super) fn push_back(&mut self, run: Run) {
         debug_assert!(run.count > 0, "an empty run");
-        if self.is_empty() {
-            self.front = run;
+        if (self.inline as usize) < INLINE {
+            self.head[self.inline as usize] = run;
+            self.inline += 1;
         } else {
-            self.rest_mut().push_back(run);
-            self.behind += 1;
+            self.make_room();
+            self.rest.push_back(run);
         }
     }
 
     /// Adds `run` (at least one record) as the oldest.
     pub(super) fn push_front(&mut self, run: Run) {
         debug_assert!(run.count > 0, "an empty run");
-        if !self.is_empty() {
-            let front = self.front;
-            self.rest_mut().push_front(front);
-            self.behind += 1;
+        if self.inline as usize == INLINE {
+            self.make_room();
+            self.rest.push_front(self.head[INLINE - 1]);
+        } else {
+            self.inline += 1;
         }
-        self.front = run;
+        self.head.copy_within(..INLINE - 1, 1);
+        self.head[0] = run;
     }
 
-    /// Removes every run (the buffer is kept).
-    pub(super) fn clear(&mut self) {
-        self.front = EMPTY;
-        if let Some(rest) = &mut self.rest {
-            rest.clear();
+    /// Grows a full long buffer by [`SLOW_GROWTH`] runs rather than doubling it.
+    fn make_room(&mut self) {
+        if self.rest.len() == self.rest.capacity() && self.rest.len() >= SLOW_GROWTH_FROM {
+            self.rest.reserve_exact(SLOW_GROWTH);
         }
-        self.behind = 0;
+    }
+
+    /// Removes the `n` oldest runs (at most [`RunQueue::len`]); the buffer is kept.
+    pub(super) fn drop_front(&mut self, n: usize) {
+        for _ in 0..n {
+            self.pop_front();
+        }
+    }
+
+    /// The runs from run `i` on (0 is the oldest), oldest first.
+    pub(super) fn iter_from(&self, i: usize) -> impl Iterator<Item = &Run> {
+        let inline = self.inline as usize;
+        self.head[i.min(inline)..inline].iter().chain(
+            self.rest
+                .range(i.saturating_sub(INLINE).min(self.rest.len())..),
+        )
     }
 
     /// The runs, oldest first.
     pub(super) fn iter(&self) -> impl Iterator<Item = &Run> {
-        let rest = self.rest.as_deref().filter(|_| self.behind > 0);
-        self.front()
-            .into_iter()
-            .chain(rest.into_iter().flat_map(|rest| rest.iter()))
+        self.iter_from(0)
     }
 
-    /// Makes room for exactly `additional` more runs behind the front, instead of the
-    /// doubling a push would do.
-    pub(super) fn reserve_exact(&mut self, additional: usize) {
-        self.rest_mut().reserve_exact(additional);
-    }
-
-    /// Merges neighbouring runs in pairs (counts and bytes kept exactly; the first and
-    /// last arrival times are the pair's), in place so the buffer keeps its allocation.
-    pub(super) fn coalesce_pairs(&mut self) {
+    /// Merges neighbouring runs of the `n` oldest (at most [`RunQueue::len`]) in pairs
+    /// (counts and bytes kept exactly; the first and last arrival times are the
+    /// pair's), in place so the buffer keeps its allocation; the runs behind them move
+    /// up unchanged. Returns how many runs the `n` became.
+    pub(super) fn coalesce_front_pairs(&mut self, n: usize) -> usize {
         let len = self.len();
-        let Some(rest) = self.rest.as_deref_mut().filter(|_| len >= 2) else {
-            return;
-        };
-        let runs = rest.make_contiguous();
-        // Run `i` of the queue: the front, then `runs[i - 1]`. Pair `j` reads runs 2j
-        // and 2j + 1 and is written to run j, never past what is still to be read.
-        let at = |front: &Run, runs: &[Run], i: usize| if i == 0 { *front } else { runs[i - 1] };
-        let merged = len.div_ceil(2);
+        debug_assert!(n <= len);
+        let merged = n.div_ceil(2);
+        // Pair `j` reads runs 2j and 2j + 1 and is written to run j, never past what is
+        // still to be read; then run `n + m` moves to `merged + m`.
         for j in 0..merged {
-            let first = at(&self.front, runs, 2 * j);
-            let run = if 2 * j + 1 < len {
-                let next = at(&self.front, runs, 2 * j + 1);
+            let first = *self.get_mut(2 * j);
+            let run = if 2 * j + 1 < n {
+                let next = *self.get_mut(2 * j + 1);
                 Run {
                     count: first.count + next.count,
                     bytes: first.bytes + next.bytes,
@@ -162,14 +188,27 @@ impl RunQueue {
             } else {
                 first
             };
-            if j == 0 {
-                self.front = run;
-            } else {
-                runs[j - 1] = run;
-            }
+            *self.get_mut(j) = run;
         }
-        rest.truncate(merged - 1);
-        self.behind = (merged - 1) as u32;
+        for m in 0..len - n {
+            *self.get_mut(merged + m) = *self.get_mut(n + m);
+        }
+        let keep = len - (n - merged);
+        self.truncate(keep);
+        merged
+    }
+
+    /// Keeps the `keep` oldest runs (at least one when the queue holds any).
+    fn truncate(&mut self, keep: usize) {
+        if keep >= INLINE {
+            self.rest.truncate(keep - INLINE);
+        } else {
+            self.rest.clear();
+            for slot in &mut self.head[keep..] {
+                *slot = EMPTY;
+            }
+            self.inline = keep.min(self.inline as usize) as u32;
+        }
     }
 }
 
@@ -192,10 +231,10 @@ mod tests {
         let mut queue = RunQueue::new();
         let mut model = VecDeque::new();
         assert_eq!((queue.len(), queue.front()), (0, None));
-        for step in 0..200u64 {
+        for step in 0..300u64 {
             let r = run(1 + step % 3, step * 10);
-            match step % 5 {
-                0 | 1 => {
+            match step % 7 {
+                0 | 1 | 5 => {
                     queue.push_back(r);
                     model.push_back(r);
                 }
@@ -204,6 +243,11 @@ mod tests {
                     model.push_front(r);
                 }
                 3 => assert_eq!(queue.pop_front(), model.pop_front()),
+                4 if step % 2 == 0 => {
+                    let n = model.len().min(2);
+                    queue.drop_front(n);
+                    model.drain(..n);
+                }
                 _ => {
                     if let (Some(a), Some(b)) = (queue.front_mut(), model.front_mut()) {
                         a.count += 1;
@@ -214,34 +258,56 @@ mod tests {
             assert_eq!(queue.len(), model.len());
             assert_eq!(queue.front(), model.front());
             assert!(queue.iter().eq(model.iter()));
+            for i in 0..=model.len() + 1 {
+                assert_eq!(queue.get(i), model.get(i), "run {i}");
+                assert!(queue.iter_from(i).eq(model.iter().skip(i)), "from {i}");
+            }
         }
-        queue.clear();
+        let len = queue.len();
+        queue.drop_front(len);
         assert!(queue.is_empty() && queue.pop_front().is_none());
     }
 
     #[test]
-    fn coalescing_merges_pairs_in_order_and_keeps_the_totals() {
-        for len in 0..7u64 {
-            let mut queue = RunQueue::new();
-            for i in 0..len {
-                queue.push_back(run(i + 1, 100 * i));
+    fn coalescing_merges_the_front_pairs_in_order_and_keeps_the_rest() {
+        for len in 0..8u64 {
+            for n in 0..=len {
+                let mut queue = RunQueue::new();
+                for i in 0..len {
+                    queue.push_back(run(i + 1, 100 * i));
+                }
+                let merged_len = queue.coalesce_front_pairs(n as usize);
+                let merged: Vec<(u64, u64, u64)> = queue
+                    .iter()
+                    .map(|r| (r.count, r.first.0, r.last.0))
+                    .collect();
+                let mut expected: Vec<(u64, u64, u64)> = (0..n)
+                    .step_by(2)
+                    .map(|i| {
+                        let j = (i + 1).min(n - 1);
+                        let count = if j > i { i + 1 + j + 1 } else { i + 1 };
+                        (count, 100 * i, 100 * j + j)
+                    })
+                    .collect();
+                assert_eq!(merged_len, expected.len(), "{len} runs, {n} merged");
+                expected.extend((n..len).map(|i| (i + 1, 100 * i, 100 * i + i)));
+                assert_eq!(merged, expected, "{len} runs, {n} merged");
+                let bytes: u64 = queue.iter().map(|r| r.bytes).sum();
+                assert_eq!(bytes, 10 * (1..=len).sum::<u64>());
             }
-            queue.coalesce_pairs();
-            let merged: Vec<(u64, u64, u64)> = queue
-                .iter()
-                .map(|r| (r.count, r.first.0, r.last.0))
-                .collect();
-            let expected: Vec<(u64, u64, u64)> = (0..len)
-                .step_by(2)
-                .map(|i| {
-                    let j = (i + 1).min(len - 1);
-                    let count = if j > i { i + 1 + j + 1 } else { i + 1 };
-                    (count, 100 * i, 100 * j + j)
-                })
-                .collect();
-            assert_eq!(merged, expected, "{len} runs");
-            let bytes: u64 = queue.iter().map(|r| r.bytes).sum();
-            assert_eq!(bytes, 10 * (1..=len).sum::<u64>());
         }
+    }
+
+    #[test]
+    fn a_long_buffer_grows_slowly() {
+        let mut queue = RunQueue::new();
+        for i in 0..SLOW_GROWTH_FROM as u64 + 2 * INLINE as u64 + 10 {
+            queue.push_back(run(1, i));
+        }
+        let capacity = queue.rest.capacity();
+        assert!(
+            capacity < SLOW_GROWTH_FROM + 2 * SLOW_GROWTH,
+            "{capacity} runs of room"
+        );
     }
 }

@@ -105,10 +105,11 @@ fn arrival_steps_are_where_the_arrived_count_steps_up() {
 fn a_growing_backlog_is_coalesced_without_losing_records() {
     let (mut p, curve, sizer) = setup(100.0, ArrivalProcess::Poisson);
     p.advance(SimTime::from_secs_f64(3600.0), &curve, &sizer);
-    assert!(p.ready.len() <= MAX_READY_RUNS, "{} runs", p.ready.len());
+    let ready = p.arrived_runs as usize;
+    assert!(ready <= MAX_READY_RUNS, "{ready} runs");
     assert!(p.check_conservation().is_ok());
     assert_eq!(p.ready_count(), p.produced());
-    let runs: Vec<&Run> = p.ready.iter().collect();
+    let runs: Vec<&Run> = p.runs.iter().collect();
     assert!(
         runs.windows(2).all(|w| w[0].last <= w[1].first),
         "runs stay in arrival order"
@@ -559,11 +560,13 @@ fn a_thinned_run_spreads_its_records_over_the_run() {
 
 #[test]
 fn a_partition_stays_small_enough_for_100k_to_fit_in_the_cache() {
-    // 100,000 partitions of 240 bytes are 24 MB, under a server's last-level cache;
-    // the `sparse` benchmark's speed depends on it (see docs/performance.md).
+    // 100,000 partitions of 320 bytes are 32 MB, under a server's last-level cache;
+    // the `sparse` benchmark's speed depends on it (see docs/performance.md): its four
+    // inline runs and inline buffer header save more cache misses than the 80 bytes
+    // they add cost.
     let size = std::mem::size_of::<Partition>();
     println!("Partition: {size} bytes");
-    assert!(size <= 240, "a partition takes {size} bytes");
+    assert!(size <= 320, "a partition takes {size} bytes");
 }
 
 #[test]
