@@ -217,6 +217,7 @@ impl Partition {
     /// Cuts the arrived records off the first future run and returns them as a run
     /// (`None` when none has arrived); the caller must have taken every wholly arrived
     /// run, and the ready counters are its to settle.
+    #[inline]
     fn split_arrived(&mut self) -> Option<Run> {
         debug_assert_eq!(self.arrived_runs, 0, "wholly arrived runs come first");
         let arrived = std::mem::take(&mut self.future_arrived);
@@ -345,6 +346,7 @@ impl Partition {
     /// The oldest ready run (for batch building): the oldest wholly arrived run, or the
     /// arrived records of the front future run as the run [`Partition::take_front`]
     /// would take.
+    #[inline]
     pub fn front_ready(&self) -> Option<Run> {
         let front = self.runs.front()?;
         if self.arrived_runs > 0 {

@@ -27,7 +27,7 @@ const SLOW_GROWTH_FROM: usize = 4096;
 /// See [`SLOW_GROWTH_FROM`].
 const SLOW_GROWTH: usize = 256;
 
-/// An unused inline slot (a run holds at least one record).
+/// An inline slot before its first use.
 const EMPTY: Run = Run {
     count: 0,
     bytes: 0,
@@ -38,13 +38,18 @@ const EMPTY: Run = Run {
 /// Runs, oldest first: the first [`INLINE`] in `head`, the others in `rest`.
 #[derive(Debug)]
 pub(super) struct RunQueue {
-    /// The oldest runs, in order; the first `inline` are used.
+    /// The oldest runs, a ring: run `i` (for `i < inline`) is in slot
+    /// `(start + i) % INLINE`, so taking the oldest moves no other run.
     head: [Run; INLINE],
     /// The runs behind `head`, oldest first; empty unless `head` is full.
     rest: VecDeque<Run>,
+    /// Slot of the oldest run in `head`.
+    start: u32,
     /// Runs used in `head`.
     inline: u32,
 }
+
+const _: () = assert!(INLINE.is_power_of_two(), "the ring's slots wrap by a mask");
 
 impl RunQueue {
     /// An empty queue.
@@ -52,8 +57,15 @@ impl RunQueue {
         RunQueue {
             head: [EMPTY; INLINE],
             rest: VecDeque::new(),
+            start: 0,
             inline: 0,
         }
+    }
+
+    /// Slot in `head` of run `i` (`i < INLINE`).
+    #[inline]
+    fn slot(&self, i: usize) -> usize {
+        (self.start as usize + i) & (INLINE - 1)
     }
 
     /// Whether the queue holds no run.
@@ -73,42 +85,42 @@ impl RunQueue {
 
     /// The oldest run, to split it.
     pub(super) fn front_mut(&mut self) -> Option<&mut Run> {
-        (!self.is_empty()).then_some(&mut self.head[0])
+        (!self.is_empty()).then_some(&mut self.head[self.start as usize])
     }
 
     /// Run `i` (0 is the oldest).
     #[inline]
     pub(super) fn get(&self, i: usize) -> Option<&Run> {
         if i < self.inline as usize {
-            Some(&self.head[i])
+            Some(&self.head[self.slot(i)])
         } else {
-            self.rest.get(i - INLINE)
+            // Past `head`'s runs: in `rest` (empty unless `head` is full).
+            self.rest.get(i.checked_sub(INLINE)?)
         }
     }
 
-    /// Run `i` (0 is the oldest), to change it.
+    /// Run `i` (`i < len`, 0 is the oldest), to change it.
     fn get_mut(&mut self, i: usize) -> &mut Run {
         if i < INLINE {
-            &mut self.head[i]
+            &mut self.head[self.slot(i)]
         } else {
             &mut self.rest[i - INLINE]
         }
     }
 
-    /// Removes the oldest run.
+    /// Removes the oldest run; the first run of `rest`, if any, takes its slot as the
+    /// newest in `head`.
     pub(super) fn pop_front(&mut self) -> Option<Run> {
         if self.is_empty() {
             return None;
         }
-        let front = self.head[0];
-        self.head.copy_within(1.., 0);
+        let slot = self.start as usize;
+        let front = self.head[slot];
         match self.rest.pop_front() {
-            Some(run) => self.head[INLINE - 1] = run,
-            None => {
-                self.inline -= 1;
-                self.head[self.inline as usize] = EMPTY;
-            }
+            Some(run) => self.head[slot] = run,
+            None => self.inline -= 1,
         }
+        self.start = ((slot + 1) & (INLINE - 1)) as u32;
         Some(front)
     }
 
@@ -116,7 +128,8 @@ impl RunQueue {
     pub(super) fn push_back(&mut self, run: Run) {
         debug_assert!(run.count > 0, "an empty run");
         if (self.inline as usize) < INLINE {
-            self.head[self.inline as usize] = run;
+            let slot = self.slot(self.inline as usize);
+            self.head[slot] = run;
             self.inline += 1;
         } else {
             self.make_room();
@@ -124,17 +137,19 @@ impl RunQueue {
         }
     }
 
-    /// Adds `run` (at least one record) as the oldest.
+    /// Adds `run` (at least one record) as the oldest; when `head` is full, its newest
+    /// run moves to the front of `rest`.
     pub(super) fn push_front(&mut self, run: Run) {
         debug_assert!(run.count > 0, "an empty run");
+        let slot = (self.start as usize + INLINE - 1) & (INLINE - 1);
         if self.inline as usize == INLINE {
             self.make_room();
-            self.rest.push_front(self.head[INLINE - 1]);
+            self.rest.push_front(self.head[slot]);
         } else {
             self.inline += 1;
         }
-        self.head.copy_within(..INLINE - 1, 1);
-        self.head[0] = run;
+        self.head[slot] = run;
+        self.start = slot as u32;
     }
 
     /// Grows a full long buffer by [`SLOW_GROWTH`] runs rather than doubling it.
@@ -154,10 +169,12 @@ impl RunQueue {
     /// The runs from run `i` on (0 is the oldest), oldest first.
     pub(super) fn iter_from(&self, i: usize) -> impl Iterator<Item = &Run> {
         let inline = self.inline as usize;
-        self.head[i.min(inline)..inline].iter().chain(
-            self.rest
-                .range(i.saturating_sub(INLINE).min(self.rest.len())..),
-        )
+        (i.min(inline)..inline)
+            .map(|j| &self.head[self.slot(j)])
+            .chain(
+                self.rest
+                    .range(i.saturating_sub(INLINE).min(self.rest.len())..),
+            )
     }
 
     /// The runs, oldest first.
@@ -204,9 +221,6 @@ impl RunQueue {
             self.rest.truncate(keep - INLINE);
         } else {
             self.rest.clear();
-            for slot in &mut self.head[keep..] {
-                *slot = EMPTY;
-            }
             self.inline = keep.min(self.inline as usize) as u32;
         }
     }
