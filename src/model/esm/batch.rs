@@ -319,8 +319,8 @@ fn take_run(
     if k == 0 {
         return false;
     }
-    // Which of the records taken pass the filter: asked before they leave the ready
-    // queue, whose front offset locates them.
+    // Which of the records taken pass the filter: asked before they leave the
+    // partition's ready records, whose first offset locates them.
     let matched = if limits.filtering {
         partition.matched_next(k)
     } else {
