@@ -58,14 +58,30 @@ impl DurationCalculator {
     /// Draws the handler time of a batch of `records` records of `bytes` bytes: an
     /// invocation that succeeds, or one that runs into the timeout and fails at it.
     pub fn invoke<R: Rng>(&self, records: u64, bytes: u64, rng: &mut R) -> Invocation {
-        let factor = match self.model.jitter {
+        self.invoke_scaled(records, bytes, self.jitter_factor(rng))
+    }
+
+    /// Whether the handler time is random (a jitter law other than `fixed`): only then
+    /// does [`DurationCalculator::jitter_factor`] draw.
+    pub fn is_random(&self) -> bool {
+        self.model.jitter != Jitter::Fixed
+    }
+
+    /// The random factor on the mean handler time (1 without jitter, drawing nothing).
+    pub fn jitter_factor<R: Rng>(&self, rng: &mut R) -> f64 {
+        match self.model.jitter {
             Jitter::Fixed => 1.0,
             Jitter::Exponential => Exp1.sample(rng),
             Jitter::Lognormal { sigma } => {
                 let z: f64 = StandardNormal.sample(rng);
                 (sigma * z - sigma * sigma / 2.0).exp()
             }
-        };
+        }
+    }
+
+    /// The invocation of a batch of `records` records of `bytes` bytes whose handler
+    /// time is the mean times `factor`.
+    pub fn invoke_scaled(&self, records: u64, bytes: u64, factor: f64) -> Invocation {
         let duration = SimDuration::from_secs_f64(self.mean_secs(records, bytes) * factor);
         if duration > self.timeout {
             Invocation::finished(self.timeout, Outcome::Timeout)

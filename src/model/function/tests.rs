@@ -292,3 +292,35 @@ fn exponential_jitter_times_out_with_probability_exp_minus_timeout_over_mean() {
     let se = (p * (1.0 - p) / n as f64).sqrt();
     assert!((share - p).abs() < 4.0 * se, "timed out {share}");
 }
+
+#[test]
+fn only_a_random_handler_time_draws_from_its_stream() {
+    // The function keeps no per-partition streams for a fixed handler time, so a fixed
+    // factor must not need one: it draws nothing, and a jittered one does.
+    use rand::RngCore;
+    for (jitter, random) in [
+        (Jitter::Fixed, false),
+        (Jitter::Exponential, true),
+        (Jitter::Lognormal { sigma: 0.3 }, true),
+    ] {
+        let mut f = function(512, 512, 0.0, 1);
+        f.duration.jitter = jitter.clone();
+        let calc = DurationCalculator::new(&f);
+        assert_eq!(calc.is_random(), random, "{jitter:?}");
+        let (mut drawn, mut untouched) = (rng(7), rng(7));
+        let factor = calc.jitter_factor(&mut drawn);
+        assert_eq!(
+            drawn.next_u64() != untouched.next_u64(),
+            random,
+            "{jitter:?}"
+        );
+        assert_eq!(
+            calc.invoke_scaled(10, 0, factor),
+            calc.invoke(10, 0, &mut rng(7)),
+            "{jitter:?}"
+        );
+        if !random {
+            assert_eq!(factor, 1.0);
+        }
+    }
+}
