@@ -6,11 +6,12 @@
 //! and read where it lies when it arrives and when a batch takes it, instead of being
 //! moved from a queue of future runs to a queue of ready ones.
 //!
-//! Most partitions hold a run or two between two looks (a sparse partition's next
-//! arrival and what arrived since its last batch), so the first [`INLINE`] runs live in
-//! the partition itself and only the runs behind them in a heap buffer, whose header is
-//! inline too: a pass over many partitions reads their first runs without a cache miss
-//! on a separate allocation per partition, and an empty buffer allocates nothing.
+//! Most partitions hold a few runs between two looks (a sparse partition's next
+//! arrival and what arrived since its last batch, a busy one's last few buckets), so
+//! the first [`INLINE`] runs live in the partition itself and only the runs behind them
+//! in a heap buffer, whose header is inline too: a pass over many partitions reads
+//! their first runs without a cache miss on a separate allocation per partition, and an
+//! empty buffer allocates nothing.
 
 use std::collections::VecDeque;
 
