@@ -56,7 +56,12 @@ impl DurationCalculator {
     }
 
     /// Draws the handler time of a batch of `records` records of `bytes` bytes: an
-    /// invocation that succeeds, or one that runs into the timeout and fails at it.
+    /// invocation that succeeds, or one that runs into the timeout and fails at it. The
+    /// function draws the factor only when it is random ([`FunctionModel`] keeps no
+    /// stream otherwise), so only the tests take both steps at once.
+    ///
+    /// [`FunctionModel`]: super::FunctionModel
+    #[cfg(test)]
     pub fn invoke<R: Rng>(&self, records: u64, bytes: u64, rng: &mut R) -> Invocation {
         self.invoke_scaled(records, bytes, self.jitter_factor(rng))
     }
