@@ -10,8 +10,8 @@
 //! The algorithm is named on purpose: `ChaCha8Rng` gives the same numbers on every
 //! platform and version of this crate, unlike `StdRng`.
 //!
-//! Streams held by every partition and drawn per record (arrivals, record sizes) are
-//! [`compact_stream`]s instead: a 16-byte PCG generator (`Pcg64Mcg`, also named and
+//! Streams held by every partition and drawn per bucket or per invocation (arrivals,
+//! record sizes, handler times) are [`compact_stream`]s instead: a 16-byte PCG generator (`Pcg64Mcg`, also named and
 //! stable) seeded from the first 128 bits of the same ChaCha stream. A ChaCha stream
 //! carries a 256-byte block buffer; 100,000 partitions with two of them do not fit in the
 //! processor's cache, and each sparse arrival would then cost a main-memory miss.

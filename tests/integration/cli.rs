@@ -735,7 +735,7 @@ fn calibrate_recovers_the_bundled_examples_constants_and_writes_a_runnable_scena
     let csv = std::fs::read_to_string(out.path().join("fit.csv")).unwrap();
     assert_eq!(csv.lines().count(), 1 + 3 * 20);
     assert!(
-        csv.contains("2026-11-02T09:03:00+00:00,180,OffsetLag,130789,130789"),
+        csv.contains("2026-11-02T09:03:00+00:00,180,OffsetLag,130620,130620"),
         "{csv}"
     );
     let svg = std::fs::read_to_string(out.path().join("fit.svg")).unwrap();

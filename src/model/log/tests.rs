@@ -317,6 +317,67 @@ fn sparse_buckets_place_their_records_at_exact_uniform_order_statistics() {
 }
 
 #[test]
+fn busy_buckets_of_few_records_draw_their_first_and_last_arrivals_exactly() {
+    // A mean of 4 per bucket (the busy sampler): buckets of 1 to 8 records draw their
+    // first and last arrival as the least and greatest of n uniforms. Their laws, for
+    // x a fraction of the bucket: the first has P(X <= x) = 1 - (1 - x)^n, the last
+    // x^n, and the spread between them (the joint law's footprint)
+    // n x^(n-1) - (n - 1) x^n.
+    let width = 1_000_000_000u64;
+    let (mut producer, curve, sizer) = poisson_producer(4.0, SimDuration(width));
+    let (_, runs) = draw(&mut producer, &curve, &sizer, 200_000);
+    /// A statistic of the bucket's first and last arrival, with its distribution function.
+    type Law = (&'static str, Box<dyn Fn(f64) -> f64>);
+    for n in 1..=EXACT_ORDER_STATISTICS {
+        let laws: [Law; 3] = [
+            (
+                "first",
+                Box::new(move |x: f64| 1.0 - (1.0 - x).powi(n as i32)),
+            ),
+            ("last", Box::new(move |x: f64| x.powi(n as i32))),
+            (
+                "spread",
+                Box::new(move |x: f64| {
+                    let n = n as f64;
+                    n * x.powf(n - 1.0) - (n - 1.0) * x.powf(n)
+                }),
+            ),
+        ];
+        let of_n: Vec<(u64, Run)> = runs.iter().filter(|(_, r)| r.count == n).copied().collect();
+        // P(N = n) is at least 0.03 for n from 1 to 8 at a mean of 4: 6,000 buckets.
+        assert!(of_n.len() > 5_000, "{n} records: {} buckets", of_n.len());
+        // One record is its own first and last: no spread at all.
+        let statistics = if n == 1 {
+            assert!(of_n.iter().all(|(_, run)| run.first == run.last));
+            &laws[..2]
+        } else {
+            &laws[..]
+        };
+        for (what, cdf) in statistics {
+            let mut observed = vec![0.0; 20];
+            for (start, run) in &of_n {
+                let x = match *what {
+                    "first" => run.first.0 - start,
+                    "last" => run.last.0 - start,
+                    _ => run.last.0 - run.first.0,
+                } as f64
+                    / width as f64;
+                observed[((x * 20.0) as usize).min(19)] += 1.0;
+            }
+            let total = of_n.len() as f64;
+            let expected: Vec<f64> = (0..20)
+                .map(|d| total * (cdf((d + 1) as f64 / 20.0) - cdf(d as f64 / 20.0)))
+                .collect();
+            let (statistic, df) = chi_square(&observed, &expected);
+            assert!(
+                statistic < chi_square_critical(df),
+                "{n} records, {what}: chi-square {statistic:.1} ({df} df, {total} buckets)"
+            );
+        }
+    }
+}
+
+#[test]
 fn sparse_counts_follow_each_stretch_of_a_changing_rate() {
     // 100 ms buckets: 0.05 expected per bucket, 0.6 from 1,000 s, none from 2,000 s to
     // 2,500 s, then 0.05 again: the gap carries over every change exactly.
