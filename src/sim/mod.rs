@@ -441,10 +441,9 @@ impl<'a> Simulation<'a> {
     }
 
     /// After a rebalance, the partitions of the batch in `slot` belong to new processors:
-    /// let those go on, and free the slot.
+    /// let those go on, oldest record first, and free the slot.
     fn hand_over(&mut self, now: SimTime, slot: u32) {
-        for i in 0..self.esm.batch(slot).parts.len() {
-            let partition = self.esm.batch(slot).parts[i].partition;
+        for partition in self.esm.batch(slot).parts_oldest_first() {
             self.try_dispatch(self.esm.owner(partition), now);
         }
         self.esm.free(slot);

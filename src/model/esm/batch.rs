@@ -119,10 +119,13 @@ pub struct BatchPart {
 /// attempt number and where it came from.
 #[derive(Clone, Debug, Default)]
 pub struct Batch {
-    /// Records per partition, in the order the partitions joined the batch.
+    /// Records per partition, the partition of the oldest record first (the lead);
+    /// the others in the order they joined the batch (oldest record first), or, when
+    /// the batch took every ready record, in the eligible list's order.
     pub parts: Vec<BatchPart>,
-    /// The runs taken, in the order they were taken (oldest record first), each with
-    /// its partition; the runs of one partition are in offset order.
+    /// The runs taken, in the order they were taken (oldest record first, or by part
+    /// when the batch took every ready record), each with its partition; the runs of
+    /// one partition are in offset order.
     pub runs: Vec<(u32, Run)>,
     /// Records in total.
     pub records: u64,
@@ -175,6 +178,18 @@ impl Batch {
                 f(&run.thinned(m));
             }
         }
+    }
+
+    /// The partitions of the parts ordered by their oldest record, ties to the lowest
+    /// index: the order in which a batch taking runs oldest first would have them join.
+    pub fn parts_oldest_first(&self) -> Vec<u32> {
+        let mut parts: Vec<(SimTime, u32)> = self
+            .parts
+            .iter()
+            .map(|part| (part.oldest, part.partition))
+            .collect();
+        parts.sort_unstable();
+        parts.into_iter().map(|(_, p)| p).collect()
     }
 
     /// The runs of `partition`, in offset order.
@@ -252,10 +267,13 @@ fn take_oldest_by_scan(
 /// Takes runs, oldest first, with the eligible partitions in a heap by their oldest
 /// ready record: only the partition a run came from changes, so it alone goes back in,
 /// which keeps a batch of many partitions' runs linear, not quadratic, in them. When
-/// every ready record fits in the batch (the usual case with a window), the partitions
-/// are sorted by their oldest record instead and each gives all its runs in turn: the
-/// same records and parts in the same order, the runs grouped by partition (nothing
-/// reads them in order across partitions: their latencies are summed).
+/// every ready record fits in the batch (the usual case with a window), each partition
+/// gives all its runs in turn instead, without ordering them: the partition of the
+/// oldest record first (it leads the batch: its streams draw the handler time and the
+/// invocation error), then the others in the order of the eligible list. The records
+/// are the same; the parts' order does not matter beyond the lead (latencies are summed,
+/// a commit or retry is per part, and a hand-over after a rebalance orders the parts by
+/// oldest record itself, see [`Batch::parts_oldest_first`]).
 fn take_oldest_by_heap(
     partitions: &mut [Partition],
     eligible: &[u32],
@@ -274,7 +292,10 @@ fn take_oldest_by_heap(
         }
     }
     if ready <= limits.batch_size && limits.within_payload(ready, bytes) {
-        oldest_first.sort_unstable_by_key(|&Reverse(key)| key);
+        let lead = (0..oldest_first.len()).min_by_key(|&k| oldest_first[k].0);
+        if let Some(lead) = lead {
+            oldest_first[..=lead].rotate_right(1);
+        }
         for &Reverse((_, p, i)) in &oldest_first {
             let partition = &mut partitions[p as usize];
             while partition.ready_count() > 0 && take_run(partition, p, i, limits, batch) {}

@@ -491,10 +491,11 @@ fn a_batch_of_many_partitions_takes_the_oldest_runs_first_with_ties_to_the_lowes
 }
 
 #[test]
-fn a_batch_that_takes_every_ready_record_orders_its_parts_as_the_heap_does() {
+fn a_batch_that_takes_every_ready_record_is_led_by_the_oldest_and_hands_over_in_heap_order() {
     // Room for all the ready records: the batch takes each partition's runs in turn,
-    // the parts ordered by oldest record, ties to the lowest index (as runs taken oldest
-    // first would order them), each partition's runs in their own order.
+    // the partition of the oldest record first, then the others in eligible order, each
+    // partition's runs in their own order; ordered by oldest record (ties to the lowest
+    // index), the parts are in the order runs taken oldest first would give them.
     let (mut ps, eligible, expected) = forty_partitions();
     let limits = limits_with("  batch_size: 10000\n");
     let mut batch = Batch::default();
@@ -508,7 +509,15 @@ fn a_batch_that_takes_every_ready_record_orders_its_parts_as_the_heap_does() {
         }
     }
     let parts: Vec<u32> = batch.parts.iter().map(|part| part.partition).collect();
-    assert_eq!(parts, order);
+    let lead = order[0];
+    let mut rest: Vec<u32> = eligible.iter().copied().filter(|&p| p != lead).collect();
+    rest.insert(0, lead);
+    assert_eq!(parts, rest);
+    assert_ne!(
+        lead, 0,
+        "the lead is not the first eligible partition: the test can fail"
+    );
+    assert_eq!(batch.parts_oldest_first(), order);
     for p in 0..40 {
         let runs: Vec<Run> = batch.runs_of(p).copied().collect();
         let want: Vec<Run> = expected
