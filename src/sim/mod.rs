@@ -92,6 +92,7 @@ pub struct RunResult {
 }
 
 /// A model event, handled by the component named in each variant's comment.
+#[derive(Clone, Copy)]
 enum Event {
     /// A processor re-checks whether its batch can go (stale when the token differs).
     /// Dispatcher.
