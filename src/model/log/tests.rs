@@ -222,6 +222,20 @@ fn chi_square(observed: &[f64], expected: &[f64]) -> (f64, usize) {
     (statistic, cells.len() - 1)
 }
 
+/// The chi-square statistic of `fracs` (fractions of a bucket, in `[0, 1)`) against the
+/// distribution function `cdf` over `cells` equal cells, and its degrees of freedom.
+fn chi_square_of_fractions(fracs: &[f64], cells: usize, cdf: impl Fn(f64) -> f64) -> (f64, usize) {
+    let mut observed = vec![0.0; cells];
+    for &x in fracs {
+        observed[((x * cells as f64) as usize).min(cells - 1)] += 1.0;
+    }
+    let (total, width) = (fracs.len() as f64, 1.0 / cells as f64);
+    let expected: Vec<f64> = (0..cells)
+        .map(|d| total * (cdf((d + 1) as f64 * width) - cdf(d as f64 * width)))
+        .collect();
+    chi_square(&observed, &expected)
+}
+
 /// The chi-square value that `df` degrees of freedom exceed with probability 0.0001
 /// (Wilson-Hilferty).
 fn chi_square_critical(df: usize) -> f64 {
@@ -299,15 +313,8 @@ fn sparse_buckets_place_their_records_at_exact_uniform_order_statistics() {
                 (t.0 - start) as f64 / width as f64
             })
             .collect();
-        let mut observed = vec![0.0; 10];
-        for &x in &fracs {
-            observed[((x * 10.0) as usize).min(9)] += 1.0;
-        }
-        let total = fracs.len() as f64;
-        let expected: Vec<f64> = (0..10)
-            .map(|d| total * (cdf((d + 1) as f64 / 10.0) - cdf(d as f64 / 10.0)))
-            .collect();
-        let (statistic, df) = chi_square(&observed, &expected);
+        let total = fracs.len();
+        let (statistic, df) = chi_square_of_fractions(&fracs, 10, cdf);
         assert!(
             statistic < chi_square_critical(df),
             "{n} records, {}: chi-square {statistic:.1} ({df} df, {total} buckets)",
@@ -354,21 +361,19 @@ fn busy_buckets_of_few_records_draw_their_first_and_last_arrivals_exactly() {
             &laws[..]
         };
         for (what, cdf) in statistics {
-            let mut observed = vec![0.0; 20];
-            for (start, run) in &of_n {
-                let x = match *what {
-                    "first" => run.first.0 - start,
-                    "last" => run.last.0 - start,
-                    _ => run.last.0 - run.first.0,
-                } as f64
-                    / width as f64;
-                observed[((x * 20.0) as usize).min(19)] += 1.0;
-            }
-            let total = of_n.len() as f64;
-            let expected: Vec<f64> = (0..20)
-                .map(|d| total * (cdf((d + 1) as f64 / 20.0) - cdf(d as f64 / 20.0)))
+            let fracs: Vec<f64> = of_n
+                .iter()
+                .map(|(start, run)| {
+                    let offset = match *what {
+                        "first" => run.first.0 - start,
+                        "last" => run.last.0 - start,
+                        _ => run.last.0 - run.first.0,
+                    };
+                    offset as f64 / width as f64
+                })
                 .collect();
-            let (statistic, df) = chi_square(&observed, &expected);
+            let total = fracs.len();
+            let (statistic, df) = chi_square_of_fractions(&fracs, 20, cdf);
             assert!(
                 statistic < chi_square_critical(df),
                 "{n} records, {what}: chi-square {statistic:.1} ({df} df, {total} buckets)"
