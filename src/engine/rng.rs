@@ -11,10 +11,11 @@
 //! platform and version of this crate, unlike `StdRng`.
 //!
 //! Streams held by every partition and drawn per bucket or per invocation (arrivals,
-//! record sizes, handler times) are [`compact_stream`]s instead: a 16-byte PCG generator (`Pcg64Mcg`, also named and
-//! stable) seeded from the first 128 bits of the same ChaCha stream. A ChaCha stream
-//! carries a 256-byte block buffer; 100,000 partitions with two of them do not fit in the
-//! processor's cache, and each sparse arrival would then cost a main-memory miss.
+//! record sizes, handler times) are [`compact_stream`]s instead: a 16-byte PCG generator
+//! (`Pcg64Mcg`, also named and stable) seeded from the first 128 bits of the same ChaCha
+//! stream. A ChaCha stream carries a 256-byte block buffer; 100,000 partitions with such
+//! streams do not fit in the processor's cache, and each sparse arrival would then cost a
+//! main-memory miss.
 
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
