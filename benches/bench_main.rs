@@ -8,5 +8,6 @@ criterion_main! {
     benchmarks::arrivals::benches,
     benchmarks::charts::benches,
     benchmarks::engine::benches,
+    benchmarks::floor::benches,
     benchmarks::scenarios::benches,
 }

@@ -6,11 +6,13 @@
 //!
 //! `large_bucket_draws` is the engine's sampler ([`RateCurve::draw_poisson`]: inversion
 //! of the Poisson distribution function, tabulated once per bucket and shared by every
-//! partition of it, one uniform per draw); `rand_distr_poisson` the sampler it replaced
-//! (`rand_distr`'s `Poisson`, set up once per bucket), for comparison.
+//! partition of it, one uniform per draw) on the partitions' `compact_stream`s, as the
+//! producer draws them; `rand_distr_poisson` the sampler it replaced (`rand_distr`'s
+//! `Poisson`, set up once per bucket, on the ChaCha8 streams partitions had then), for
+//! comparison.
 
 use criterion::{Criterion, Throughput, criterion_group};
-use esmsim::engine::rng::{Purpose, stream};
+use esmsim::engine::rng::{Purpose, compact_stream, stream};
 use esmsim::engine::time::{SimDuration, SimTime};
 use esmsim::model::traffic::RateCurve;
 use esmsim::scenario::RateShape;
@@ -37,6 +39,9 @@ fn poisson_draws(c: &mut Criterion) {
         })
         .collect();
     let mut streams: Vec<_> = (0..PARTITIONS)
+        .map(|p| compact_stream(1, Purpose::Arrivals, p))
+        .collect();
+    let mut old_streams: Vec<_> = (0..PARTITIONS)
         .map(|p| stream(1, Purpose::Arrivals, p))
         .collect();
     let mut group = c.benchmark_group("arrivals");
@@ -57,7 +62,7 @@ fn poisson_draws(c: &mut Criterion) {
             let mut records = 0u64;
             for &mean in &means {
                 let law = Poisson::new(mean).expect("valid mean");
-                for rng in &mut streams {
+                for rng in &mut old_streams {
                     let count: f64 = law.sample(rng);
                     records += count as u64;
                 }
