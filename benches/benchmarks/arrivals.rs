@@ -11,27 +11,17 @@
 //! `Poisson`, set up once per bucket, on the ChaCha8 streams partitions had then), for
 //! comparison.
 
+use super::{LARGE_PARTITIONS as PARTITIONS, large_curve};
 use criterion::{Criterion, Throughput, criterion_group};
 use esmsim::engine::rng::{Purpose, compact_stream, stream};
-use esmsim::engine::time::{SimDuration, SimTime};
-use esmsim::model::traffic::RateCurve;
-use esmsim::scenario::RateShape;
+use esmsim::engine::time::SimTime;
 use rand_distr::{Distribution, Poisson};
 
-/// Partitions of `large`.
-const PARTITIONS: u64 = 1_000;
 /// Buckets drawn per partition and iteration, one every 15 minutes of `large`'s day.
 const BUCKETS: u64 = 96;
 
 fn poisson_draws(c: &mut Criterion) {
-    let curve = RateCurve::new(&[
-        RateShape::Constant(200_000.0),
-        RateShape::Diurnal {
-            period: SimDuration::from_secs(86_400),
-            amplitude: 100_000.0,
-            peak_at: SimDuration::from_secs(14 * 3_600),
-        },
-    ]);
+    let curve = large_curve();
     let means: Vec<f64> = (0..BUCKETS)
         .map(|k| {
             let mid = SimTime::from_secs_f64((k as f64 + 0.5) * 900.0);

@@ -14,16 +14,13 @@
 use std::collections::VecDeque;
 use std::hint::black_box;
 
+use super::{LARGE_PARTITIONS as PARTITIONS, large_curve};
 use criterion::{Criterion, Throughput, criterion_group};
 use esmsim::engine::rng::{Purpose, compact_stream};
-use esmsim::engine::time::{SimDuration, SimTime};
+use esmsim::engine::time::SimTime;
 use esmsim::metrics::latency::LatencyStats;
 use esmsim::model::log::Run;
-use esmsim::model::traffic::RateCurve;
-use esmsim::scenario::RateShape;
 
-/// Partitions of `large`.
-const PARTITIONS: u64 = 1_000;
 /// Consecutive 100 ms buckets drawn per partition and iteration.
 const BUCKETS: u64 = 100;
 /// Bucket width of `large` (the default resolution), in nanoseconds.
@@ -32,14 +29,7 @@ const WIDTH: u64 = 100_000_000;
 const COMMIT_AFTER: u64 = 290_000_000;
 
 fn run_pipeline(c: &mut Criterion) {
-    let curve = RateCurve::new(&[
-        RateShape::Constant(200_000.0),
-        RateShape::Diurnal {
-            period: SimDuration::from_secs(86_400),
-            amplitude: 100_000.0,
-            peak_at: SimDuration::from_secs(14 * 3_600),
-        },
-    ]);
+    let curve = large_curve();
     // One stretch of buckets at the curve's mean rate: 20 records per partition and
     // bucket at 20 h, as in `large` on average over its day.
     let start = 20 * 36_000;
