@@ -17,7 +17,7 @@ use std::hint::black_box;
 use super::{LARGE_PARTITIONS as PARTITIONS, large_curve};
 use criterion::{Criterion, Throughput, criterion_group};
 use esmsim::engine::rng::{Purpose, compact_stream};
-use esmsim::engine::time::SimTime;
+use esmsim::engine::time::{SimDuration, SimTime};
 use esmsim::metrics::latency::LatencyStats;
 use esmsim::model::log::Run;
 
@@ -36,7 +36,7 @@ fn run_pipeline(c: &mut Criterion) {
     let means: Vec<f64> = (start..start + BUCKETS)
         .map(|bucket| {
             let mid = SimTime(bucket * WIDTH + WIDTH / 2);
-            curve.rate_at(mid) / PARTITIONS as f64 * 0.1
+            curve.rate_at(mid) / PARTITIONS as f64 * SimDuration(WIDTH).as_secs_f64()
         })
         .collect();
     let mut streams: Vec<_> = (0..PARTITIONS)

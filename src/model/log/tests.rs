@@ -333,17 +333,24 @@ fn busy_buckets_of_few_records_draw_their_first_and_last_arrivals_exactly() {
     let width = 1_000_000_000u64;
     let (mut producer, curve, sizer) = poisson_producer(4.0, SimDuration(width));
     let (_, runs) = draw(&mut producer, &curve, &sizer, 200_000);
-    /// A statistic of the bucket's first and last arrival, with its distribution function.
-    type Law = (&'static str, Box<dyn Fn(f64) -> f64>);
+    /// A statistic of the bucket's first and last arrival: its name, its value for a run
+    /// (bucket start, run) in nanoseconds, and its distribution function.
+    type Law = (&'static str, fn(u64, &Run) -> u64, Box<dyn Fn(f64) -> f64>);
     for n in 1..=EXACT_ORDER_STATISTICS {
         let laws: [Law; 3] = [
             (
                 "first",
+                |start, run| run.first.0 - start,
                 Box::new(move |x: f64| 1.0 - (1.0 - x).powi(n as i32)),
             ),
-            ("last", Box::new(move |x: f64| x.powi(n as i32))),
+            (
+                "last",
+                |start, run| run.last.0 - start,
+                Box::new(move |x: f64| x.powi(n as i32)),
+            ),
             (
                 "spread",
+                |_, run| run.last.0 - run.first.0,
                 Box::new(move |x: f64| {
                     let n = n as f64;
                     n * x.powf(n - 1.0) - (n - 1.0) * x.powf(n)
@@ -360,17 +367,10 @@ fn busy_buckets_of_few_records_draw_their_first_and_last_arrivals_exactly() {
         } else {
             &laws[..]
         };
-        for (what, cdf) in statistics {
+        for (what, offset, cdf) in statistics {
             let fracs: Vec<f64> = of_n
                 .iter()
-                .map(|(start, run)| {
-                    let offset = match *what {
-                        "first" => run.first.0 - start,
-                        "last" => run.last.0 - start,
-                        _ => run.last.0 - run.first.0,
-                    };
-                    offset as f64 / width as f64
-                })
+                .map(|(start, run)| offset(*start, run) as f64 / width as f64)
                 .collect();
             let total = fracs.len();
             let (statistic, df) = chi_square_of_fractions(&fracs, 20, cdf);
